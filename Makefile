@@ -1,0 +1,39 @@
+# 老娘舅 — the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean venv
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Open the window on a demo database in the user's temporary folder (created on first run).
+run: $(STAMP)
+	scripts/debian-deps.sh run
+	$(PY) -m ui --demo
+
+# The whole test suite, exactly what CI runs.
+test: $(STAMP)
+	scripts/debian-deps.sh test
+	$(VENV)/bin/ruff check app ui tests
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check app ui tests
+	$(VENV)/bin/ruff format --check app ui tests
+
+# Benchmarks are not tests: they print figures against the budgets of the design guide.
+bench: $(STAMP)
+	scripts/debian-deps.sh test
+	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis artifacts

@@ -1,0 +1,183 @@
+"""What services return: plain frozen dataclasses, never live ORM objects.
+
+The UI and the document forms read these; they carry labels-ready codes (enums) and exact
+values (`Decimal` yuan, `date`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from app.domain.codes import (
+    AgreementForm,
+    CaseStatus,
+    DisputeType,
+    PanelRole,
+    PartyKind,
+    PartyRole,
+    RiskFlag,
+    Satisfaction,
+    Sex,
+    Source,
+    Tier,
+)
+from app.domain.values import Place, age_on
+
+
+@dataclass(frozen=True)
+class CommitteeInfo:
+    """The committee's settings that appear on documents."""
+
+    name: str
+    short_name: str
+    number_pattern: str
+    print_effect_sentence: bool = True
+    print_confirmation_hint: bool = True
+
+
+@dataclass(frozen=True)
+class PartyView:
+    """当事人 — a person or an organisation in a case, in the order entered."""
+
+    id: int
+    position: int
+    role: PartyRole
+    kind: PartyKind
+    name: str
+    sex: Sex | None = None
+    ethnicity: str = ""
+    birth_date: date | None = None
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    occupation: str = ""
+    credit_code: str = ""
+    legal_representative: str = ""
+
+    def age_on(self, on: date) -> int | None:
+        return age_on(self.birth_date, on) if self.birth_date else None
+
+    @property
+    def masked_id_number(self) -> str:
+        """ID numbers are sensitive (PIPL): lists show only the first 6 and last 4."""
+        n = self.id_number
+        return f"{n[:6]}{'*' * (len(n) - 10)}{n[-4:]}" if len(n) > 10 else n
+
+
+@dataclass(frozen=True)
+class PanelMemberView:
+    mediator_id: int
+    mediator_uuid: str
+    name: str
+    role: PanelRole
+
+
+@dataclass(frozen=True)
+class TermView:
+    """One numbered term of an agreement; obligor/obligee index into `CaseDetail.parties`."""
+
+    position: int
+    text: str
+    obligor: int | None = None
+    obligee: int | None = None
+    amount: Decimal | None = None
+    due: date | None = None
+    performed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    """调解协议 — written or oral."""
+
+    form: AgreementForm
+    reached_on: date | None
+    facts: str = ""
+    issues: str = ""
+    responsibility: str = ""
+    terms: tuple[TermView, ...] = ()
+
+    @property
+    def total_amount(self) -> Decimal | None:
+        amounts = [t.amount for t in self.terms if t.amount is not None]
+        return sum(amounts, Decimal("0.00")) if amounts else None
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    from_tier: Tier
+    to_tier: Tier
+    on: date
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    on: date
+    by_mediator_uuid: str | None
+    by_name: str
+    performed: bool | None
+    satisfaction: Satisfaction | None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """Everything about one case that a page or a printed form needs."""
+
+    id: int
+    uuid: str
+    number: str
+    title: str
+    dispute_type: DisputeType
+    source: Source
+    received_on: date
+    tier: Tier
+    status: CaseStatus
+    place: Place = field(default_factory=Place)
+    amount: Decimal | None = None
+    persons_involved: int | None = None
+    risk_flags: tuple[RiskFlag, ...] = ()
+    facts: str = ""
+    requests: tuple[str, ...] = ()
+    parties: tuple[PartyView, ...] = ()
+    panel: tuple[PanelMemberView, ...] = ()
+    escalations: tuple[EscalationView, ...] = ()
+    agreement: AgreementView | None = None
+    follow_ups: tuple[FollowUpView, ...] = ()
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def copies(self) -> int:
+        """Art. 29: one copy for each party and one for the committee."""
+        return len(self.parties) + 1
+
+    def parties_in(self, role: PartyRole) -> tuple[PartyView, ...]:
+        return tuple(p for p in self.parties if p.role == role)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list (read with a Core query, not the ORM)."""
+
+    id: int
+    uuid: str
+    number: str
+    title: str
+    status: CaseStatus
+    tier: Tier
+    received_on: date
+    dispute_type: DisputeType
+    parties: str = ""
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What a service call changed, so the UI refreshes just those views."""
+
+    cases: frozenset[int] = frozenset()
+    case_list: bool = False
+    mediators: bool = False
+    settings: bool = False

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install the Debian packages the program and its tests need, where we can (root + apt-get).
+# Usage: scripts/debian-deps.sh test|run
+# test: poppler-utils (pdftoppm/pdffonts for review pictures) and the libraries Qt's offscreen
+#       platform loads (EGL/GL, fontconfig, xkbcommon).
+# run:  the same plus the xcb libraries a real window needs on Debian 12.
+set -u
+common="poppler-utils libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3"
+window="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
+libxkbcommon-x11-0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0"
+case "${1:-test}" in
+  test) wanted="$common" ;;
+  run) wanted="$common $window" ;;
+  *) echo "usage: $0 test|run" >&2; exit 2 ;;
+esac
+command -v dpkg-query >/dev/null 2>&1 || exit 0   # not Debian: nothing to do here
+missing=""
+for p in $wanted; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Debian packages:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null \
+    || { echo "apt-get failed; install by hand: sudo apt-get install$missing" >&2; exit 1; }
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+else
+  echo "请先安装这些系统软件包 / please install: sudo apt-get install$missing" >&2
+  exit 1
+fi
