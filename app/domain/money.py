@@ -21,10 +21,7 @@ _BIG_UNITS = ["", "万", "亿"]
 
 def parse_money(text: str | Decimal | None, field: str = "amount", label: str = "金额") -> Decimal:
     """Read an amount of yuan as typed ("1250.5", "1,250.50", "￥1250") into an exact Decimal."""
-    if isinstance(text, Decimal):
-        raw = str(text)
-    else:
-        raw = (text or "").strip()
+    raw = str(text) if isinstance(text, Decimal) else (text or "").strip()
     cleaned = raw.replace(",", "").replace("，", "").lstrip("￥¥").removesuffix("元").strip()
     example = "例如 1250 或 1250.50"
     if not cleaned:

@@ -181,3 +181,20 @@ class Changed:
     case_list: bool = False
     mediators: bool = False
     settings: bool = False
+
+
+@dataclass(frozen=True)
+class MediatorView:
+    """人民调解员 on the roster."""
+
+    id: int
+    uuid: str
+    name: str
+    sex: Sex | None
+    birth_date: date | None
+    elder_category: str | None
+    elder_category_label: str
+    phone: str
+    place: Place
+    specialties: tuple[DisputeType, ...]
+    active: bool

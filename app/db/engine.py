@@ -1,0 +1,31 @@
+"""The SQLite engine and the pragmas every connection gets.
+
+SQLite-only settings live here and nowhere else, so a PostgreSQL engine stays possible.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+
+#: A writer waits this long for another connection's lock before giving up (ms).
+BUSY_TIMEOUT_MS = 5000
+
+
+def _set_sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    # WAL: readers never block the writer, and a crash leaves the last commit intact.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: a saved case survives a power cut (costs ~0.3 ms per commit).
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def make_engine(path: Path | str) -> Engine:
+    """An engine on a SQLite file with the project's pragmas on every connection."""
+    engine = create_engine(f"sqlite:///{Path(path)}", future=True)
+    event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine

@@ -1,0 +1,81 @@
+"""Create and upgrade a database file, only through the Alembic migrations.
+
+Before a user's file is upgraded it is copied aside and the copy verified; a file written by a
+newer program is refused with a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from app.domain.errors import DatabaseNewerError, UserError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def backup_copy(path: Path, reason: str) -> Path:
+    """Copy the database aside with SQLite's online backup and check the copy is sound."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{reason}-{stamp}{path.suffix}")
+    with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+        ok = copy.execute("PRAGMA integrity_check").fetchone()[0]
+    if ok != "ok":
+        target.unlink(missing_ok=True)
+        raise UserError(f"升级前备份数据库失败（{ok}），数据库没有改动。请联系维护人员。")
+    return target
+
+
+def upgrade(engine: Engine, path: Path | None = None) -> Path | None:
+    """Bring the database to the newest schema; returns the backup made, if any.
+
+    A new, empty file is created from nothing (no backup needed). An older file is backed up
+    first. A file from a newer program is refused untouched.
+    """
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return None
+    if current is not None and current not in known_revisions():
+        raise DatabaseNewerError(
+            f"数据库文件{f'“{path}”' if path else ''}是用更新版本的老娘舅程序保存的，"
+            "这个版本的程序无法打开它，也没有做任何改动。请把程序升级到最新版本后再打开。"
+        )
+    backup = None
+    if current is not None and path is not None:
+        backup = backup_copy(path, f"before-upgrade-{current}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return backup

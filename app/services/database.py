@@ -1,0 +1,149 @@
+"""Opening the case database: create, upgrade with a backup, or refuse a newer file."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import migrate
+from app.db.engine import make_engine
+from app.db.models import Committee
+from app.domain.errors import UserError
+from app.domain.numbering import DEFAULT_PATTERN, check_pattern
+from app.services.views import CommitteeInfo
+
+DEFAULT_COMMITTEE_NAME = "社区人民调解委员会"
+DEFAULT_SHORT_NAME = "社"
+
+
+@dataclass
+class Database:
+    """An open case database: its file, engine and session factory."""
+
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+    backup_made: Path | None = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _check_is_sqlite(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    if header != b"SQLite format 3\x00":
+        raise UserError(
+            f"“{path}”不是老娘舅的数据库文件（可能选错了文件，或文件已损坏）。"
+            "请选择以 .db 结尾的数据库文件，或从备份中恢复。"
+        )
+
+
+def open_database(path: Path | str) -> Database:
+    """Open (creating if needed) and upgrade the database at `path`."""
+    path = Path(path).expanduser().resolve()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"无法创建数据库所在的文件夹“{path.parent}”：{error.strerror}") from error
+    _check_is_sqlite(path)
+    engine = make_engine(path)
+    try:
+        backup = migrate.upgrade(engine, path)
+    except (SQLAlchemyDatabaseError, sqlite3.DatabaseError) as error:
+        engine.dispose()
+        raise UserError(
+            f"无法打开数据库“{path}”：{error.orig if hasattr(error, 'orig') else error}。"
+            "如果文件已损坏，请从备份中恢复。"
+        ) from error
+    except Exception:
+        engine.dispose()
+        raise
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    db = Database(path=path, engine=engine, sessions=sessions, backup_made=backup)
+    ensure_committee(db)
+    return db
+
+
+def ensure_committee(
+    db: Database,
+    name: str = DEFAULT_COMMITTEE_NAME,
+    short_name: str = DEFAULT_SHORT_NAME,
+    number_pattern: str = DEFAULT_PATTERN,
+) -> CommitteeInfo:
+    """The committee row; created with the given (or default) names the first time."""
+    with db.transaction() as session:
+        committee = session.scalar(select(Committee).limit(1))
+        if committee is None:
+            committee = Committee(
+                name=name,
+                short_name=short_name,
+                number_pattern=check_pattern(number_pattern),
+                address="",
+                phone="",
+                print_effect_sentence=True,
+                print_confirmation_hint=True,
+            )
+            session.add(committee)
+            session.flush()
+        return committee_info(committee)
+
+
+def committee_info(committee: Committee) -> CommitteeInfo:
+    return CommitteeInfo(
+        name=committee.name,
+        short_name=committee.short_name,
+        number_pattern=committee.number_pattern,
+        print_effect_sentence=committee.print_effect_sentence,
+        print_confirmation_hint=committee.print_confirmation_hint,
+    )
+
+
+def get_committee(db: Database) -> CommitteeInfo:
+    with db.reading() as session:
+        committee = session.scalar(select(Committee).limit(1))
+        if committee is None:
+            raise UserError("数据库中还没有调解委员会信息，请先初始化。")
+        return committee_info(committee)
+
+
+def update_committee(
+    db: Database,
+    *,
+    name: str | None = None,
+    short_name: str | None = None,
+    number_pattern: str | None = None,
+) -> CommitteeInfo:
+    from app.services.audit import record
+
+    with db.transaction() as session:
+        committee = session.scalar(select(Committee).limit(1))
+        assert committee is not None
+        if name is not None:
+            committee.name = name.strip()
+        if short_name is not None:
+            committee.short_name = short_name.strip()
+        if number_pattern is not None:
+            committee.number_pattern = check_pattern(number_pattern)
+        record(session, "update_committee", "committee", committee.id, committee.name)
+        return committee_info(committee)
