@@ -8,9 +8,7 @@ in the database is reported and skipped, never duplicated or overwritten.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,7 +27,7 @@ from app.db.models import (
 )
 from app.domain.codes import DisputeType, PanelRole, Satisfaction, Sex, Tier
 from app.domain.drafts import AgreementDraft, CaseDraft, PartyDraft, TermDraft
-from app.domain.errors import ImportFileError, UserError, ValidationError, ValidationErrors
+from app.domain.errors import ImportFileError, ValidationError, ValidationErrors
 from app.domain.money import from_fen
 from app.domain.rules import CleanAgreement, CleanCase, check_agreement, check_case, choose
 from app.domain.validation import check_phone, require_text
@@ -37,6 +35,7 @@ from app.domain.values import Place
 from app.services.audit import record
 from app.services.cases import CaseHistory, add_case
 from app.services.database import Database
+from app.services.files import write_atomically
 
 FORMAT = "laoniangjiu-exchange"
 VERSION = 1
@@ -233,33 +232,15 @@ def _export_case(case: Case, uuid_of: dict[int, str]) -> dict[str, Any]:
     }
 
 
-def write_json_atomically(data: Any, path: Path) -> None:
-    """Write to a temporary file beside the target, then rename: never a half-written file."""
-    path = Path(path)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as error:
-        raise UserError(
-            f"无法在“{path.parent}”中保存文件：{error.strerror}。请换一个文件夹。"
-        ) from error
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=2)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise UserError(
-            f"保存“{path.name}”失败：{error.strerror}。磁盘可能已满，请清理后重试。"
-        ) from error
+def write_json(data: Any, path: Path) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
 def export_file(db: Database, path: Path | str) -> int:
     """Export everything to `path`; returns the number of cases written."""
     data = export_data(db)
-    write_json_atomically(data, Path(path))
+    write_json(data, Path(path))
     return len(data["cases"])
 
 

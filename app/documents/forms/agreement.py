@@ -1,0 +1,207 @@
+"""人民调解协议书 — the written mediation agreement (People's Mediation Law art. 29).
+
+It states the parties' particulars; the main facts, the issues and each party's responsibility;
+the agreed terms with the manner and time limit of performance; the number of copies (one per
+party and one for the committee). Signature, fingerprint and seal spaces are left blank: the
+software never prints a signature or a seal. Without an agreement on file the same structure
+prints with ruled lines, so the paper can be filled in by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.documents.text import cn_date, cn_number, paragraphs, sentence, yuan_figures, yuan_text
+from app.documents.tree import (
+    Align,
+    Document,
+    Field,
+    FieldLine,
+    NumberedTerms,
+    Paragraph,
+    PartyBlock,
+    RuledLines,
+    SignatureBlock,
+    Style,
+    Title,
+    Block,
+)
+from app.domain.codes import PartyKind, PartyRole
+from app.services.views import AgreementView, CaseDetail, CommitteeInfo, PartyView, TermView
+
+TITLE = "人民调解协议书"
+
+
+def build_agreement(
+    case: CaseDetail, committee: CommitteeInfo, *, today: date | None = None
+) -> Document:
+    """The agreement of `case` as a document tree, ready for `render_pdf`/`render_docx`.
+
+    Ages are given on the day the agreement was reached (or `today` while none is recorded).
+    """
+    agreement = case.agreement
+    on = (agreement.reached_on if agreement else None) or today or date.today()
+    both = "双方" if len(case.parties) == 2 else "各方"
+
+    blocks: list[Block] = [Title(TITLE), FieldLine("编号", case.number)]
+    if case.parties:
+        blocks += [_party_block(p, on) for p in case.parties]
+    else:
+        blocks += [_blank_party(PartyRole.APPLICANT), _blank_party(PartyRole.RESPONDENT)]
+
+    blocks += _section(
+        "纠纷主要事实、争议事项：",
+        paragraphs(agreement.facts if agreement and agreement.facts else case.facts)
+        + (paragraphs(agreement.issues) if agreement else []),
+        blank_lines=5,
+    )
+    blocks += _section(
+        "各方责任：", paragraphs(agreement.responsibility) if agreement else [], blank_lines=3
+    )
+
+    terms = sorted(agreement.terms, key=lambda t: t.position) if agreement else []
+    blocks.append(_heading(f"经调解，{both}当事人自愿达成如下协议："))
+    if terms:
+        blocks.append(NumberedTerms(tuple(_term_text(t) for t in terms)))
+    else:
+        blocks.append(RuledLines(6))
+
+    performance = [line for k, t in enumerate(terms, 1) if (line := _performance(case, k, t))]
+    blocks += _section("履行方式、时限：", performance, blank_lines=3)
+
+    blocks += _closing(case, committee, both)
+    blocks.append(_signatures(case, committee, agreement))
+    return Document(f"{TITLE} {case.number}".strip(), tuple(blocks))
+
+
+# ---------------------------------------------------------------------------------------------
+# Parties
+
+
+def _party_block(party: PartyView, on: date) -> PartyBlock:
+    if party.kind is PartyKind.ORGANIZATION:
+        rows: tuple[tuple[Field, ...], ...] = (
+            (Field("名称", party.name, 8),),
+            (Field("统一社会信用代码", party.credit_code, 9),),
+            (Field("住所", party.address, 12),),
+            (Field("法定代表人", party.legal_representative), Field("联系方式", party.phone, 6)),
+        )
+    else:
+        age = party.age_on(on)
+        rows = (
+            (
+                Field("姓名", party.name),
+                Field("性别", party.sex.label if party.sex else "", 2),
+                Field("民族", party.ethnicity, 3),
+                Field("年龄", f"{age}岁" if age is not None else "", 2),
+            ),
+            (Field("职业或职务", party.occupation), Field("联系方式", party.phone, 6)),
+            (Field("公民身份号码", party.id_number, 9),),
+            (Field("单位或住址", party.address, 12),),
+        )
+    return PartyBlock(party.role.label, rows)
+
+
+def _blank_party(role: PartyRole) -> PartyBlock:
+    return PartyBlock(
+        role.label,
+        (
+            (Field("姓名"), Field("性别", blank_chars=2), Field("民族", blank_chars=3)),
+            (Field("年龄", blank_chars=2), Field("职业或职务"), Field("联系方式", blank_chars=6)),
+            (Field("公民身份号码", blank_chars=9),),
+            (Field("单位或住址", blank_chars=12),),
+        ),
+    )
+
+
+def _party_name(case: CaseDetail, index: int | None) -> str:
+    """'被申请人李四' for an index into case.parties; '' if it points nowhere."""
+    if index is None or not 0 <= index < len(case.parties):
+        return ""
+    party = case.parties[index]
+    return f"{party.role.label}{party.name}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+
+
+def _heading(text: str) -> Paragraph:
+    return Paragraph(text, Style.HEADING, Align.LEFT, indent=False, keep_with_next=True)
+
+
+def _section(heading: str, texts: list[str], *, blank_lines: int) -> list[Block]:
+    """A heading with its paragraphs, or with ruled lines to write on when there is no text."""
+    body: list[Block] = [Paragraph(t) for t in texts] if texts else [RuledLines(blank_lines)]
+    return [_heading(heading), *body]
+
+
+def _term_text(term: TermView) -> str:
+    """The term as agreed, with its amount in figures and capitals."""
+    text = term.text.strip()
+    if term.amount is not None:
+        head = text.rstrip("。；;，,. ")
+        return f"{head}，金额为{yuan_text(term.amount)}。" if head else f"{yuan_text(term.amount)}。"
+    return sentence(text)
+
+
+def _performance(case: CaseDetail, number: int, term: TermView) -> str:
+    """第一项：由被申请人李四于2026年4月1日前向申请人张三支付人民币1,250.50元。"""
+    obligor, obligee = _party_name(case, term.obligor), _party_name(case, term.obligee)
+    if not (obligor or term.due or term.amount is not None):
+        return ""
+    parts = []
+    if obligor:
+        parts.append(f"由{obligor}")
+    if term.due:
+        parts.append(f"于{cn_date(term.due)}前")
+    if obligee:
+        parts.append(f"向{obligee}")
+    parts.append(f"支付{yuan_figures(term.amount)}" if term.amount is not None else "履行")
+    return f"第{cn_number(number)}项：{''.join(parts)}。"
+
+
+def _closing(case: CaseDetail, committee: CommitteeInfo, both: str) -> list[Block]:
+    copies = f"{cn_number(case.copies)}份" if case.parties else "\u3000\u3000份"
+    blocks: list[Block] = [
+        Paragraph(f"本协议一式{copies}，当事人各执一份，人民调解委员会留存一份。")
+    ]
+    if committee.print_effect_sentence:
+        blocks.append(
+            Paragraph(
+                "本协议自各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章"
+                "之日起生效。"
+            )
+        )
+    if committee.print_confirmation_hint:
+        # People's Mediation Law art. 33; the court is the basic-level court where the
+        # committee sits (Civil Procedure Law, judicial confirmation of mediation agreements).
+        blocks.append(
+            Paragraph(
+                f"{both}当事人认为有必要的，可以自本协议生效之日起三十日内，"
+                "共同向人民调解委员会所在地基层人民法院申请司法确认。"
+            )
+        )
+    return blocks
+
+
+def _signatures(
+    case: CaseDetail, committee: CommitteeInfo, agreement: AgreementView | None
+) -> SignatureBlock:
+    parties = case.parties or (
+        PartyView(0, 0, PartyRole.APPLICANT, PartyKind.PERSON, ""),
+        PartyView(0, 1, PartyRole.RESPONDENT, PartyKind.PERSON, ""),
+    )
+    left = tuple(
+        f"{p.role.label}（单位盖章）：\n法定代表人或委托代理人（签名）："
+        if p.kind is PartyKind.ORGANIZATION
+        else f"{p.role.label}（签名盖章或按指印）："
+        for p in parties
+    )
+    return SignatureBlock(
+        left=left,
+        right=("人民调解员（签名）：", "记录人（签名）："),
+        seal_label="（人民调解委员会印）",
+        issuer=committee.name,
+        date_text=cn_date(agreement.reached_on if agreement else None),
+    )

@@ -1,0 +1,308 @@
+"""Render a `Document` to PDF with reportlab platypus: A4, GB/T 9704-like margins, embedded fonts.
+
+Every glyph comes from an embedded TrueType font (`fonts`): the canvas is created with the body
+font as its initial font, because otherwise reportlab declares an unembedded Helvetica in every
+file. Line breaking follows the Chinese rules (`rlfixes.CJKParagraph`).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, TableStyle
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Spacer as RLSpacer
+from reportlab.platypus import Table as RLTable
+
+from app.documents import fonts, tree
+from app.documents.fonts import BODY_FONT
+from app.documents.rlfixes import BoldCJKParagraph, CJKParagraph
+from app.documents.tree import Align, Style
+
+#: Font sizes in points (Chinese 号: 二号 22, 小三 15, 四号 14, 小四 12).
+SIZES = {Style.TITLE: 22.0, Style.HEADING: 15.0, Style.BODY: 15.0, Style.CELL: 14.0, Style.SMALL: 12.0}
+LINE_SPACING = 1.5
+BODY_SIZE = SIZES[Style.BODY]
+
+# GB/T 9704 margins: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm. The text width is then
+# trimmed to a whole number of body characters (as the standard's 28 characters a line are) so
+# that lines of Chinese end flush with the right margin; the remainder is shared by both sides.
+_TOP, _BOTTOM, _LEFT, _RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
+_PAGE_W, _PAGE_H = A4
+_AVAILABLE = _PAGE_W - _LEFT - _RIGHT
+TEXT_WIDTH = math.floor(_AVAILABLE / BODY_SIZE) * BODY_SIZE
+_SLACK = (_AVAILABLE - TEXT_WIDTH) / 2
+
+_ALIGN = {
+    Align.LEFT: TA_LEFT,
+    Align.CENTER: TA_CENTER,
+    Align.RIGHT: TA_RIGHT,
+    Align.JUSTIFY: TA_JUSTIFY,
+}
+
+#: Room for handwriting on a ruled line (a little more than a line of print).
+_RULE_PITCH = 10 * mm
+#: Gap between fields on a party row: one and a half characters (no-break spaces are not
+#: collapsed by the paragraph parser, unlike U+3000).
+_FIELD_GAP = "\u00a0" * 3
+
+
+def render_pdf(doc: tree.Document, target: str | Path | BinaryIO) -> None:
+    """Write `doc` as a PDF to a file path or a binary stream."""
+    fonts.covered("中")  # registers the body font and installs the reportlab fixes
+    out: Any = str(target) if isinstance(target, str | Path) else target
+    template = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        topMargin=_TOP,
+        bottomMargin=_BOTTOM,
+        leftMargin=_LEFT + _SLACK,
+        rightMargin=_RIGHT + _SLACK,
+        title=doc.title,
+        author="",
+        subject="",
+        creator="老娘舅",
+        initialFontName=BODY_FONT,
+        initialFontSize=BODY_SIZE,
+        initialLeading=BODY_SIZE * LINE_SPACING,
+    )
+    template.build(_story(doc.blocks), canvasmaker=_NumberedCanvas)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text
+
+
+def markup(text: str, font: str = BODY_FONT) -> str:
+    """Paragraph markup for plain user text: escaped, with runs the font lacks in the fallback."""
+    parts = []
+    for run_font, run in fonts.split_runs(text, font):
+        chunk = escape(run).replace("\n", "<br/>")
+        parts.append(chunk if run_font == font else f'<font name="{run_font}">{chunk}</font>')
+    return "".join(parts)
+
+
+def _blank(chars: int) -> str:
+    """An underlined blank `chars` characters wide, to fill in by hand."""
+    return f"<u>{chr(0xA0) * (2 * chars)}</u>"
+
+
+def _field(label: str, value: str, blank_chars: int) -> str:
+    return markup(f"{label}：") + (markup(value) if value else _blank(blank_chars))
+
+
+@functools.cache
+def _style(
+    style: Style, align: Align = Align.JUSTIFY, indent: bool = False, keep: bool = False
+) -> ParagraphStyle:
+    size = SIZES[style]
+    return ParagraphStyle(
+        f"{style.value}-{align.value}-{int(indent)}-{int(keep)}",
+        fontName=BODY_FONT,
+        fontSize=size,
+        leading=size * LINE_SPACING,
+        alignment=_ALIGN[align],
+        firstLineIndent=2 * size if indent else 0,
+        wordWrap="CJK",
+        keepWithNext=int(keep),
+        spaceBefore=size * 0.5 if style is Style.HEADING else 0,
+        spaceAfter=size * 0.8 if style is Style.TITLE else 0,
+    )
+
+
+def _para(
+    text_markup: str,
+    style: Style = Style.BODY,
+    align: Align = Align.JUSTIFY,
+    indent: bool = False,
+    keep: bool = False,
+) -> CJKParagraph:
+    cls = BoldCJKParagraph if style in (Style.TITLE, Style.HEADING) else CJKParagraph
+    return cls(text_markup, _style(style, align, indent, keep or style is Style.HEADING))
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocks
+
+
+def _story(blocks: tuple[tree.Block, ...]) -> list[Flowable]:
+    story: list[Flowable] = []
+    for block in blocks:
+        if isinstance(block, tree.SignatureBlock):
+            # Signatures never stand alone on a page: keep them with the text just above.
+            previous = [story.pop()] if story else []
+            story.append(KeepTogether([*previous, _signatures(block)]))
+        else:
+            story.extend(_flowables(block))
+    return story
+
+
+def _flowables(block: tree.Block) -> list[Flowable]:
+    match block:
+        case tree.Title(text):
+            return [_para(markup(text), Style.TITLE, Align.CENTER)]
+        case tree.Paragraph(text, style, align, indent, keep):
+            return [_para(markup(text), style, align, indent, keep)]
+        case tree.FieldLine(label, value, align, blank_chars):
+            return [_para(_field(label, value, blank_chars), Style.BODY, align)]
+        case tree.PartyBlock():
+            return [_party(block)]
+        case tree.NumberedTerms(items, numbering, start):
+            return [
+                _para(markup(tree.numbered(start + k, numbering) + item), indent=True)
+                for k, item in enumerate(items)
+            ]
+        case tree.RuledLines(count):
+            return [_RuledLines(count)]
+        case tree.Table():
+            return [_table(block)]
+        case tree.Spacer(height_mm):
+            return [RLSpacer(0, height_mm * mm)]
+        case tree.PageBreak():
+            return [RLPageBreak()]
+    raise TypeError(f"cannot render {block!r}")
+
+
+def _party(block: tree.PartyBlock) -> RLTable:
+    """Role label in a narrow column, the rows of particulars beside it (a borderless table,
+    so wrapped rows stay aligned after the label)."""
+    rows = [
+        _para(_FIELD_GAP.join(_field(f.label, f.value, f.blank_chars) for f in row), align=Align.LEFT)
+        for row in block.rows
+    ]
+    label_width = 5 * BODY_SIZE
+    table = RLTable(
+        [[_para(markup(block.role), align=Align.LEFT), rows]],
+        colWidths=[label_width, TEXT_WIDTH - label_width],
+    )
+    table.setStyle(_PLAIN)
+    return table
+
+
+_PLAIN = TableStyle(
+    [
+        # String cells (even empty ones) are set in the table's font: Helvetica unless told.
+        ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+    ]
+)
+
+
+def _table(block: tree.Table) -> RLTable:
+    size = SIZES[block.style]
+    header = [_para(markup(h), block.style, Align.CENTER) for h in block.header]
+    rows = [[_para(markup(c), block.style, Align.LEFT) for c in row] for row in block.rows]
+    blank_height = size * LINE_SPACING * 1.6
+    table = RLTable(
+        [header, *rows, *([[""] * len(header)] * block.blank_rows)],
+        colWidths=[w * TEXT_WIDTH for w in block.widths],
+        rowHeights=[None] * (1 + len(rows)) + [blank_height] * block.blank_rows,
+        repeatRows=1,
+    )
+    pad = size * 0.3
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
+                ("GRID", (0, 0), (-1, -1), 0.6, "black"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), pad),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+            ]
+        )
+    )
+    return table
+
+
+def _signatures(block: tree.SignatureBlock) -> RLTable:
+    """Two columns of signature labels with blank room below each; under the right column the
+    seal space, the issuer and the date. Nothing is printed where ink and the seal go."""
+    space = block.space_mm * mm
+
+    def cell(label: str) -> list[Flowable] | str:
+        if not label:
+            return ""
+        return [_para(markup(label), Style.CELL, Align.LEFT), RLSpacer(0, space)]
+
+    count = max(len(block.left), len(block.right))
+    left = list(block.left) + [""] * (count - len(block.left))
+    right = list(block.right) + [""] * (count - len(block.right))
+    data: list[list[Any]] = [[cell(a), cell(b)] for a, b in zip(left, right, strict=True)]
+    heights: list[float | None] = [None] * count
+    if block.seal_label or block.issuer or block.date_text:
+        data.append(["", _para(markup(block.seal_label), Style.CELL, Align.CENTER)])
+        heights.append(block.seal_mm * mm)
+        for line in (block.issuer, block.date_text):
+            if line:
+                data.append(["", _para(markup(line), Style.BODY, Align.CENTER)])
+                heights.append(None)
+    table = RLTable(data, colWidths=[0.55 * TEXT_WIDTH, 0.45 * TEXT_WIDTH], rowHeights=heights)
+    table.setStyle(_PLAIN)
+    if block.seal_label or block.issuer or block.date_text:
+        table.setStyle(TableStyle([("VALIGN", (1, count), (1, count), "MIDDLE")]))
+    table.spaceBefore = BODY_SIZE
+    return table
+
+
+class _RuledLines(Flowable):
+    """Blank ruled lines the width of the text, for handwriting."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.count * _RULE_PITCH
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setLineWidth(0.5)
+        for k in range(self.count):
+            y = (self.count - 1 - k) * _RULE_PITCH + 1.5 * mm
+            canvas.line(0, y, self.width, y)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+
+
+class _NumberedCanvas(Canvas):
+    """Prints 第 n 页 共 N 页 on every page: the total is only known at the end, so pages are
+    kept until `save` (a standard reportlab recipe)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for page in self._pages:
+            self.__dict__.update(page)
+            self._page_number(total)
+            super().showPage()
+        super().save()
+
+    def _page_number(self, total: int) -> None:
+        text = f"第 {self._pageNumber} 页  共 {total} 页"
+        self.setFont(BODY_FONT, 12)
+        self.drawCentredString(_PAGE_W / 2, _BOTTOM - 14 * mm, text)

@@ -1,0 +1,187 @@
+"""The document tree: what a printed form says, independent of PDF or DOCX.
+
+A form is a function `case → Document`. Both renderers walk the same immutable tree, so the
+PDF and the Word file always say the same thing; only the renderers know about fonts, points
+and page templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from app.documents.text import cn_number
+
+
+class Style(Enum):
+    """Text styles of the printed forms (sizes follow the Chinese 号 scale)."""
+
+    TITLE = "title"  # 二号 22 pt, centred
+    HEADING = "heading"  # section heading, 楷体 at body size (the customary 二级标题 face)
+    BODY = "body"  # 小三 15 pt, 宋体
+    CELL = "cell"  # 四号 14 pt, table cells and signature labels
+    SMALL = "small"  # 小四 12 pt, notes
+
+
+class Align(Enum):
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+    JUSTIFY = "justify"
+
+
+class Numbering(Enum):
+    """How numbered terms are counted."""
+
+    CHINESE = "chinese"  # 一、二、三、 — customary for the terms of an agreement
+    ARABIC = "arabic"  # 1. 2. 3.
+
+
+@dataclass(frozen=True)
+class Title:
+    """The document title, e.g. 人民调解协议书."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Running text. `indent` is the customary first-line indent of two characters."""
+
+    text: str
+    style: Style = Style.BODY
+    align: Align = Align.JUSTIFY
+    indent: bool = True
+    keep_with_next: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    """A labelled value; an empty value prints as an underlined blank to fill in by hand."""
+
+    label: str
+    value: str = ""
+    blank_chars: int = 4
+
+
+@dataclass(frozen=True)
+class FieldLine:
+    """One labelled value on a line of its own, e.g. 编号：（2026）飞人调字第12号 at top right."""
+
+    label: str
+    value: str = ""
+    align: Align = Align.RIGHT
+    blank_chars: int = 10
+
+
+@dataclass(frozen=True)
+class PartyBlock:
+    """当事人 particulars: the role label, then rows of fields beside it."""
+
+    role: str
+    rows: tuple[tuple[Field, ...], ...]
+
+
+@dataclass(frozen=True)
+class NumberedTerms:
+    """Numbered items as separate paragraphs: 一、… 二、… (or 1. 2.)."""
+
+    items: tuple[str, ...]
+    numbering: Numbering = Numbering.CHINESE
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class RuledLines:
+    """Empty ruled lines for handwriting (a blank form, or room for notes)."""
+
+    count: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """A ruled table. `widths` are fractions of the text width and add up to 1.
+
+    `blank_rows` adds empty rows to fill in by hand.
+    """
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]
+    blank_rows: int = 0
+    style: Style = Style.CELL
+
+    def __post_init__(self) -> None:
+        columns = len(self.header)
+        if len(self.widths) != columns:
+            raise ValueError("one width per column")
+        if abs(sum(self.widths) - 1.0) > 0.01:
+            raise ValueError("column widths must add up to 1")
+        if any(len(row) != columns for row in self.rows):
+            raise ValueError("every row needs one cell per column")
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """Signature lines with room to sign, fingerprint and seal — never a printed signature.
+
+    `left` and `right` are two columns of labels (parties on the left, mediator and recorder on
+    the right); each label gets `space_mm` of blank room below it. Under the right column comes
+    the seal space (`seal_mm` tall) with `seal_label`, then `issuer` and the date line.
+    """
+
+    left: tuple[str, ...]
+    right: tuple[str, ...] = ()
+    seal_label: str = ""
+    issuer: str = ""
+    date_text: str = ""
+    space_mm: float = 18.0
+    seal_mm: float = 40.0
+
+
+@dataclass(frozen=True)
+class Spacer:
+    height_mm: float
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = (
+    Title
+    | Paragraph
+    | FieldLine
+    | PartyBlock
+    | NumberedTerms
+    | RuledLines
+    | Table
+    | SignatureBlock
+    | Spacer
+    | PageBreak
+)
+
+PAGE_SIZES = ("A4",)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole form: its title (also the file's title) and its blocks in order."""
+
+    title: str
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+    page_size: str = "A4"
+
+    def __post_init__(self) -> None:
+        if self.page_size not in PAGE_SIZES:
+            raise ValueError(f"unsupported page size {self.page_size!r}")
+        if not isinstance(self.blocks, tuple):
+            object.__setattr__(self, "blocks", tuple(self.blocks))
+
+
+def numbered(index: int, numbering: Numbering) -> str:
+    """The label of item `index` (1-based): 一、 or 1."""
+    if numbering is Numbering.ARABIC:
+        return f"{index}."
+    return f"{cn_number(index)}、"
