@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean venv
+.PHONY: run test lint bench clean venv migration
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
@@ -37,3 +37,14 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis artifacts
+
+# For maintainers: after changing app/db/models.py, write the migration that matches it.
+#   make migration m="add mediation session place"
+migration: $(STAMP)
+	@test -n "$(m)" || { echo 'usage: make migration m="what changed"'; exit 1; }
+	$(PY) -c "import sys, tempfile, pathlib; \
+	from alembic import command; from app.db.migrate import alembic_config, upgrade; \
+	from app.db.engine import make_engine; \
+	p = pathlib.Path(tempfile.mkdtemp()) / 'm.db'; e = make_engine(p); upgrade(e); \
+	c = alembic_config(); conn = e.connect(); c.attributes['connection'] = conn; \
+	command.revision(c, message=sys.argv[1], autogenerate=True); conn.close()" "$(m)"
