@@ -1,0 +1,187 @@
+"""`make bench`: figures for a demo database beside the budgets of the design guide.
+
+Not a test: it never fails on a slow machine, it prints a table for a person to read (and for the
+issue notes). Fresh-process figures run in subprocesses so imports and font loading count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FIRST_PRINT = r"""
+import io, json, sys, time
+t0 = time.perf_counter()
+from app.services.database import open_database
+from app.services.printing import print_agreement
+db = open_database(sys.argv[1])
+t1 = time.perf_counter()
+print_agreement(db, sys.argv[2], sys.argv[3], sys.argv[4])
+t2 = time.perf_counter()
+print(json.dumps({"open_ms": (t1 - t0) * 1000, "first_ms": (t2 - t1) * 1000}))
+"""
+
+PRINT_MEMORY = r"""
+import json, sys
+from app.services.database import open_database
+from app.services.printing import print_agreement
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**20
+db = open_database(sys.argv[1])
+before = rss()
+print_agreement(db, sys.argv[2], "pdf", sys.argv[3] + ".pdf")
+print_agreement(db, sys.argv[2], "docx", sys.argv[3] + ".docx")
+print(json.dumps({"core_before_mb": before, "core_after_mb": rss()}))
+"""
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run_json(args: list[str], env: dict[str, str] | None = None) -> dict:
+    out = subprocess.run(
+        args, capture_output=True, text=True, cwd=ROOT, env=env, check=True, timeout=300
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def row(what: str, figure: str, budget: str) -> str:
+    return f"| {what} | {figure} | {budget} |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="老娘舅 benchmarks")
+    parser.add_argument("--cases", type=int, default=1000, help="demo cases (default 1000)")
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+
+    from app.services.cases import list_cases
+    from app.services.database import open_database
+    from app.services.demo import fill_demo
+
+    work = Path(tempfile.mkdtemp(prefix="laoniangjiu-bench-"))
+    db_path = work / "bench.db"
+    started = time.perf_counter()
+    db = open_database(db_path)
+    fill_demo(db, cases=args.cases, seed=2026)
+    fill_s = time.perf_counter() - started
+    # A case with an agreement, two parties or more: the usual two-page agreement.
+    case = next(r for r in list_cases(db, limit=args.cases) if r.status.value == "performed")
+    rows: list[str] = []
+    size_kb = (
+        db_path.stat().st_size / 1024
+        + sum(p.stat().st_size for p in work.glob("bench.db-wal")) / 1024
+    )
+
+    for fmt, budget_first, budget_warm in (
+        ("pdf", "≤ 500 ms", "p95 ≤ 100 ms"),
+        ("docx", "—", "p95 ≤ 100 ms"),
+    ):
+        first = run_json(
+            [
+                sys.executable,
+                "-c",
+                FIRST_PRINT,
+                str(db_path),
+                case.uuid,
+                fmt,
+                str(work / f"f.{fmt}"),
+            ]
+        )
+        from app.services.printing import print_agreement
+
+        print_agreement(db, case.uuid, fmt, work / f"warm.{fmt}")  # warm-up
+        times = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            print_agreement(db, case.uuid, fmt, work / f"warm.{fmt}")
+            times.append((time.perf_counter() - t) * 1000)
+        rows.append(
+            row(
+                f"agreement {fmt.upper()}, first in a fresh process",
+                f"{first['first_ms']:.0f} ms",
+                budget_first,
+            )
+        )
+        rows.append(
+            row(
+                f"agreement {fmt.upper()}, warm p50 / p95 ({args.runs} runs)",
+                f"{statistics.median(times):.1f} / {percentile(times, 95):.1f} ms",
+                budget_warm,
+            )
+        )
+
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    paints = []
+    for _ in range(5):
+        t = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-m", "ui", "--db", str(db_path), "--exit-after-paint"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
+        wall = (time.perf_counter() - t) * 1000
+        fields = dict(
+            part.split("=")
+            for line in out.stdout.splitlines()
+            if line.startswith("painted_ms")
+            for part in line.split()
+        )
+        if not fields:
+            rows.append(row("window painted after start", f"failed: {out.stderr[-200:]!r}", ""))
+            break
+        paints.append((float(fields["painted_ms"]), float(fields["rss_mb"]), wall))
+    if paints:
+        best = min(paints)
+        rows.append(
+            row(
+                "window painted after start (best of 5; whole process incl. interpreter)",
+                f"{best[0]:.0f} ms ({min(p[2] for p in paints):.0f} ms)",
+                "≤ 400 ms",
+            )
+        )
+        rows.append(row("memory after start (window shown)", f"{best[1]:.0f} MB", "≤ 150 MB idle"))
+    memory = run_json(
+        [sys.executable, "-c", PRINT_MEMORY, str(db_path), case.uuid, str(work / "m")]
+    )
+    rows.append(
+        row(
+            "memory of the core before / after printing PDF and DOCX",
+            f"{memory['core_before_mb']:.0f} / {memory['core_after_mb']:.0f} MB",
+            "≤ 300 MB after printing",
+        )
+    )
+    rows.append(
+        row(
+            "database size per case (demo, text only)",
+            f"{size_kb * 1024 / args.cases / 1024:.2f} KB",
+            "≤ 2.5 KB",
+        )
+    )
+
+    print(f"\n老娘舅 benchmarks — demo database of {args.cases} cases (built in {fill_s:.1f} s),")
+    print(f"case {case.number}; Python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
+    print("| what | measured | budget |")
+    print("|---|---|---|")
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
