@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint bench clean venv migration
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11：sudo apt-get install python3.11 ($(PYTHON) not found)"; exit 1; }
+	PYTHON=$(PYTHON) scripts/debian-deps.sh venv
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
@@ -17,12 +18,12 @@ venv: $(STAMP)
 
 # Open the window on a demo database in the user's temporary folder (created on first run).
 run: $(STAMP)
-	scripts/debian-deps.sh run
+	PYTHON=$(PYTHON) scripts/debian-deps.sh run
 	$(PY) -m ui --demo
 
 # The whole test suite, exactly what CI runs.
 test: $(STAMP)
-	scripts/debian-deps.sh test
+	PYTHON=$(PYTHON) scripts/debian-deps.sh test
 	$(VENV)/bin/ruff check app ui tests
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
@@ -32,7 +33,6 @@ lint: $(STAMP)
 
 # Benchmarks are not tests: they print figures against the budgets of the design guide.
 bench: $(STAMP)
-	scripts/debian-deps.sh test
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench
 
 clean:

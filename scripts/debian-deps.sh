@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # Install the Debian packages the program and its tests need, where we can (root + apt-get).
-# Usage: scripts/debian-deps.sh test|run
-# test: poppler-utils (pdftoppm/pdffonts for review pictures) and the libraries Qt's offscreen
-#       platform loads (EGL/GL, fontconfig, xkbcommon).
-# run:  the same plus the xcb libraries a real window needs on Debian 12.
+# Usage: scripts/debian-deps.sh test|run|venv
+# run:  the libraries Qt needs (EGL/GL, fontconfig, xkbcommon) and the xcb libraries a real
+#       window needs on Debian 12, plus poppler-utils.
+# test: the same plus xvfb, so a test can open the real window on a virtual screen; poppler-utils
+#       (pdftotext, pdffonts, pdftoppm) reads the printed documents back.
+# venv: only python3.11-venv, when Debian's Python lacks ensurepip (all three modes add it).
 set -u
 common="poppler-utils libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3"
 window="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
 libxkbcommon-x11-0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0"
 case "${1:-test}" in
-  test) wanted="$common" ;;
+  test) wanted="$common xvfb xauth $window" ;;
   run) wanted="$common $window" ;;
-  *) echo "usage: $0 test|run" >&2; exit 2 ;;
+  venv) wanted="" ;;
+  *) echo "usage: $0 test|run|venv" >&2; exit 2 ;;
 esac
 command -v dpkg-query >/dev/null 2>&1 || exit 0   # not Debian: nothing to do here
+# Debian's own Python needs its venv package before `python3.11 -m venv` works.
+python="${PYTHON:-python3.11}"
+if command -v "$python" >/dev/null 2>&1 && ! "$python" -c "import ensurepip" 2>/dev/null; then
+  wanted="$wanted python3.11-venv"
+fi
 missing=""
 for p in $wanted; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
