@@ -126,8 +126,5 @@ def missing(text: str) -> set[str]:
     return {
         c
         for c in text
-        if c not in _NEUTRAL
-        and ord(c) not in body
-        and ord(c) not in fallback
-        and not _ignorable(c)
+        if c not in _NEUTRAL and ord(c) not in body and ord(c) not in fallback and not _ignorable(c)
     }

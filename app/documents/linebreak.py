@@ -24,6 +24,9 @@ CANNOT_END = frozenset("（《「『〔【〈｛［“‘([{￥$£")
 #: Units that stay on the line of the number before them (45岁, 1,250.50元, 2026年).
 UNITS = frozenset("岁元角分年月日时号室楼层栋幢单元户份项条次天个%")
 
+#: The no-break space a form row puts between two labelled fields (see `_gap_before`).
+GAP = "\u00a0"
+
 #: Tolerance for width comparisons (reportlab works in floating-point points).
 _FUZZ = 1e-6
 
@@ -72,6 +75,7 @@ def break_lines(
         if chars[i] in CANNOT_START and (i + 1 >= n or not bad_break(chars, i + 1)):
             end = i + 1  # hang this one mark
         else:
+            end = _gap_before(chars, start, i) or i
             while end > start + 1 and bad_break(chars, end):
                 end -= 1
             if bad_break(chars, end):
@@ -80,7 +84,28 @@ def break_lines(
         start = end
         while start < n and chars[start] == " ":
             start += 1  # a space at a line break is not printed
+    if len(lines) >= 2:
+        _avoid_lone_character(chars, lines)
     return lines
+
+
+def _gap_before(chars: Sequence[str], start: int, i: int) -> int:
+    """A break just after a run of no-break spaces (the gap between two labelled fields of a
+    form row) in the second half of the line, so a field moves down whole; 0 if none."""
+    for j in range(i, start + (i - start) // 2, -1):
+        if chars[j - 1] == GAP and chars[j] != GAP:
+            return j
+    return 0
+
+
+def _avoid_lone_character(chars: Sequence[str], lines: list[tuple[int, int]]) -> None:
+    """Chinese typesetting avoids a last line of one character (孤字), e.g. "份。" alone:
+    take one more character down from the line above when the rules allow it."""
+    (a, b), (c, d) = lines[-2], lines[-1]
+    if sum(1 for ch in chars[c:d] if ch not in CANNOT_START) != 1 or b - a < 4 or b != c:
+        return
+    if not bad_break(chars, b - 1):
+        lines[-2:] = [(a, b - 1), (b - 1, d)]
 
 
 def wrap(text: str, width_of: dict[str, float] | None, max_width: float) -> list[str]:

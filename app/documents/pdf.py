@@ -11,33 +11,36 @@ import functools
 import math
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    TableStyle,
+)
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
 
-from app.documents import fonts, tree
+from app.documents import fonts, layout, tree
 from app.documents.fonts import BODY_FONT
+from app.documents.layout import BODY_SIZE, LINE_SPACING, SIZES, signature_grid
 from app.documents.rlfixes import BoldCJKParagraph, CJKParagraph
 from app.documents.tree import Align, Style
 
-#: Font sizes in points (Chinese 号: 二号 22, 小三 15, 四号 14, 小四 12).
-SIZES = {Style.TITLE: 22.0, Style.HEADING: 15.0, Style.BODY: 15.0, Style.CELL: 14.0, Style.SMALL: 12.0}
-LINE_SPACING = 1.5
-BODY_SIZE = SIZES[Style.BODY]
-
-# GB/T 9704 margins: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm. The text width is then
-# trimmed to a whole number of body characters (as the standard's 28 characters a line are) so
-# that lines of Chinese end flush with the right margin; the remainder is shared by both sides.
-_TOP, _BOTTOM, _LEFT, _RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
 _PAGE_W, _PAGE_H = A4
+_TOP, _BOTTOM = layout.TOP_MM * mm, layout.BOTTOM_MM * mm
+_LEFT, _RIGHT = layout.LEFT_MM * mm, layout.RIGHT_MM * mm
+# The text width is trimmed to a whole number of body characters (as GB/T 9704's 28 characters
+# a line are) so that lines of Chinese end flush with the right margin: reportlab cannot
+# justify CJK text. The remainder is shared by both margins.
 _AVAILABLE = _PAGE_W - _LEFT - _RIGHT
 TEXT_WIDTH = math.floor(_AVAILABLE / BODY_SIZE) * BODY_SIZE
 _SLACK = (_AVAILABLE - TEXT_WIDTH) / 2
@@ -49,8 +52,8 @@ _ALIGN = {
     Align.JUSTIFY: TA_JUSTIFY,
 }
 
-#: Room for handwriting on a ruled line (a little more than a line of print).
-_RULE_PITCH = 10 * mm
+_RULE_PITCH = layout.RULE_PITCH_MM * mm
+_RULE_BELOW = 2 * mm  # between the last ruled line and the text after it
 #: Gap between fields on a party row: one and a half characters (no-break spaces are not
 #: collapsed by the paragraph parser, unlike U+3000).
 _FIELD_GAP = "\u00a0" * 3
@@ -60,7 +63,7 @@ def render_pdf(doc: tree.Document, target: str | Path | BinaryIO) -> None:
     """Write `doc` as a PDF to a file path or a binary stream."""
     fonts.covered("中")  # registers the body font and installs the reportlab fixes
     out: Any = str(target) if isinstance(target, str | Path) else target
-    template = SimpleDocTemplate(
+    template = BaseDocTemplate(
         out,
         pagesize=A4,
         topMargin=_TOP,
@@ -75,6 +78,19 @@ def render_pdf(doc: tree.Document, target: str | Path | BinaryIO) -> None:
         initialFontSize=BODY_SIZE,
         initialLeading=BODY_SIZE * LINE_SPACING,
     )
+    # No frame padding (platypus adds 6 pt a side by default): the text must be exactly
+    # TEXT_WIDTH wide for lines of Chinese to fill it.
+    frame = Frame(
+        template.leftMargin,
+        template.bottomMargin,
+        template.width,
+        template.height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    template.addPageTemplates([PageTemplate("page", [frame])])
     template.build(_story(doc.blocks), canvasmaker=_NumberedCanvas)
 
 
@@ -82,11 +98,18 @@ def render_pdf(doc: tree.Document, target: str | Path | BinaryIO) -> None:
 # Text
 
 
+def escape(text: str) -> str:
+    """Escape &, < and > (xml.sax.saxutils would drag in urllib and email: ~60 ms of import)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def markup(text: str, font: str = BODY_FONT) -> str:
     """Paragraph markup for plain user text: escaped, with runs the font lacks in the fallback."""
     parts = []
     for run_font, run in fonts.split_runs(text, font):
-        chunk = escape(run).replace("\n", "<br/>")
+        # The parser collapses U+3000 like any whitespace, which would close up a blank such
+        # as "　　年　　月　　日"; two no-break spaces are as wide and are kept.
+        chunk = escape(run).replace("\n", "<br/>").replace("\u3000", "\u00a0\u00a0")
         parts.append(chunk if run_font == font else f'<font name="{run_font}">{chunk}</font>')
     return "".join(parts)
 
@@ -139,7 +162,7 @@ def _story(blocks: tuple[tree.Block, ...]) -> list[Flowable]:
     for block in blocks:
         if isinstance(block, tree.SignatureBlock):
             # Signatures never stand alone on a page: keep them with the text just above.
-            previous = [story.pop()] if story else []
+            previous = [story.pop()] if story and isinstance(story[-1], CJKParagraph) else []
             story.append(KeepTogether([*previous, _signatures(block)]))
         else:
             story.extend(_flowables(block))
@@ -176,10 +199,12 @@ def _party(block: tree.PartyBlock) -> RLTable:
     """Role label in a narrow column, the rows of particulars beside it (a borderless table,
     so wrapped rows stay aligned after the label)."""
     rows = [
-        _para(_FIELD_GAP.join(_field(f.label, f.value, f.blank_chars) for f in row), align=Align.LEFT)
+        _para(
+            _FIELD_GAP.join(_field(f.label, f.value, f.blank_chars) for f in row), align=Align.LEFT
+        )
         for row in block.rows
     ]
-    label_width = 5 * BODY_SIZE
+    label_width = layout.ROLE_COLUMN_CHARS * BODY_SIZE
     table = RLTable(
         [[_para(markup(block.role), align=Align.LEFT), rows]],
         colWidths=[label_width, TEXT_WIDTH - label_width],
@@ -230,31 +255,33 @@ def _table(block: tree.Table) -> RLTable:
 
 
 def _signatures(block: tree.SignatureBlock) -> RLTable:
-    """Two columns of signature labels with blank room below each; under the right column the
-    seal space, the issuer and the date. Nothing is printed where ink and the seal go."""
+    """Parties down the left column, mediator and recorder down the right, the seal space (with
+    the issuer and date the seal customarily covers) at the foot of the right column. Each
+    label has blank room below it; nothing is printed where ink and the seal go."""
     space = block.space_mm * mm
 
-    def cell(label: str) -> list[Flowable] | str:
+    def cell(label: str) -> list[Flowable]:
         if not label:
-            return ""
+            return []
         return [_para(markup(label), Style.CELL, Align.LEFT), RLSpacer(0, space)]
 
-    count = max(len(block.left), len(block.right))
-    left = list(block.left) + [""] * (count - len(block.left))
-    right = list(block.right) + [""] * (count - len(block.right))
-    data: list[list[Any]] = [[cell(a), cell(b)] for a, b in zip(left, right, strict=True)]
-    heights: list[float | None] = [None] * count
-    if block.seal_label or block.issuer or block.date_text:
-        data.append(["", _para(markup(block.seal_label), Style.CELL, Align.CENTER)])
-        heights.append(block.seal_mm * mm)
-        for line in (block.issuer, block.date_text):
-            if line:
-                data.append(["", _para(markup(line), Style.BODY, Align.CENTER)])
-                heights.append(None)
-    table = RLTable(data, colWidths=[0.55 * TEXT_WIDTH, 0.45 * TEXT_WIDTH], rowHeights=heights)
+    seal = [
+        _para(markup(text), style, Align.CENTER)
+        for text, style in (
+            (block.seal_label, Style.CELL),
+            (block.issuer, Style.BODY),
+            (block.date_text, Style.BODY),
+        )
+        if text
+    ]
+    grid = signature_grid(block)
+    data: list[list[Any]] = [[cell(a), cell(b)] for a, b in grid]
+    if seal:
+        lines = len(seal) * BODY_SIZE * LINE_SPACING
+        data[-1][1] = [seal[0], RLSpacer(0, max(block.seal_mm * mm - lines, 0)), *seal[1:]]
+    share = layout.SIGNATURE_LEFT_SHARE
+    table = RLTable(data, colWidths=[share * TEXT_WIDTH, (1 - share) * TEXT_WIDTH])
     table.setStyle(_PLAIN)
-    if block.seal_label or block.issuer or block.date_text:
-        table.setStyle(TableStyle([("VALIGN", (1, count), (1, count), "MIDDLE")]))
     table.spaceBefore = BODY_SIZE
     return table
 
@@ -268,13 +295,13 @@ class _RuledLines(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
-        return available_width, self.count * _RULE_PITCH
+        return available_width, self.count * _RULE_PITCH + _RULE_BELOW
 
     def draw(self) -> None:
         canvas = self.canv
         canvas.setLineWidth(0.5)
         for k in range(self.count):
-            y = (self.count - 1 - k) * _RULE_PITCH + 1.5 * mm
+            y = k * _RULE_PITCH + _RULE_BELOW
             canvas.line(0, y, self.width, y)
 
 
@@ -290,7 +317,7 @@ class _NumberedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+    def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
@@ -304,5 +331,5 @@ class _NumberedCanvas(Canvas):
 
     def _page_number(self, total: int) -> None:
         text = f"第 {self._pageNumber} 页  共 {total} 页"
-        self.setFont(BODY_FONT, 12)
-        self.drawCentredString(_PAGE_W / 2, _BOTTOM - 14 * mm, text)
+        self.setFont(BODY_FONT, layout.PAGE_NUMBER_SIZE)
+        self.drawCentredString(_PAGE_W / 2, layout.PAGE_NUMBER_FROM_BOTTOM_MM * mm, text)

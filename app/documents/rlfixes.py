@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import textsplit
 from reportlab.pdfbase import ttfonts
 from reportlab.platypus import paragraph as rl_paragraph
@@ -22,6 +23,8 @@ from app.documents.linebreak import CANNOT_START, break_lines
 
 _lock = threading.Lock()
 _applied = False
+#: reportlab's own function, kept so a test can show the trap it had.
+REPORTLAB_TO_UNICODE_CMAP = ttfonts.makeToUnicodeCMap
 
 
 def _utf16_hex(code: int) -> str:
@@ -74,13 +77,16 @@ def apply() -> None:
         textsplit.ALL_CANNOT_START += missing
         # paragraph.py imported the string by value: update its copy too.
         rl_paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START
+        # Not a trap, a default: ASCII85 on top of zlib makes every stream a quarter larger
+        # and costs encoding time; a PDF of binary streams is just as valid.
+        rl_config.useA85 = 0
         _applied = True
 
 
 class CJKParagraph(Paragraph):
     """A Paragraph (wordWrap='CJK') that breaks lines by the Chinese rules of `linebreak`."""
 
-    def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802 (reportlab's name)
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
         if not isinstance(maxWidths, list | tuple):
             maxWidths = [maxWidths]
         style = self.style
@@ -103,10 +109,10 @@ class CJKParagraph(Paragraph):
 
 
 class BoldCJKParagraph(CJKParagraph):
-    """A title paragraph drawn fill-and-stroke: the Song font has no bold face, and a thin
-    outline stroke gives the weight a printed title customarily has."""
+    """A title or heading drawn fill-and-stroke: the Song font has no bold face, and a thin
+    outline stroke gives the weight printed titles and headings customarily have."""
 
-    def beginText(self, x: float, y: float) -> Any:  # noqa: N802 (reportlab's name)
+    def beginText(self, x: float, y: float) -> Any:
         # drawPara has already saved the graphics state, so the line width is restored after.
         self.canv.setLineWidth(self.style.fontSize * 0.025)
         text = super().beginText(x, y)

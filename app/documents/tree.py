@@ -135,7 +135,7 @@ class SignatureBlock:
     seal_label: str = ""
     issuer: str = ""
     date_text: str = ""
-    space_mm: float = 18.0
+    space_mm: float = 16.0
     seal_mm: float = 40.0
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from app.documents.text import cn_date, cn_number, paragraphs, sentence, yuan_figures, yuan_text
 from app.documents.tree import (
     Align,
+    Block,
     Document,
     Field,
     FieldLine,
@@ -22,9 +23,9 @@ from app.documents.tree import (
     PartyBlock,
     RuledLines,
     SignatureBlock,
+    Spacer,
     Style,
     Title,
-    Block,
 )
 from app.domain.codes import PartyKind, PartyRole
 from app.services.views import AgreementView, CaseDetail, CommitteeInfo, PartyView, TermView
@@ -53,10 +54,10 @@ def build_agreement(
         "纠纷主要事实、争议事项：",
         paragraphs(agreement.facts if agreement and agreement.facts else case.facts)
         + (paragraphs(agreement.issues) if agreement else []),
-        blank_lines=5,
+        blank_lines=4,
     )
     blocks += _section(
-        "各方责任：", paragraphs(agreement.responsibility) if agreement else [], blank_lines=3
+        "各方责任：", paragraphs(agreement.responsibility) if agreement else [], blank_lines=2
     )
 
     terms = sorted(agreement.terms, key=lambda t: t.position) if agreement else []
@@ -64,10 +65,10 @@ def build_agreement(
     if terms:
         blocks.append(NumberedTerms(tuple(_term_text(t) for t in terms)))
     else:
-        blocks.append(RuledLines(6))
+        blocks.append(RuledLines(4))
 
     performance = [line for k, t in enumerate(terms, 1) if (line := _performance(case, k, t))]
-    blocks += _section("履行方式、时限：", performance, blank_lines=3)
+    blocks += _section("履行方式、时限：", performance, blank_lines=2)
 
     blocks += _closing(case, committee, both)
     blocks.append(_signatures(case, committee, agreement))
@@ -141,7 +142,9 @@ def _term_text(term: TermView) -> str:
     text = term.text.strip()
     if term.amount is not None:
         head = text.rstrip("。；;，,. ")
-        return f"{head}，金额为{yuan_text(term.amount)}。" if head else f"{yuan_text(term.amount)}。"
+        return (
+            f"{head}，金额为{yuan_text(term.amount)}。" if head else f"{yuan_text(term.amount)}。"
+        )
     return sentence(text)
 
 
@@ -164,7 +167,8 @@ def _performance(case: CaseDetail, number: int, term: TermView) -> str:
 def _closing(case: CaseDetail, committee: CommitteeInfo, both: str) -> list[Block]:
     copies = f"{cn_number(case.copies)}份" if case.parties else "\u3000\u3000份"
     blocks: list[Block] = [
-        Paragraph(f"本协议一式{copies}，当事人各执一份，人民调解委员会留存一份。")
+        Spacer(2.5),  # sets the closing apart from the last section, like a heading's space
+        Paragraph(f"本协议一式{copies}，当事人各执一份，人民调解委员会留存一份。"),
     ]
     if committee.print_effect_sentence:
         blocks.append(
