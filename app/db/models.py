@@ -162,9 +162,7 @@ class Case(Base):
     escalations: Mapped[list[Escalation]] = relationship(
         cascade="all, delete-orphan", order_by="Escalation.id"
     )
-    agreement: Mapped[Agreement | None] = relationship(
-        cascade="all, delete-orphan", uselist=False
-    )
+    agreement: Mapped[Agreement | None] = relationship(cascade="all, delete-orphan", uselist=False)
     sessions: Mapped[list[MediationSession]] = relationship(
         cascade="all, delete-orphan", order_by="MediationSession.held_at"
     )

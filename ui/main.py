@@ -1,0 +1,192 @@
+"""Starting the program: options, fonts, the database, then the main window."""
+
+from __future__ import annotations
+
+import time
+
+# Taken before Qt and the database layer are imported: start-up is timed from here.
+STARTED = time.perf_counter()
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QSplashScreen
+
+    from app.services.database import Database
+
+DEMO_CASES = 120
+#: Exit codes: 2 = the database could not be opened (nothing was changed).
+EXIT_DATABASE = 2
+
+
+def demo_database_path() -> Path:
+    return Path(tempfile.gettempdir()) / "laoniangjiu-demo" / "demo.db"
+
+
+def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(
+        prog="laoniangjiu", description="老娘舅 — 社区人民调解室的案件登记与协议打印"
+    )
+    parser.add_argument("--db", metavar="文件", help="案件数据库文件（不填就用本机数据文件夹里的）")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=f"使用演示数据库（放在临时文件夹里，第一次会生成{DEMO_CASES}件演示案件）",
+    )
+    # For measuring start-up and for pictures of the window; not for everyday use.
+    parser.add_argument("--exit-after-paint", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--screenshot", metavar="FILE", help=argparse.SUPPRESS)
+    return parser.parse_known_args(argv)
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB (0 when the system does not tell)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (2**20 if sys.platform == "darwin" else 2**10)
+    except (ImportError, OSError):
+        pass
+    return _windows_rss_mb()
+
+
+def _windows_rss_mb() -> float:
+    try:
+        import ctypes
+        from ctypes import wintypes
+
+        class Counters(ctypes.Structure):
+            _fields_ = [
+                ("cb", wintypes.DWORD),
+                ("PageFaultCount", wintypes.DWORD),
+                ("PeakWorkingSetSize", ctypes.c_size_t),
+                ("WorkingSetSize", ctypes.c_size_t),
+                ("QuotaPeakPagedPoolUsage", ctypes.c_size_t),
+                ("QuotaPagedPoolUsage", ctypes.c_size_t),
+                ("QuotaPeakNonPagedPoolUsage", ctypes.c_size_t),
+                ("QuotaNonPagedPoolUsage", ctypes.c_size_t),
+                ("PagefileUsage", ctypes.c_size_t),
+                ("PeakPagefileUsage", ctypes.c_size_t),
+            ]
+
+        counters = Counters()
+        counters.cb = ctypes.sizeof(Counters)
+        process = ctypes.windll.kernel32.GetCurrentProcess()  # type: ignore[attr-defined]
+        ok = ctypes.windll.psapi.GetProcessMemoryInfo(  # type: ignore[attr-defined]
+            process, ctypes.byref(counters), counters.cb
+        )
+        return counters.WorkingSetSize / 2**20 if ok else 0.0
+    except (ImportError, AttributeError, OSError):
+        return 0.0
+
+
+def open_chosen_database(args: argparse.Namespace) -> Database:
+    """The database the options name; the demo one is filled the first time."""
+    from app.paths import default_database_path
+    from app.services.database import open_database
+
+    if args.demo:
+        path = demo_database_path()
+        fresh = not path.exists()
+        db = open_database(path)
+        if fresh:
+            from app.services.demo import fill_demo
+
+            fill_demo(db, DEMO_CASES)
+        return db
+    return open_database(Path(args.db) if args.db else default_database_path())
+
+
+def show_splash(app: QApplication) -> QSplashScreen:
+    """A plain "please wait" card while the database opens, so nobody starts the program twice."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+    from PySide6.QtWidgets import QSplashScreen
+
+    from ui import style
+
+    ratio = app.primaryScreen().devicePixelRatio() if app.primaryScreen() else 1.0
+    width, height = 560, 200
+    pixmap = QPixmap(round(width * ratio), round(height * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(QColor(style.WINDOW))
+    painter = QPainter(pixmap)
+    painter.setPen(QColor(style.ACCENT))
+    painter.drawRect(1, 1, width - 3, height - 3)
+    painter.setFont(style.make_font(40, bold=True))
+    painter.drawText(0, 30, width, 80, int(Qt.AlignmentFlag.AlignCenter), "老娘舅")
+    painter.setPen(QColor(style.TEXT))
+    painter.setFont(style.make_font(style.body_pixels(style.current_scale())))
+    painter.drawText(0, 110, width, 60, int(Qt.AlignmentFlag.AlignCenter), "正在打开案件，请稍候……")
+    painter.end()
+    splash = QSplashScreen(pixmap)
+    splash.show()
+    app.processEvents()
+    return splash
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
+    from PySide6.QtWidgets import QApplication
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *qt_args])
+
+    from app.domain.errors import UserError
+    from ui import errors, messages, style
+
+    style.setup_application(app)
+    quiet = bool(args.exit_after_paint or args.screenshot)
+    splash = None if quiet else show_splash(app)
+    try:
+        db = open_chosen_database(args)
+    except UserError as error:
+        if splash is not None:
+            splash.close()
+        messages.show_error(None, error.message, "无法打开案件数据库")
+        return EXIT_DATABASE
+    except Exception as error:  # a bug, not the user's file: log it and say where
+        if splash is not None:
+            splash.close()
+        errors.log_exception(type(error), error, error.__traceback__)
+        messages.show_error(None, errors.apology(), "无法打开案件数据库")
+        return EXIT_DATABASE
+    errors.install_excepthook()
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(db)
+    if quiet:
+        window.first_painted.connect(lambda: _report_and_quit(app, window, args.screenshot))
+    screen = window.screen() or app.primaryScreen()
+    window.setGeometry(screen.availableGeometry())
+    window.showMaximized()
+    if splash is not None:
+        splash.finish(window)
+    try:
+        return app.exec()
+    finally:
+        db.close()
+
+
+def _report_and_quit(app: QApplication, window: object, screenshot: str | None) -> None:
+    painted = (time.perf_counter() - STARTED) * 1000
+    print(f"painted_ms={painted:.0f} rss_mb={rss_mb():.1f}", flush=True)
+    if screenshot:
+        from PySide6.QtWidgets import QWidget
+
+        assert isinstance(window, QWidget)
+        window.grab().save(screenshot)
+    app.quit()

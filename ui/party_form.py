@@ -1,0 +1,143 @@
+"""One party (当事人) of the register form: a person or an organisation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.domain.codes import PartyKind, PartyRole, Sex
+from app.domain.drafts import PartyDraft
+from app.domain.validation import RESIDENT_ID_EXAMPLE
+from ui import style
+from ui.widgets import ErrorMap, Field, FormGrid, OptionalDate, button, combo, select_code
+
+
+class PartySection(QGroupBox):
+    """Role and kind first; then the fields of a person, or of an organisation."""
+
+    remove_requested = Signal(object)
+
+    def __init__(self, index: int, role: PartyRole, removable: bool) -> None:
+        super().__init__()
+        self.title_label = QLabel()
+        style.make_heading(self.title_label)
+        self.remove_button = button("删除这位当事人")
+        self.remove_button.setVisible(removable)
+        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
+        top = QHBoxLayout()
+        top.addWidget(self.title_label, 1)
+        top.addWidget(self.remove_button)
+
+        self.role = combo(PartyRole.choices())
+        select_code(self.role, role.value)
+        self.kind = combo(PartyKind.choices())
+        self.name = QLineEdit()
+        self.sex = combo([(None, "未填写"), *Sex.choices()])
+        self.ethnicity = QLineEdit()
+        self.birth = OptionalDate("填写出生日期")
+        self.id_number = QLineEdit()
+        self.phone = QLineEdit()
+        self.address = QLineEdit()
+        self.occupation = QLineEdit()
+        self.org_name = QLineEdit()
+        self.credit_code = QLineEdit()
+        self.representative = QLineEdit()
+        self.org_phone = QLineEdit()
+        self.org_address = QLineEdit()
+
+        self.grid = FormGrid()
+        g = self.grid
+        self.f_role = g.add("身份", self.role, stretch=False)
+        self.f_kind = g.add(
+            "类别", self.kind, "自然人就是个人；公司、物业、商店等选“单位”", stretch=False
+        )
+        self.person: dict[str, Field] = {
+            "name": g.add("姓名", self.name, "必须填写"),
+            "sex": g.add("性别", self.sex, stretch=False),
+            "ethnicity": g.add("民族", self.ethnicity, "例如：汉族"),
+            "birth_date": g.add(
+                "出生日期", self.birth, "有身份证号的可以不填", focus=self.birth.edit
+            ),
+            "id_number": g.add(
+                "身份证号", self.id_number, f"18位，最后一位可以是X，例如 {RESIDENT_ID_EXAMPLE}"
+            ),
+            "phone": g.add("联系电话", self.phone, "手机11位；固定电话要带区号，例如 0373-1234567"),
+            "address": g.add("住址", self.address),
+            "occupation": g.add("职业", self.occupation, "例如：退休"),
+        }
+        self.organisation: dict[str, Field] = {
+            "name": g.add("单位名称", self.org_name, "必须填写，写全称"),
+            "credit_code": g.add("统一社会信用代码", self.credit_code, "18位，在营业执照上"),
+            "legal_representative": g.add("法定代表人", self.representative),
+            "phone": g.add("联系电话", self.org_phone, "手机11位；固定电话要带区号"),
+            "address": g.add("地址", self.org_address),
+        }
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(g)
+        self.kind.currentIndexChanged.connect(self._show_kind)
+        self.set_index(index)
+        self._show_kind()
+
+    def set_index(self, index: int) -> None:
+        self.index = index
+        self.title_label.setText(f"第{index + 1}位当事人")
+        self.setAccessibleName(f"第{index + 1}位当事人")
+
+    def is_person(self) -> bool:
+        return self.kind.currentData() == PartyKind.PERSON.value
+
+    def _show_kind(self) -> None:
+        person = self.is_person()
+        for fields, visible in ((self.person, person), (self.organisation, not person)):
+            for item in fields.values():
+                item.label.setVisible(visible)
+                item.box.setVisible(visible)
+
+    def current_fields(self) -> dict[str, Field]:
+        fields = {"role": self.f_role, "kind": self.f_kind}
+        fields.update(self.person if self.is_person() else self.organisation)
+        return fields
+
+    def register_errors(self, errors: ErrorMap) -> None:
+        for key, item in self.current_fields().items():
+            errors.add_field(f"parties[{self.index}].{key}", item)
+
+    def focus_order(self) -> list[QWidget]:
+        widgets: list[QWidget] = [self.remove_button, self.role, self.kind]
+        widgets += [self.name, self.sex, self.ethnicity, self.birth.switch, self.birth.edit]
+        widgets += [self.id_number, self.phone, self.address, self.occupation]
+        widgets += [self.org_name, self.credit_code, self.representative, self.org_phone]
+        widgets.append(self.org_address)
+        return widgets
+
+    def draft(self) -> PartyDraft:
+        """What was typed, exactly; the service checks it."""
+        role = str(self.role.currentData())
+        if self.is_person():
+            return PartyDraft(
+                role=role,
+                kind=PartyKind.PERSON.value,
+                name=self.name.text(),
+                sex=self.sex.currentData(),
+                ethnicity=self.ethnicity.text(),
+                birth_date=self.birth.value(),
+                id_number=self.id_number.text(),
+                phone=self.phone.text(),
+                address=self.address.text(),
+                occupation=self.occupation.text(),
+            )
+        return PartyDraft(
+            role=role,
+            kind=PartyKind.ORGANIZATION.value,
+            name=self.org_name.text(),
+            phone=self.org_phone.text(),
+            address=self.org_address.text(),
+            credit_code=self.credit_code.text(),
+            legal_representative=self.representative.text(),
+        )
+
+    def display_name(self) -> str:
+        name = (self.name.text() if self.is_person() else self.org_name.text()).strip()
+        return name

@@ -1,0 +1,294 @@
+"""登记新纠纷: the acceptance registration form, in the order of the paper form."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.codes import DisputeType, PartyRole, Source, Tier
+from app.domain.drafts import CaseDraft
+from app.domain.errors import UserError, ValidationError, ValidationErrors
+from app.domain.values import Place
+from app.services.cases import register_case
+from app.services.database import Database
+from app.services.views import CaseDetail, Changed
+from ui import messages
+from ui.party_form import PartySection
+from ui.widgets import (
+    ErrorLabel,
+    ErrorMap,
+    FormGrid,
+    MultiLineEdit,
+    button,
+    chain_tab_order,
+    combo,
+    date_edit,
+    from_qdate,
+    heading,
+    hint,
+    reveal,
+    scroll_area,
+    select_code,
+)
+
+
+class RegisterDialog(QDialog):
+    """Fill in, press "保存登记"; wrong fields get red words underneath and nothing is lost."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.result_case: CaseDetail | None = None
+        self.changed: Changed | None = None
+        self.setWindowTitle("登记新纠纷")
+        self.setModal(True)
+
+        self.title = QLineEdit()
+        self.dispute_type = combo(DisputeType.choices())
+        select_code(self.dispute_type, DisputeType.NEIGHBOURHOOD.value)
+        self.source = combo(Source.choices())
+        self.received_on = date_edit()
+        self.tier = combo(Tier.choices())
+        self.compound = QLineEdit()
+        self.building = QLineEdit()
+        self.unit = QLineEdit()
+        self.room = QLineEdit()
+        self.amount = QLineEdit()
+        self.facts = MultiLineEdit(lines=4)
+        self.requests = MultiLineEdit(lines=3)
+
+        place = QWidget()
+        place_row = QHBoxLayout(place)
+        place_row.setContentsMargins(0, 0, 0, 0)
+        place_row.setSpacing(8)
+        for text, edit, stretch in (
+            ("小区", self.compound, 3),
+            ("楼", self.building, 2),
+            ("单元", self.unit, 2),
+            ("室", self.room, 2),
+        ):
+            label = QLabel(text)
+            label.setBuddy(edit)
+            place_row.addWidget(label)
+            place_row.addWidget(edit, stretch)
+
+        self.form = FormGrid()
+        f = self.form
+        self.errors = ErrorMap()
+        self.errors.add_field(
+            "title", f.add("纠纷名称（案由）", self.title, "必须填写，例如：楼上渗水纠纷")
+        )
+        self.errors.add_field("dispute_type", f.add("纠纷类型", self.dispute_type, stretch=False))
+        self.errors.add_field("source", f.add("案件来源", self.source, stretch=False))
+        self.errors.add_field(
+            "received_on",
+            f.add("受理日期", self.received_on, "点右边的箭头可以在日历上选", stretch=False),
+        )
+        self.errors.add_field("tier", f.add("化解层级", self.tier, stretch=False))
+        self.errors.add_field(
+            "place",
+            f.add(
+                "发生地点",
+                place,
+                "例如：铁西小区　3号楼　2单元　301",
+                focus=self.compound,
+            ),
+        )
+        self.errors.add_field(
+            "amount", f.add("涉及金额（元）", self.amount, "没有可以不填，例如 1250.50")
+        )
+        self.errors.add_field("facts", f.add("纠纷简要情况", self.facts))
+        self.errors.add_field(
+            "requests",
+            f.add("申请事项", self.requests, "一行写一项，例如：要求对方赔偿维修费"),
+        )
+
+        self.parties_error = ErrorLabel()
+        self.errors.add_group("parties", self.parties_error)
+        self.parties: list[PartySection] = []
+        self.parties_box = QVBoxLayout()
+        self.parties_box.setSpacing(16)
+        self.add_party_button = button("再添加一位当事人")
+        self.add_party_button.clicked.connect(lambda: self.add_party(focus=True))
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(20, 16, 20, 20)
+        column.setSpacing(12)
+        column.addWidget(heading("案件情况"))
+        column.addWidget(self.form)
+        column.addSpacing(12)
+        column.addWidget(heading("当事人"))
+        column.addWidget(hint("至少要有一位申请人和一位被申请人。"))
+        column.addWidget(self.parties_error)
+        column.addLayout(self.parties_box)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.add_party_button)
+        add_row.addStretch(1)
+        column.addLayout(add_row)
+        column.addStretch(1)
+        self.scroll = scroll_area(content)
+
+        self.summary = ErrorLabel()
+        self.errors.general = self.summary
+        self.cancel_button = button("取消")
+        self.save_button = button("保存登记", primary=True)
+        self.save_button.setDefault(True)
+        self.save_button.setAutoDefault(True)
+        self.cancel_button.setAutoDefault(False)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(20, 8, 20, 12)
+        bottom.setSpacing(16)
+        bottom.addWidget(self.summary, 1)
+        bottom.addStretch()  # keeps the buttons at their size while there is no message
+        bottom.addWidget(self.cancel_button)
+        bottom.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(bottom)
+
+        self.add_party(PartyRole.APPLICANT)
+        self.add_party(PartyRole.RESPONDENT)
+        self._initial = self.draft()
+        self._fit_to_screen()
+        self.title.setFocus()
+
+    # ------------------------------------------------------------ parties
+
+    def add_party(self, role: PartyRole = PartyRole.RESPONDENT, focus: bool = False) -> None:
+        section = PartySection(len(self.parties), role, removable=len(self.parties) >= 2)
+        section.remove_requested.connect(self.remove_party)
+        self.parties.append(section)
+        self.parties_box.addWidget(section)
+        self._after_parties_change()
+        if focus:
+            QTimer.singleShot(0, self, lambda: reveal(self.scroll, section.role))
+
+    def remove_party(self, section: PartySection) -> None:
+        name = section.display_name()
+        who = f"第{section.index + 1}位当事人" + (f"“{name}”" if name else "")
+        if not messages.confirm(
+            self,
+            "删除当事人",
+            f"要把{who}从这次登记中删除吗？\n已经填写的这位当事人的内容会一起删除。",
+            "删除这位当事人",
+        ):
+            return
+        self.parties.remove(section)
+        section.setParent(None)
+        section.deleteLater()
+        for index, item in enumerate(self.parties):
+            item.set_index(index)
+        self._after_parties_change()
+        self.add_party_button.setFocus()
+
+    def _after_parties_change(self) -> None:
+        width = max([self.form.label_width()] + [p.grid.label_width() for p in self.parties])
+        self.form.align_labels(width)
+        for party in self.parties:
+            party.grid.align_labels(width)
+        self._fix_tab_order()
+
+    def _fix_tab_order(self) -> None:
+        """Tab follows the paper form, including parties added later."""
+        chain: list[QWidget] = [
+            self.title,
+            self.dispute_type,
+            self.source,
+            self.received_on,
+            self.tier,
+            self.compound,
+            self.building,
+            self.unit,
+            self.room,
+            self.amount,
+            self.facts,
+            self.requests,
+        ]
+        for party in self.parties:
+            chain += party.focus_order()
+        chain += [self.add_party_button, self.cancel_button, self.save_button]
+        chain_tab_order(chain)
+
+    # ------------------------------------------------------------ saving
+
+    def draft(self) -> CaseDraft:
+        """The form as typed: nothing trimmed or corrected here (the service does that)."""
+        return CaseDraft(
+            title=self.title.text(),
+            dispute_type=str(self.dispute_type.currentData()),
+            source=str(self.source.currentData()),
+            received_on=from_qdate(self.received_on.date()),
+            tier=str(self.tier.currentData()),
+            place=Place(
+                self.compound.text(), self.building.text(), self.unit.text(), self.room.text()
+            ),
+            amount=self.amount.text(),
+            facts=self.facts.text(),
+            requests=self.requests.text().splitlines(),
+            parties=[party.draft() for party in self.parties],
+        )
+
+    def save(self) -> None:
+        try:
+            detail, changed = register_case(self.db, self.draft())
+        except ValidationErrors as errors:
+            self.show_errors(errors.errors)
+            return
+        except UserError as error:
+            messages.show_error(self, error.message, "没有保存")
+            return
+        self.result_case = detail
+        self.changed = changed
+        self.accept()
+
+    def error_map(self) -> ErrorMap:
+        """Fields of parties depend on person/organisation: map them as they are now."""
+        self.errors.remove_prefix("parties[")
+        for party in self.parties:
+            party.register_errors(self.errors)
+        return self.errors
+
+    def show_errors(self, errors: list[ValidationError]) -> None:
+        for label in self.findChildren(ErrorLabel):
+            label.clear_message()
+        first = self.error_map().show(errors)
+        count = len(errors)
+        self.summary.show_message(f"有{count}处需要修改，每一处都用红字写在那一项的下面。")
+        if first is not None:
+            target = first
+            self.scroll.widget().layout().activate()
+            reveal(self.scroll, target)
+            # Once the red lines have taken their room, scroll again to the final place.
+            QTimer.singleShot(0, self, lambda: reveal(self.scroll, target))
+
+    def is_dirty(self) -> bool:
+        return self.draft() != self._initial
+
+    def reject(self) -> None:
+        if self.is_dirty() and not messages.confirm(
+            self,
+            "放弃登记",
+            "已经填写的内容还没有保存。\n要放弃这次登记吗？放弃后填写的内容不会保留。",
+            "放弃登记",
+            "继续填写",
+        ):
+            return
+        super().reject()
+
+    def _fit_to_screen(self) -> None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry()
+        self.resize(min(area.width(), 1280), area.height())
