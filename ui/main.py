@@ -152,16 +152,17 @@ def main(argv: list[str] | None = None) -> int:
     splash = None if quiet else show_splash(app)
     try:
         db = open_chosen_database(args)
-    except UserError as error:
+    except Exception as error:
         if splash is not None:
             splash.close()
-        messages.show_error(None, error.message, "无法打开案件数据库")
-        return EXIT_DATABASE
-    except Exception as error:  # a bug, not the user's file: log it and say where
-        if splash is not None:
-            splash.close()
-        errors.log_exception(type(error), error, error.__traceback__)
-        messages.show_error(None, errors.apology(), "无法打开案件数据库")
+        if isinstance(error, UserError):
+            text = error.message
+        else:  # a bug, not the user's file: log it and say where
+            errors.log_exception(type(error), error, error.__traceback__)
+            text = errors.apology()
+        print(f"无法打开案件数据库：{text}", file=sys.stderr, flush=True)
+        if not quiet:
+            messages.show_error(None, text, "无法打开案件数据库")
         return EXIT_DATABASE
     errors.install_excepthook()
 

@@ -53,19 +53,24 @@ OK = "#1b5e20"
 SELECTION = "#cfe0fb"
 HINT = "#4a4a4a"
 
+_registered_families: list[str] = []
 _fonts_registered = False
 
 
 def register_fonts() -> list[str]:
     """Register the bundled CJK fonts: a PC without Chinese fonts would otherwise show boxes."""
     global _fonts_registered
-    families: list[str] = []
     for name in FONT_FILES:
         font_id = QFontDatabase.addApplicationFont(str(resource_path("fonts", name)))
         if font_id >= 0:
-            families.extend(QFontDatabase.applicationFontFamilies(font_id))
+            _registered_families.extend(QFontDatabase.applicationFontFamilies(font_id))
     _fonts_registered = True
-    return families
+    return registered_families()
+
+
+def registered_families() -> list[str]:
+    """The font families the program brought with it and registered."""
+    return list(_registered_families)
 
 
 def body_pixels(scale: int) -> int:
