@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPointF,
     QRect,
@@ -231,7 +232,9 @@ class CaseTable(QTableView):
         self.setTabKeyNavigation(False)  # Tab leaves the table, like every other field
         self.setAccessibleName("案件列表")
         self.verticalHeader().hide()
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Row heights are set here from the wrapped text (see `fit_rows`): Qt's ResizeToContents
+        # measures every cell of every row again on each change (1.3 s at start-up, measured).
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionsClickable(True)
@@ -246,15 +249,35 @@ class CaseTable(QTableView):
         self.open_delegate.clicked.connect(self.open_requested)
         self.doubleClicked.connect(self._open_index)
         self._fitting = False
+        #: What the columns were last fitted to; the same again needs no work.
+        self._fitted_for: tuple[object, ...] | None = None
         self.hidden_names: list[str] = []
+        # The header's bold font is set by the style sheet and may change after the table's.
+        header.installEventFilter(self)
         self.update_row_heights()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.horizontalHeader() and event.type() == QEvent.Type.FontChange:
+            self.refit()
+        return super().eventFilter(watched, event)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
         if model is not None:
-            model.modelReset.connect(self.fit_columns)
-            model.rowsInserted.connect(self.fit_columns)
+            model.modelReset.connect(self.refit)
+            model.rowsInserted.connect(self._rows_inserted)
+        self.refit()
+
+    def refit(self) -> None:
+        """Fit columns and rows again whatever was fitted before (new rows, new font)."""
+        self._fitted_for = None
         self.fit_columns()
+
+    def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        if first >= MEASURED_ROWS:  # the columns were measured on earlier rows: keep them
+            self.fit_rows(first, last)
+        else:
+            self.refit()
 
     def case_model(self) -> CaseTableModel | None:
         model = self.model()
@@ -293,7 +316,7 @@ class CaseTable(QTableView):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self.update_row_heights()
-            self.fit_columns()
+            self.refit()
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
@@ -310,23 +333,53 @@ class CaseTable(QTableView):
 
     def fit_columns(self) -> None:
         """Give every column its text's width; if the window is too narrow, wrap the widest."""
-        model = self.model()
+        model = self.case_model()
         if model is None or self._fitting:
             return
+        fitted_for = (self.viewport().width(), self.font().key(), model.rowCount())
+        if fitted_for == self._fitted_for:
+            return  # resize events repeat at start-up; the answer would be the same
         self._fitting = True
         try:
             widths = self._column_widths(model)
             for column, width in enumerate(widths):
                 if width:
                     self.setColumnWidth(column, width)
+            self.fit_rows(0, model.rowCount() - 1)
+            self._fitted_for = (self.viewport().width(), self.font().key(), model.rowCount())
         finally:
             self._fitting = False
 
-    def _column_widths(self, model: QAbstractItemModel) -> list[int]:
+    def fit_rows(self, first: int, last: int) -> None:
+        """Each row as tall as its most wrapped cell (never less than a line and the button)."""
+        model = self.case_model()
+        if model is None:
+            return
+        font = self.font()
+        metrics = QFontMetrics(font)
+        smallest = self.verticalHeader().defaultSectionSize()
+        room = {
+            column: self.columnWidth(column) - 2 * CELL_PADDING
+            for column in range(len(COLUMNS))
+            if column != OPEN and not self.isColumnHidden(column)
+        }
+        for row in range(first, last + 1):
+            case_row = model.row(row)
+            height = smallest
+            for column, width in room.items():
+                text = keep_together(column, model.text(case_row, column))
+                if metrics.horizontalAdvance(text) <= width:
+                    continue  # one line: the smallest row holds it
+                _layout, needed = WrappedTextDelegate.layout(text, font, width)
+                height = max(height, round(needed) + 2 * CELL_PADDING_TOP)
+            if self.rowHeight(row) != height:
+                self.setRowHeight(row, height)
+
+    def _column_widths(self, model: CaseTableModel) -> list[int]:
         """Widths of all columns; 0 for a column that must make room at very large text."""
         header = self.horizontalHeader()
         metrics = self.fontMetrics()
-        rows = min(model.rowCount(), MEASURED_ROWS)
+        rows = [model.row(row) for row in range(min(model.rowCount(), MEASURED_ROWS))]
         natural: list[int] = []
         smallest: list[int] = []
         for column in range(len(COLUMNS)):
@@ -338,18 +391,12 @@ class CaseTable(QTableView):
                 natural.append(width)
                 smallest.append(width)
                 continue
-            widest = 0
-            for row in range(rows):
-                text = str(model.index(row, column).data() or "")
-                widest = max(widest, metrics.horizontalAdvance(text))
+            texts = {model.text(row, column) for row in rows}  # repeated words measured once
+            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
             # +2: advances are rounded; without the slack a date could wrap its last character.
             natural.append(max(head, widest + 2 * CELL_PADDING + 2))
             if column == NUMBER:  # two lines at most, broken before "第": "（2026）飞人调字/第12号"
-                parts = [
-                    part
-                    for row in range(rows)
-                    for part in str(model.index(row, column).data() or "").partition("第")[::2]
-                ]
+                parts = {part for text in texts for part in text.partition("第")[::2]}
                 halves = max((metrics.horizontalAdvance(p) for p in parts), default=0)
                 least = halves + metrics.horizontalAdvance("第") + 2 * CELL_PADDING + 2
             elif column == TITLE:  # long texts wrap, but keep enough per line to read easily

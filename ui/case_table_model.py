@@ -6,7 +6,7 @@ Filtering and sorting happen in SQL (`CaseQuery`); the model only holds the page
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -17,9 +17,10 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.services.cases import CaseQuery, count_cases, list_cases
-from app.services.database import Database
-from app.services.views import CaseRow
+from app.services.views import CaseQuery, CaseRow
+
+if TYPE_CHECKING:
+    from app.services.database import Database
 
 PAGE_SIZE = 200
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -82,6 +83,9 @@ class CaseTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Read the first page again (after a filter change or a saved case)."""
+        # Imported here: the window paints before the database layer is loaded.
+        from app.services.cases import count_cases, list_cases
+
         self.beginResetModel()
         self._total = count_cases(self._db, self._query)
         self._rows = list_cases(self._db, self._query, 0, self._page_size)
@@ -107,6 +111,8 @@ class CaseTableModel(QAbstractTableModel):
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
+        from app.services.cases import list_cases
+
         page = list_cases(self._db, self._query, len(self._rows), self._page_size)
         if not page:
             # The database shrank under us (another copy deleted cases): stop asking.

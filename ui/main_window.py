@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QPaintEvent
@@ -18,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.codes import CaseStatus, Tier
-from app.services.cases import CaseQuery
-from app.services.database import Database, get_committee
-from app.services.views import Changed
+from app.services.views import CaseQuery, Changed
 from ui import messages, style
 from ui.case_table import CaseTable
 from ui.case_table_model import PAGE_SIZE, RECEIVED, CaseTableModel
 from ui.widgets import button, chain_tab_order, combo
+
+if TYPE_CHECKING:
+    from app.services.database import Database
 
 #: Typing in the search box re-reads the list after this pause (ms), not on every key.
 SEARCH_DELAY_MS = 400
@@ -47,24 +49,29 @@ def order_words(query: CaseQuery) -> str:
 
 
 class MainWindow(QMainWindow):
-    """The case list with its filters; opens the register dialog and the case page."""
+    """The case list with its filters; opens the register dialog and the case page.
+
+    Without a database it shows itself at once, saying the cases are being opened; `attach`
+    then fills it. The window thus appears before the database layer has even been loaded.
+    """
 
     #: Emitted once, after the window's first paint (used to time start-up).
     first_painted = Signal()
 
     def __init__(
         self,
-        db: Database,
+        db: Database | None = None,
         page_size: int = PAGE_SIZE,
         opener: Callable[[Path], object] | None = None,
     ) -> None:
         super().__init__()
-        self.db = db
+        self.db: Database | None = None
+        self.model: CaseTableModel | None = None
+        self._page_size = page_size
         #: How a saved document is shown (tests pass a stub so no viewer starts).
         self.opener = opener
         self._painted = False
-        committee = get_committee(db)
-        self.setWindowTitle(f"老娘舅 — {committee.name}")
+        self.setWindowTitle("老娘舅")
 
         self.register_button = button("登记新纠纷", primary=True)
         self.register_button.setToolTip("来了新的纠纷，先在这里登记")
@@ -112,11 +119,11 @@ class MainWindow(QMainWindow):
         filter_row.addStretch(1)
         filter_row.addWidget(self.total_label)
 
-        self.model = CaseTableModel(db, page_size, self)
         self.table = CaseTable()
-        self.table.setModel(self.model)
-        self.table.horizontalHeader().setSortIndicator(RECEIVED, Qt.SortOrder.DescendingOrder)
         self._sorted_by = (RECEIVED, Qt.SortOrder.DescendingOrder)
+        self.loading_label = QLabel("正在打开案件，请稍候……")
+        self.loading_label.setProperty("notice", "ok")
+        self.loading_label.setWordWrap(True)
         self.empty_label = QLabel(
             "没有找到符合条件的案件。可以按“清空”，把查找的文字和状态、层级都改回“全部”。"
         )
@@ -134,6 +141,7 @@ class MainWindow(QMainWindow):
         layout.addLayout(top)
         layout.addLayout(search_row)
         layout.addLayout(filter_row)
+        layout.addWidget(self.loading_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.help_label)
@@ -165,11 +173,42 @@ class MainWindow(QMainWindow):
         self.open_button.clicked.connect(self.open_selected)
         self.table.open_requested.connect(self.open_case)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
-        self.model.total_changed.connect(self._show_total)
         self.table.columns_hidden.connect(self._show_help)
         self._show_help(self.table.hidden_names)
+        if db is None:
+            self._set_ready(False)
+        else:
+            self.attach(db)
+
+    def attach(self, db: Database) -> None:
+        """Show the cases of the now open database."""
+        from app.services.database import get_committee
+
+        self.db = db
+        self.setWindowTitle(f"老娘舅 — {get_committee(db).name}")
+        self.model = CaseTableModel(db, self._page_size, self)
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)  # the model is already in this order
+        header.setSortIndicator(*self._sorted_by)
+        header.blockSignals(False)
+        self.model.total_changed.connect(self._show_total)
         self._show_total(self.model.total)
+        self.loading_label.hide()
+        self._set_ready(True)
         self.register_button.setFocus()
+
+    def _set_ready(self, ready: bool) -> None:
+        for widget in (
+            self.register_button,
+            self.open_button,
+            self.search,
+            self.clear_button,
+            self.status_filter,
+            self.tier_filter,
+            self.table,
+        ):
+            widget.setEnabled(ready)
 
     # ------------------------------------------------------------ text size
 
@@ -206,6 +245,8 @@ class MainWindow(QMainWindow):
 
     def apply_filters(self) -> None:
         self._search_timer.stop()
+        if self.model is None:
+            return
         statuses, tiers, text = self.current_filters()
         self.model.set_filters(statuses, tiers, text)
 
@@ -221,7 +262,7 @@ class MainWindow(QMainWindow):
         self.search.setFocus()
 
     def _sort_changed(self, column: int, order: Qt.SortOrder) -> None:
-        if not self.model.sortable(column):
+        if self.model is None or not self.model.sortable(column):
             # This column cannot be sorted: put the arrow back where the order really is.
             header = self.table.horizontalHeader()
             header.blockSignals(True)
@@ -235,6 +276,8 @@ class MainWindow(QMainWindow):
             self.table.select_case(selected)
 
     def _show_total(self, total: int) -> None:
+        if self.model is None:
+            return
         statuses, tiers, text = self.current_filters()
         filtered = bool(statuses or tiers or text)
         count = f"符合条件的共{total}件" if filtered else f"共{total}件"
@@ -249,7 +292,7 @@ class MainWindow(QMainWindow):
 
     def refresh(self, changed: Changed | None = None, select: int | None = None) -> None:
         """Read the list again after a change; keep (or move) the selection."""
-        if changed is not None and not (changed.case_list or changed.cases):
+        if self.model is None or (changed is not None and not (changed.case_list or changed.cases)):
             return
         keep = select if select is not None else self.table.selected_case_id()
         self.model.refresh()
@@ -261,6 +304,7 @@ class MainWindow(QMainWindow):
     def make_register_dialog(self):  # type: ignore[no-untyped-def]
         from ui.register_dialog import RegisterDialog
 
+        assert self.db is not None, "the database is not open yet"
         return RegisterDialog(self.db, self)
 
     def register_case(self) -> None:
@@ -271,6 +315,7 @@ class MainWindow(QMainWindow):
     def make_case_page(self, case_id: int):  # type: ignore[no-untyped-def]
         from ui.case_page import CasePage
 
+        assert self.db is not None, "the database is not open yet"
         return CasePage(self.db, case_id, self, opener=self.opener)
 
     def open_case(self, case_id: int) -> None:

@@ -197,6 +197,11 @@ QPushButton[primary="true"] {{
     min-width: 60px;
 }}
 QPushButton[primary="true"]:hover {{ background: #0a448f; }}
+QPushButton[primary="true"]:disabled {{
+    color: #5c5c5c;
+    background: #e4e4e4;
+    border-color: #a0a0a0;
+}}
 QPushButton[primary="true"]:focus {{ border: 3px solid {FOCUS}; padding: 11px 23px; }}
 QLineEdit, QComboBox, QDateEdit, QTextEdit, QPlainTextEdit {{
     color: {TEXT};

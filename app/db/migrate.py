@@ -9,38 +9,63 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from app.domain.errors import DatabaseNewerError, UserError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: The newest migration's revision (a test keeps it equal to Alembic's head). A file already at
+#: this revision opens without importing Alembic at all: ~200 ms less at every start.
+HEAD_REVISION = "0001"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision stamped in the file by Alembic; None for a new, empty file."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        stamped = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if stamped is None:
+            return None
+        row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        return None if row is None else str(row[0])
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return {rev.revision for rev in script.walk_revisions()}
+
+
+def run_migrations(engine: Engine) -> None:
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def backup_copy(path: Path, reason: str) -> Path:
@@ -63,6 +88,8 @@ def upgrade(engine: Engine, path: Path | None = None) -> Path | None:
     first. A file from a newer program is refused untouched.
     """
     current = current_revision(engine)
+    if current == HEAD_REVISION:
+        return None
     head = head_revision()
     if current == head:
         return None
@@ -74,8 +101,5 @@ def upgrade(engine: Engine, path: Path | None = None) -> Path | None:
     backup = None
     if current is not None and path is not None:
         backup = backup_copy(path, f"before-upgrade-{current}")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    run_migrations(engine)
     return backup

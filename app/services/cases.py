@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuid_module
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, and_, exists, func, or_, select, update
@@ -46,6 +46,7 @@ from app.services.database import Database
 from app.services.views import (
     AgreementView,
     CaseDetail,
+    CaseQuery,
     CaseRow,
     Changed,
     EscalationView,
@@ -394,17 +395,6 @@ SORT_COLUMNS = {
     "status": (Case.status,),
     "tier": (Case.tier,),
 }
-
-
-@dataclass(frozen=True)
-class CaseQuery:
-    """What the case list shows: filters, search text and order."""
-
-    statuses: frozenset[str] = field(default_factory=frozenset)
-    tiers: frozenset[str] = field(default_factory=frozenset)
-    text: str = ""
-    sort: str = "received_on"
-    descending: bool = True
 
 
 def _filtered(query: CaseQuery, base: Select) -> Select:

@@ -198,3 +198,18 @@ class MediatorView:
     place: Place
     specialties: tuple[DisputeType, ...]
     active: bool
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """What the case list shows: filters, search text and order.
+
+    Defined here, beside the views, so the window can build one without loading the database
+    layer (SQLAlchemy takes ~400 ms to import).
+    """
+
+    statuses: frozenset[str] = field(default_factory=frozenset)
+    tiers: frozenset[str] = field(default_factory=frozenset)
+    text: str = ""
+    sort: str = "received_on"
+    descending: bool = True

@@ -44,6 +44,32 @@ print_agreement(db, sys.argv[2], "docx", sys.argv[3] + ".docx")
 print(json.dumps({"core_before_mb": before, "core_after_mb": rss()}))
 """
 
+# The window's process as a volunteer has it: main window painted, then the agreement printed
+# as PDF and as Word (the same service the case page calls from its worker thread).
+WINDOW_PRINT_MEMORY = r"""
+import json, sys
+from PySide6.QtWidgets import QApplication
+import ui
+from ui import style
+from ui.main import rss_mb
+from ui.main_window import MainWindow
+from app.services.database import open_database
+from app.services.printing import print_agreement
+app = QApplication([])
+style.setup_application(app)
+db = open_database(sys.argv[1])
+window = MainWindow(db)
+window.resize(1366, 768)
+window.show()
+for _ in range(5):
+    app.processEvents()
+shown = rss_mb()
+print_agreement(db, sys.argv[2], "pdf", sys.argv[3] + ".pdf")
+print_agreement(db, sys.argv[2], "docx", sys.argv[3] + ".docx")
+app.processEvents()
+print(json.dumps({"shown_mb": shown, "printed_mb": rss_mb()}))
+"""
+
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
@@ -127,36 +153,46 @@ def main() -> int:
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     paints = []
     for _ in range(5):
-        t = time.perf_counter()
-        out = subprocess.run(
+        launched = time.perf_counter()
+        process = subprocess.Popen(
             [sys.executable, "-m", "ui", "--db", str(db_path), "--exit-after-paint"],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             cwd=ROOT,
             env=env,
-            timeout=120,
         )
-        wall = (time.perf_counter() - t) * 1000
-        fields = dict(
-            part.split("=")
-            for line in out.stdout.splitlines()
-            if line.startswith("painted_ms")
-            for part in line.split()
-        )
-        if not fields:
-            rows.append(row("window painted after start", f"failed: {out.stderr[-200:]!r}", ""))
+        fields: dict[str, float] = {}
+        assert process.stdout is not None
+        for line in process.stdout:  # each line is timed as it arrives: wall time from launch
+            for part in line.split():
+                name, _, value = part.partition("=")
+                fields[name] = float(value)
+            fields[f"{line.split('=')[0]}_wall"] = (time.perf_counter() - launched) * 1000
+        _out, err = process.communicate(timeout=120)
+        if "ready_ms" not in fields:
+            rows.append(row("window painted after start", f"failed: {err[-200:]!r}", ""))
             break
-        paints.append((float(fields["painted_ms"]), float(fields["rss_mb"]), wall))
+        paints.append((fields["painted_ms_wall"], fields["ready_ms_wall"], fields["rss_mb"]))
     if paints:
-        best = min(paints)
+        painted = sorted(p[0] for p in paints)
+        ready = sorted(p[1] for p in paints)
         rows.append(
             row(
-                "window painted after start (best of 5; whole process incl. interpreter)",
-                f"{best[0]:.0f} ms ({min(p[2] for p in paints):.0f} ms)",
+                "window painted, from launching the process (median / best of 5)",
+                f"{statistics.median(painted):.0f} / {painted[0]:.0f} ms",
                 "≤ 400 ms",
             )
         )
-        rows.append(row("memory after start (window shown)", f"{best[1]:.0f} MB", "≤ 150 MB idle"))
+        rows.append(
+            row(
+                "case list filled and painted, from launching (median / best of 5)",
+                f"{statistics.median(ready):.0f} / {ready[0]:.0f} ms",
+                "—",
+            )
+        )
+        rss = statistics.median(p[2] for p in paints)
+        rows.append(row("memory after start (list shown)", f"{rss:.0f} MB", "≤ 150 MB idle"))
     memory = run_json(
         [sys.executable, "-c", PRINT_MEMORY, str(db_path), case.uuid, str(work / "m")]
     )
@@ -165,6 +201,17 @@ def main() -> int:
             "memory of the core before / after printing PDF and DOCX",
             f"{memory['core_before_mb']:.0f} / {memory['core_after_mb']:.0f} MB",
             "≤ 300 MB after printing",
+        )
+    )
+    window_memory = run_json(
+        [sys.executable, "-c", WINDOW_PRINT_MEMORY, str(db_path), case.uuid, str(work / "w")],
+        env=env,
+    )
+    rows.append(
+        row(
+            "memory of the window process: shown / after printing PDF and DOCX",
+            f"{window_memory['shown_mb']:.0f} / {window_memory['printed_mb']:.0f} MB",
+            "≤ 150 MB idle, ≤ 300 MB after printing",
         )
     )
     rows.append(

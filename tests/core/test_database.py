@@ -78,6 +78,10 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == "这不是数据库"
 
 
+def test_the_head_known_without_alembic_is_alembics_head() -> None:
+    assert migrate.head_revision() == migrate.HEAD_REVISION
+
+
 def test_backup_copy_is_a_verified_copy(demo_db) -> None:
     copy = migrate.backup_copy(demo_db.path, "test")
     with sqlite3.connect(copy) as raw:
@@ -91,9 +95,10 @@ def test_an_older_file_is_backed_up_before_upgrading(tmp_path: Path, monkeypatch
     open_database(path).close()
     real_head = migrate.head_revision()
     calls = []
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "0002_pretend")
     monkeypatch.setattr(migrate, "head_revision", lambda: "0002_pretend")
     monkeypatch.setattr(migrate, "known_revisions", lambda: {real_head, "0002_pretend"})
-    monkeypatch.setattr(migrate.command, "upgrade", lambda config, target: calls.append(target))
+    monkeypatch.setattr(migrate, "run_migrations", lambda engine: calls.append("head"))
     database = open_database(path)
     assert calls == ["head"]
     assert database.backup_made is not None and database.backup_made.exists()

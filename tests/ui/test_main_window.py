@@ -138,3 +138,19 @@ def test_text_size_is_saved(window) -> None:
     assert window.size_actions[150].isChecked()
     window.set_text_scale(100)
     assert style.saved_scale() == 100
+
+
+def test_window_shows_before_the_database_is_open(qtbot, db, opened) -> None:
+    from tests.ui.conftest import screenshot, show_at_screen_size
+    from ui.main_window import MainWindow
+
+    main = show_at_screen_size(qtbot, MainWindow(opener=opened))
+    assert main.loading_label.isVisible() and "正在打开" in main.loading_label.text()
+    assert not main.register_button.isEnabled() and not main.search.isEnabled()
+    screenshot(main, "main-window-opening")
+
+    main.attach(db)
+    assert not main.loading_label.isVisible()
+    assert main.register_button.isEnabled() and main.register_button.hasFocus()
+    assert main.model is not None and main.model.rowCount() == 30
+    assert main.windowTitle().startswith("老娘舅 — ")

@@ -6,6 +6,7 @@ Each check also saves a screenshot into artifacts/screenshots/ for a person to l
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QFontInfo
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QStyleOptionViewItem,
     QTableView,
     QTextEdit,
     QWidget,
@@ -101,6 +103,17 @@ def table_problems(table: QTableView) -> list[str]:
     for row in range(min(model.rowCount(), 40)):
         if table.rowHeight(row) < line + 8:
             problems.append(f"row {row} is {table.rowHeight(row)} px, text needs {line + 8}")
+        for column in range(model.columnCount()):
+            if table.isColumnHidden(column):
+                continue
+            # The cell's wrapped text, at the column's width, must fit the row: never cut.
+            option = QStyleOptionViewItem()
+            option.initFrom(table)
+            option.rect = QRect(0, 0, table.columnWidth(column), 10)
+            index = model.index(row, column)
+            needed = table.itemDelegateForIndex(index).sizeHint(option, index).height()
+            if table.rowHeight(row) < needed:
+                problems.append(f"row {row} column {column} cut: {table.rowHeight(row)} < {needed}")
     header = table.horizontalHeader()
     for column in range(model.columnCount()):
         if table.isColumnHidden(column):
