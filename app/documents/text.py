@@ -49,13 +49,17 @@ def cn_date(day: date | None) -> str:
 
 
 def yuan_text(amount: Decimal) -> str:
-    """An amount as agreements write it: 人民币1,250.50元（大写：壹仟贰佰伍拾元伍角）."""
-    return f"人民币{format_yuan(amount)}元（大写：{to_capital(amount)}）"
+    """An amount as agreements write it: 人民币1250.50元（大写：壹仟贰佰伍拾元伍角）.
+
+    No thousands separators on a document: the figures read as typed and as the exchange
+    format writes them, and the capitals beside them carry the check.
+    """
+    return f"人民币{format_yuan(amount, grouped=False)}元（大写：{to_capital(amount)}）"
 
 
 def yuan_figures(amount: Decimal) -> str:
-    """人民币1,250.50元 — figures only, for a summary where the capitals were already given."""
-    return f"人民币{format_yuan(amount)}元"
+    """人民币1250.50元 — figures only, for a summary where the capitals were already given."""
+    return f"人民币{format_yuan(amount, grouped=False)}元"
 
 
 def paragraphs(text: str) -> list[str]:

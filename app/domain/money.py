@@ -51,9 +51,9 @@ def from_fen(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(CENT)
 
 
-def format_yuan(amount: Decimal) -> str:
-    """1250.5 → '1,250.50'."""
-    return f"{amount.quantize(CENT):,}"
+def format_yuan(amount: Decimal, grouped: bool = True) -> str:
+    """1250.5 → '1,250.50' on screen; grouped=False → '1250.50', as legal documents write it."""
+    return f"{amount.quantize(CENT):,}" if grouped else f"{amount.quantize(CENT)}"
 
 
 def _four_digits(group: int) -> str:

@@ -65,6 +65,8 @@ def test_parse_money_accepts_the_maximum() -> None:
 
 def test_format_yuan_groups_thousands() -> None:
     assert format_yuan(Decimal("1250.5")) == "1,250.50"
+    assert format_yuan(Decimal("1250.5"), grouped=False) == "1250.50"
+    assert format_yuan(Decimal("1234567.8"), grouped=False) == "1234567.80"
 
 
 @pytest.mark.parametrize(

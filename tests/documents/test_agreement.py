@@ -114,14 +114,14 @@ def test_terms_amounts_and_performance(case: CaseDetail, committee: CommitteeInf
     assert terms.items == (
         "被申请人于协议签订后十日内请专业人员修复卫生间防水层。",
         "被申请人赔偿申请人天花板、墙面维修费用，"
-        "金额为人民币1,250.50元（大写：壹仟贰佰伍拾元伍角）。",
+        "金额为人民币1250.50元（大写：壹仟贰佰伍拾元伍角）。",
         "双方今后互谅互让，和睦相处。",
     )
     all_text = texts(doc)
     assert "履行方式、时限：" in all_text
     assert f"第一项：由被申请人{RESPONDENT}于2026年3月30日前向申请人{APPLICANT}履行。" in all_text
     assert (
-        f"第二项：由被申请人{RESPONDENT}于2026年4月1日前向申请人{APPLICANT}支付人民币1,250.50元。"
+        f"第二项：由被申请人{RESPONDENT}于2026年4月1日前向申请人{APPLICANT}支付人民币1250.50元。"
     ) in all_text
     assert not any(t.startswith("第三项") for t in all_text)  # nothing to say about it
 

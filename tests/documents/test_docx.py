@@ -42,7 +42,7 @@ def test_text_reads_back(agreement_docx: Path) -> None:
         RESPONDENT,
         ORGANISATION,
         NUMBER,
-        "人民币1,250.50元（大写：壹仟贰佰伍拾元伍角）",
+        "人民币1250.50元（大写：壹仟贰佰伍拾元伍角）",
         "本协议一式四份，当事人各执一份，人民调解委员会留存一份。",
         "（人民调解委员会印）",
     ):

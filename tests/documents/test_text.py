@@ -45,8 +45,8 @@ def test_dates_are_written_without_leading_zeros() -> None:
 
 
 def test_amount_in_figures_and_capitals() -> None:
-    assert yuan_text(Decimal("1250.5")) == "人民币1,250.50元（大写：壹仟贰佰伍拾元伍角）"
-    assert yuan_text(Decimal("1000")) == "人民币1,000.00元（大写：壹仟元整）"
+    assert yuan_text(Decimal("1250.5")) == "人民币1250.50元（大写：壹仟贰佰伍拾元伍角）"
+    assert yuan_text(Decimal("1000")) == "人民币1000.00元（大写：壹仟元整）"
 
 
 def test_term_labels() -> None:
