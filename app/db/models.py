@@ -87,17 +87,20 @@ class Mediator(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     specialties: Mapped[list[MediatorSpecialty]] = relationship(
-        cascade="all, delete-orphan", order_by="MediatorSpecialty.dispute_type"
+        cascade="all, delete-orphan", order_by="MediatorSpecialty.position"
     )
 
 
 class MediatorSpecialty(Base):
+    """A dispute type a mediator is good at; `position` keeps the order they were listed in."""
+
     __tablename__ = "mediator_specialty"
 
     mediator_id: Mapped[int] = mapped_column(
         ForeignKey("mediator.id", ondelete="CASCADE"), primary_key=True
     )
     dispute_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CaseNumberSequence(Base):

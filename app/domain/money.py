@@ -5,6 +5,8 @@ Money is never a float: 0.1 + 0.2 must not appear on a legal document.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from app.domain.errors import ValidationError
@@ -13,6 +15,15 @@ CENT = Decimal("0.01")
 #: The largest amount the program accepts (a hundred billion yuan): beyond any community dispute,
 #: and small enough that the capital numerals below stay well formed.
 MAX_AMOUNT = Decimal("99999999999.99")
+EXAMPLE = "例如 1250.50"
+#: Digits with at most one decimal point, as a person writes an amount; no exponent ("1e3"),
+#: which would turn three typed characters into a thousand yuan.
+_TYPED_SHAPE = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+#: The only spelling the exchange file allows (shared/exchange-format.md): "1250.50".
+_EXCHANGE_SHAPE = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
+
+_TOO_LARGE = f"这个金额太大，请检查是否多打了数字（最多 {MAX_AMOUNT} 元）"
+_TOO_PRECISE = f"最多精确到分（小数点后两位），{EXAMPLE}"
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ["", "拾", "佰", "仟"]
@@ -22,23 +33,49 @@ _BIG_UNITS = ["", "万", "亿"]
 def parse_money(text: str | Decimal | None, field: str = "amount", label: str = "金额") -> Decimal:
     """Read an amount of yuan as typed ("1250.5", "1,250.50", "￥1250") into an exact Decimal."""
     raw = str(text) if isinstance(text, Decimal) else (text or "").strip()
-    cleaned = raw.replace(",", "").replace("，", "").lstrip("￥¥").removesuffix("元").strip()
+    # NFKC reads full-width digits, commas and ￥ typed by a Chinese input method as ASCII.
+    cleaned = unicodedata.normalize("NFKC", raw).replace(",", "").lstrip("¥").removesuffix("元")
+    cleaned = cleaned.strip()
     example = "例如 1250 或 1250.50"
     if not cleaned:
         raise ValidationError(field, label, f"请填写金额，{example}")
+    not_money = ValidationError(field, label, f"“{raw}”不是金额，请只填数字，{example}")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValidationError(field, label, f"“{raw}”不是金额，请只填数字，{example}") from None
+        raise not_money from None
     if not value.is_finite():
-        raise ValidationError(field, label, f"“{raw}”不是金额，请只填数字，{example}")
+        raise not_money
     if value < 0:
-        raise ValidationError(field, label, "金额不能是负数")
-    if value != value.quantize(CENT):
-        raise ValidationError(field, label, "金额最多精确到分（小数点后两位）")
+        raise ValidationError(field, label, f"不能是负数，请填写正数，{EXAMPLE}")
+    # The size is checked before quantize: quantizing a 40-digit number overflows Decimal.
     if value > MAX_AMOUNT:
-        raise ValidationError(field, label, "金额太大，请检查是否多打了数字")
+        raise ValidationError(field, label, _TOO_LARGE)
+    if not _TYPED_SHAPE.fullmatch(cleaned):
+        if "e" in cleaned.lower():
+            raise ValidationError(
+                field, label, f"“{raw}”不是金额：不能用带“e”的写法，请把数字全部写出来，{example}"
+            )
+        raise not_money
+    if value != value.quantize(CENT):
+        raise ValidationError(field, label, _TOO_PRECISE)
     return value.quantize(CENT)
+
+
+def parse_exchange_money(text: str, field: str = "amount", label: str = "金额") -> Decimal:
+    """An amount as the exchange file must write it: digits and at most two decimals."""
+    if _EXCHANGE_SHAPE.fullmatch(text):
+        return parse_money(text, field, label)
+    if re.fullmatch(r"-[0-9]+(?:\.[0-9]+)?", text):
+        raise ValidationError(field, label, f"不能是负数，{EXAMPLE}")
+    if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
+        raise ValidationError(field, label, _TOO_PRECISE)
+    raise ValidationError(
+        field,
+        label,
+        f"“{text}”的写法不对。交换文件中的金额只能写数字和小数点，最多两位小数，"
+        f"不加逗号、货币符号或“元”字，{EXAMPLE}",
+    )
 
 
 def to_fen(amount: Decimal) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
@@ -35,10 +35,25 @@ from app.domain.validation import (
     resident_id_birth_date,
     resident_id_sex,
 )
-from app.domain.values import Place
+from app.domain.values import Place, age_on
 
 E = TypeVar("E", bound=Labelled)
 T = TypeVar("T")
+
+ADULT_AGE = 18
+_TEN_DAYS = timedelta(days=10)
+PERSON_NAME_EXAMPLE = "李秀英"
+ORGANIZATION_NAME_EXAMPLE = "新乡市安居物业服务有限公司"
+TERM_EXAMPLE = "被申请人于十日内赔偿申请人维修费800元"
+#: Fields only a natural person has, and only an organisation has: a value in the wrong one
+#: would be dropped without a word (an organisation has no ID card number to print).
+PERSON_ONLY = {
+    "sex": "性别",
+    "ethnicity": "民族",
+    "birth_date": "出生日期",
+    "id_number": "身份证号",
+}
+ORGANIZATION_ONLY = {"credit_code": "统一社会信用代码", "legal_representative": "法定代表人"}
 
 
 @dataclass(frozen=True)
@@ -116,11 +131,17 @@ class _Collector:
 
 
 def choose(enum: type[E], value: str | None, field: str, label: str) -> E:
-    """A code from a choice list; an unknown code names the allowed ones in Chinese."""
+    """A code from a choice list; an unknown code names the allowed ones in Chinese.
+
+    Each choice is shown with its code, 楼栋（building）, because the person who meets this
+    message is usually fixing an exchange file, where the code is what must be written.
+    """
     try:
         return enum(value)
     except ValueError:
-        allowed = "、".join(m.label for m in enum)
+        allowed = "、".join(f"{m.label}（{m.value}）" for m in enum)
+        if value is None or not str(value).strip():
+            raise ValidationError(field, label, f"没有填写，请从这些中选择：{allowed}") from None
         raise ValidationError(
             field, label, f"“{value}”不在可选范围内，请从这些中选择：{allowed}"
         ) from None
@@ -134,6 +155,25 @@ def check_date_not_future(value: date | None, field: str, label: str, today: dat
     return value
 
 
+def check_mediator_birth_date(
+    value: date | None, today: date, field: str = "birth_date", label: str = "出生日期"
+) -> date | None:
+    """A mediator is an adult (People's Mediation Law art. 14): born, and at least 18."""
+    if value is None:
+        return None
+    if value > today:
+        raise ValidationError(field, label, f"{value:%Y-%m-%d}还没到，不能晚于今天，请核对")
+    age = age_on(value, today)
+    if age < ADULT_AGE:
+        raise ValidationError(
+            field,
+            label,
+            f"按这个日期，调解员现在只有{age}岁；人民调解员应是年满{ADULT_AGE}周岁的成年人，"
+            "请核对出生年份，例如 1953-04-02",
+        )
+    return value
+
+
 def optional_text(value: str | None, field: str, label: str, max_length: int = 200) -> str:
     value = (value or "").strip()
     if len(value) > max_length:
@@ -141,41 +181,71 @@ def optional_text(value: str | None, field: str, label: str, max_length: int = 2
     return value
 
 
+def _misplaced_fields(draft: PartyDraft, is_person: bool) -> list[ValidationError]:
+    """Values typed into fields the other kind of party has (a person's credit code…)."""
+    if is_person:
+        wrong, fix = ORGANIZATION_ONLY, "自然人不填这一项；如果这位当事人是单位，请把类别改为“单位”"
+    else:
+        wrong, fix = (
+            PERSON_ONLY,
+            "单位没有这一项，请删去；如果这位当事人是个人，请把类别改为“自然人”",
+        )
+    errors = []
+    for key, label in wrong.items():
+        value = getattr(draft, key)
+        if value is not None and str(value).strip():
+            errors.append(ValidationError(key, label, fix))
+    return errors
+
+
 def check_party(draft: PartyDraft, today: date) -> CleanParty:
     c = _Collector()
     role = c.run(lambda: choose(PartyRole, draft.role, "role", "身份"), PartyRole.APPLICANT)
     kind = c.run(lambda: choose(PartyKind, draft.kind, "kind", "类别"), PartyKind.PERSON)
     is_person = kind == PartyKind.PERSON
-    name_label = "姓名" if is_person else "单位名称"
-    name = c.run(lambda: require_text(draft.name, "name", name_label, max_length=100), "")
+    name_label, example = (
+        ("姓名", PERSON_NAME_EXAMPLE) if is_person else ("单位名称", ORGANIZATION_NAME_EXAMPLE)
+    )
+    name = c.run(
+        lambda: require_text(draft.name, "name", name_label, max_length=100, example=example), ""
+    )
+    c.errors.extend(_misplaced_fields(draft, is_person))
     sex = None
-    if draft.sex:
-        sex = c.run(lambda: choose(Sex, draft.sex, "sex", "性别"), None)
-    birth_date = draft.birth_date
-    if birth_date is not None and birth_date > today:
-        c.errors.append(ValidationError("birth_date", "出生日期", "不能晚于今天，请核对"))
+    birth_date = None
     id_number = ""
     credit_code = ""
-    if is_person and (draft.id_number or "").strip():
-        id_number = c.run(
-            lambda: check_resident_id(draft.id_number, sex=sex, birth_date=birth_date, today=today),
-            "",
-        )
+    if is_person:
+        if draft.sex:
+            sex = c.run(lambda: choose(Sex, draft.sex, "sex", "性别"), None)
+        birth_date = draft.birth_date
+        if birth_date is not None and birth_date > today:
+            c.errors.append(ValidationError("birth_date", "出生日期", "不能晚于今天，请核对"))
+        if (draft.id_number or "").strip():
+            id_number = c.run(
+                lambda: check_resident_id(
+                    draft.id_number, sex=sex, birth_date=birth_date, today=today
+                ),
+                "",
+            )
         if id_number:  # the ID card is the most reliable source of both
             birth_date = birth_date or resident_id_birth_date(id_number)
             sex = sex or resident_id_sex(id_number)
-    if not is_person and (draft.credit_code or "").strip():
+    elif (draft.credit_code or "").strip():
         credit_code = c.run(lambda: check_credit_code(draft.credit_code), "")
     phone = ""
     if (draft.phone or "").strip():
         phone = c.run(lambda: check_phone(draft.phone), "")
     texts = {
-        "ethnicity": c.run(lambda: optional_text(draft.ethnicity, "ethnicity", "民族", 20), ""),
+        "ethnicity": c.run(lambda: optional_text(draft.ethnicity, "ethnicity", "民族", 20), "")
+        if is_person
+        else "",
         "address": c.run(lambda: optional_text(draft.address, "address", "住址"), ""),
         "occupation": c.run(
             lambda: optional_text(draft.occupation, "occupation", "职业或职务", 100), ""
         ),
-        "legal_representative": c.run(
+        "legal_representative": ""
+        if is_person
+        else c.run(
             lambda: optional_text(
                 draft.legal_representative, "legal_representative", "法定代表人", 60
             ),
@@ -187,8 +257,8 @@ def check_party(draft: PartyDraft, today: date) -> CleanParty:
         role=role,
         kind=kind,
         name=name,
-        sex=sex if is_person else None,
-        birth_date=birth_date if is_person else None,
+        sex=sex,
+        birth_date=birth_date,
         id_number=id_number,
         phone=phone,
         credit_code=credit_code,
@@ -205,7 +275,9 @@ def check_case(draft: CaseDraft, today: date | None = None) -> CleanCase:
     """Check a whole case; raises `ValidationErrors` listing every wrong field."""
     today = today or date.today()
     c = _Collector()
-    title = c.run(lambda: require_text(draft.title, "title", "纠纷名称（案由）"), "")
+    title = c.run(
+        lambda: require_text(draft.title, "title", "纠纷名称（案由）", example="楼上渗水纠纷"), ""
+    )
     dispute_type = c.run(
         lambda: choose(DisputeType, draft.dispute_type, "dispute_type", "纠纷类型"),
         DisputeType.OTHER,
@@ -274,19 +346,35 @@ def check_case(draft: CaseDraft, today: date | None = None) -> CleanCase:
     )
 
 
-def check_agreement(draft: AgreementDraft, party_count: int) -> CleanAgreement:
-    """Check an agreement; obligor/obligee must point at one of the case's parties."""
+def check_agreement(
+    draft: AgreementDraft,
+    party_count: int,
+    *,
+    received_on: date | None = None,
+    today: date | None = None,
+) -> CleanAgreement:
+    """Check an agreement of a case with `party_count` parties, received on `received_on`.
+
+    Obligor/obligee must point at one of the case's parties; the agreement cannot be dated
+    before the case was received or after today, and no term can fall due before it.
+    """
+    today = today or date.today()
     c = _Collector()
     form = c.run(
         lambda: choose(AgreementForm, draft.form, "form", "协议形式"), AgreementForm.WRITTEN
     )
+    reached_on = c.run(lambda: _check_reached_on(draft.reached_on, received_on, today), None)
+    if form == AgreementForm.WRITTEN and not draft.terms:
+        c.errors.append(
+            ValidationError("terms", "协议条款", f"协议至少要有一条内容，例如 {TERM_EXAMPLE}")
+        )
     terms: list[CleanTerm] = []
     for index, term in enumerate(draft.terms):
         try:
-            terms.append(check_term(term, party_count))
+            terms.append(check_term(term, party_count, reached_on=reached_on))
         except ValidationErrors as errors:
             c.errors.extend(
-                e.within(f"terms[{index}]", f"第{index + 1}条协议内容的") for e in errors.errors
+                e.within(f"terms[{index}]", f"协议第{index + 1}条的") for e in errors.errors
             )
     texts = [
         c.run(lambda: optional_text(draft.facts, "facts", "纠纷主要事实", 5000), ""),
@@ -294,18 +382,68 @@ def check_agreement(draft: AgreementDraft, party_count: int) -> CleanAgreement:
         c.run(lambda: optional_text(draft.responsibility, "responsibility", "各方责任", 5000), ""),
     ]
     c.raise_if_any()
-    return CleanAgreement(form, draft.reached_on, *texts, terms=tuple(terms))
+    return CleanAgreement(form, reached_on, *texts, terms=tuple(terms))
 
 
-def check_term(term: TermDraft, party_count: int) -> CleanTerm:
+def _check_reached_on(value: date | None, received_on: date | None, today: date) -> date | None:
+    """An agreement is reached after the case is received and not later than today."""
+    if value is None:
+        return None
+    if value > today:
+        raise ValidationError(
+            "reached_on", "达成日期", f"{value:%Y-%m-%d}还没到，不能晚于今天，请核对"
+        )
+    if received_on is not None and value < received_on:
+        raise ValidationError(
+            "reached_on",
+            "达成日期",
+            f"不能早于这件纠纷的受理日期{received_on:%Y-%m-%d}：受理以后才能调解达成协议，请核对",
+        )
+    return value
+
+
+def check_term(term: TermDraft, party_count: int, *, reached_on: date | None = None) -> CleanTerm:
     c = _Collector()
-    text = c.run(lambda: require_text(term.text, "text", "内容", max_length=2000), "")
+    text = c.run(
+        lambda: require_text(term.text, "text", "内容", max_length=2000, example=TERM_EXAMPLE), ""
+    )
     amount = None
     if (term.amount or "").strip():
         amount = c.run(lambda: parse_money(term.amount, "amount", "金额"), None)
+    in_range = True
     for attr, label in (("obligor", "履行人"), ("obligee", "权利人")):
         value = getattr(term, attr)
         if value is not None and not 0 <= value < party_count:
+            in_range = False
             c.errors.append(ValidationError(attr, label, "应是本案的一位当事人，请重新选择"))
+    c.errors.extend(_term_party_problems(term, in_range))
+    if term.due is not None and reached_on is not None and term.due < reached_on:
+        c.errors.append(
+            ValidationError(
+                "due",
+                "履行期限",
+                f"不能早于协议达成日期{reached_on:%Y-%m-%d}，请核对"
+                f"（例如达成后十天：{reached_on + _TEN_DAYS:%Y-%m-%d}）",
+            )
+        )
     c.raise_if_any()
     return CleanTerm(text, term.obligor, term.obligee, amount, term.due, term.performed_on)
+
+
+def _term_party_problems(term: TermDraft, in_range: bool) -> list[ValidationError]:
+    """Who owes whom: a money term needs a payer, and nobody owes themselves."""
+    errors = []
+    if (term.amount or "").strip() and term.obligor is None:
+        errors.append(
+            ValidationError("obligor", "履行人", "付款的条款要写明由谁支付，请填上履行人")
+        )
+    if in_range and term.obligor is not None and term.obligor == term.obligee:
+        errors.append(
+            ValidationError(
+                "obligee",
+                "权利人",
+                "不能和履行人是同一位当事人：履行人是做事或付钱的一方，权利人是为之做事、"
+                "收钱的另一方，请核对",
+            )
+        )
+    return errors

@@ -25,15 +25,20 @@ _Fail = Callable[[str], ValidationError]
 # --- Text ------------------------------------------------------------------------------------
 
 
-def require_text(value: str | None, field: str, label: str, *, max_length: int = 200) -> str:
+def require_text(
+    value: str | None, field: str, label: str, *, max_length: int = 200, example: str = ""
+) -> str:
     """Strip a required text field; blank or overlong text is refused.
 
     The length limit keeps a pasted document from landing in a one-line field, where it would
-    overflow every printed form.
+    overflow every printed form. `example` shows what belongs in the field, because "cannot
+    be empty" alone does not tell a first-time user what to write.
     """
     text = (value or "").strip()
     if not text:
-        raise ValidationError(field, label, f"不能为空，请填写{label}")
+        raise ValidationError(
+            field, label, f"不能为空，请填写，例如 {example}" if example else "不能为空，请填写"
+        )
     if len(text) > max_length:
         raise ValidationError(
             field,
@@ -241,7 +246,7 @@ def check_mobile(value: str, field: str = "phone", label: str = "手机号") -> 
             f"应为11位数字，现在是{len(digits)}位，请核对是否多打或少打了，{example}",
         )
     if not _MOBILE.fullmatch(digits):
-        raise ValidationError(field, label, f"手机号应以13到19开头，请核对，{example}")
+        raise ValidationError(field, label, f"应以13到19开头，请核对，{example}")
     return digits
 
 
@@ -307,11 +312,14 @@ def _phone_problem(number: str, hint: str) -> str:
     digits = _drop_country_prefix(_SEPARATORS.sub("", number))
     if not (digits.isascii() and digits.isdigit()):
         return f"只能填数字，分机号可写成“转123”，{hint}"
-    if re.fullmatch(r"[1-9][0-9]{6,7}", digits):
+    # 13…19 is how every mobile number starts: "1381234" is a mobile number cut short, not a
+    # landline without its area code (the sample local number 1234567 starts with 12).
+    mobile_like = re.match(r"1[3-9]", digits) is not None
+    if not mobile_like and re.fullmatch(r"[1-9][0-9]{6,7}", digits):
         return f"座机号前面要加区号，例如 {LANDLINE_EXAMPLE}"
     if digits.startswith("1"):
         try:
             check_mobile(digits)
         except ValidationError as error:
-            return error.problem
+            return f"手机号{error.problem}"
     return f"号码位数不对，请核对，{hint}"

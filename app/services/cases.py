@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid as uuid_module
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -99,6 +100,17 @@ def claim_number(
         row.last_seq = parts.seq
     session.flush()
     return parts.year, parts.seq
+
+
+def reserve_numbers(session: Session, numbers: Iterable[str]) -> None:
+    """Claim numbers about to be inserted (an import's), before any number is allocated.
+
+    Otherwise a case without a number, saved first, could be handed one of them, and the case
+    that carries it in the file would then clash.
+    """
+    committee = committee_row(session)
+    for number in numbers:
+        claim_number(session, committee, number)
 
 
 def committee_row(session: Session) -> Committee:
@@ -257,7 +269,7 @@ def save_agreement(
         case = find_case(session, case_ref)
         if case.status == CaseStatus.ARCHIVED:
             raise UserError(f"案件{case.number}已归档，不能再修改协议。")
-        clean = check_agreement(draft, len(case.parties))
+        clean = check_agreement(draft, len(case.parties), received_on=case.received_on)
         set_agreement(session, case, clean)
         record(session, "save_agreement", "case", case.id, case.number)
         detail = case_detail(session, case.id)

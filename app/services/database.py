@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.db import migrate
 from app.db.engine import make_engine
 from app.db.models import Committee
-from app.domain.errors import UserError
+from app.domain.errors import NotFoundError, UserError
 from app.domain.numbering import DEFAULT_PATTERN, check_pattern
+from app.services.files import os_problem
 from app.services.views import CommitteeInfo
 
 DEFAULT_COMMITTEE_NAME = "社区人民调解委员会"
@@ -48,6 +49,11 @@ class Database:
 
 
 def _check_is_sqlite(path: Path) -> None:
+    if path.is_dir():
+        raise UserError(
+            f"“{path}”是一个文件夹，不是数据库文件。"
+            f"请给出数据库文件的名字，例如 {path / 'laoniangjiu.db'}"
+        )
     if not path.exists() or path.stat().st_size == 0:
         return
     with path.open("rb") as handle:
@@ -59,23 +65,45 @@ def _check_is_sqlite(path: Path) -> None:
         )
 
 
-def open_database(path: Path | str) -> Database:
-    """Open (creating if needed) and upgrade the database at `path`."""
+def _unreadable(path: Path) -> UserError:
+    # SQLite's own reason ("file is not a database") is English and would not help anyway.
+    return UserError(
+        f"无法打开数据库“{path}”，文件可能已损坏，或者不是老娘舅的数据库。"
+        "请从备份中恢复，或联系维护人员。"
+    )
+
+
+def open_database(path: Path | str, *, create: bool = True) -> Database:
+    """Open and upgrade the database at `path`; with `create`, a missing file is made new.
+
+    Without `create` a missing file is an error, so a mistyped path is reported instead of
+    quietly becoming a new, empty database.
+    """
     path = Path(path).expanduser().resolve()
+    if not create and not path.exists():
+        raise NotFoundError(
+            f"找不到数据库文件“{path}”，请检查路径，或先用 init 建立一个新的数据库，"
+            f"例如：laoniangjiu-cli --db {path} init"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"无法创建数据库所在的文件夹“{path.parent}”：{error.strerror}") from error
+        raise UserError(
+            f"无法建立数据库所在的文件夹“{path.parent}”：{os_problem(error)}。"
+        ) from error
     _check_is_sqlite(path)
+    if path.exists() and path.stat().st_size:
+        # Before any engine connects: its pragmas would already change a file we must refuse.
+        try:
+            migrate.refuse_newer_file(path)
+        except sqlite3.DatabaseError as error:
+            raise _unreadable(path) from error
     engine = make_engine(path)
     try:
         backup = migrate.upgrade(engine, path)
     except (SQLAlchemyDatabaseError, sqlite3.DatabaseError) as error:
         engine.dispose()
-        raise UserError(
-            f"无法打开数据库“{path}”：{error.orig if hasattr(error, 'orig') else error}。"
-            "如果文件已损坏，请从备份中恢复。"
-        ) from error
+        raise _unreadable(path) from error
     except Exception:
         engine.dispose()
         raise

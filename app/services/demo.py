@@ -131,7 +131,8 @@ ORGANIZATIONS = [
     ("新乡市恒通装饰工程有限公司", "陈志强"),
 ]
 
-#: (type, title pattern, facts pattern, terms[(text, has_amount)])
+#: (type, title pattern, facts pattern, terms[(text, has_amount)]). Each term opens with the
+#: party who performs it (申请人 or 被申请人): `_term_parties` reads obligor and obligee from it.
 SCENARIOS: list[tuple[DisputeType, str, str, list[tuple[str, bool]]]] = [
     (
         DisputeType.NEIGHBOURHOOD,
@@ -188,7 +189,10 @@ SCENARIOS: list[tuple[DisputeType, str, str, list[tuple[str, bool]]]] = [
         DisputeType.MARRIAGE_FAMILY,
         "赡养老人纠纷",
         "申请人年迈多病，子女之间因赡养费分担和轮流照顾问题互相推诿，老人生活困难。",
-        [("被申请人每月向申请人支付赡养费", True), ("子女按月轮流照顾老人，每人一个月", False)],
+        [
+            ("被申请人每月向申请人支付赡养费", True),
+            ("被申请人与其他子女按月轮流照顾申请人，每人一个月", False),
+        ],
     ),
     (
         DisputeType.MARRIAGE_FAMILY,
@@ -201,7 +205,7 @@ SCENARIOS: list[tuple[DisputeType, str, str, list[tuple[str, bool]]]] = [
         "物业服务纠纷",
         "业主认为物业公司长期未维修小区电梯和路灯，拒交物业费，物业公司催缴引发矛盾。",
         [
-            ("物业公司于一个月内完成电梯检修和路灯维修", False),
+            ("被申请人于一个月内完成电梯检修和路灯维修", False),
             ("申请人于维修完成后补交物业费", True),
         ],
     ),
@@ -295,10 +299,25 @@ def _mediators(rng: random.Random, people: _People, today: date) -> list[Mediato
                 room=f"{rng.randint(1, 7)}0{rng.randint(1, 4)}",
                 active=i != 11,
                 notes="",
-                specialties=[MediatorSpecialty(dispute_type=s) for s in specialties[category]],
+                specialties=[
+                    MediatorSpecialty(dispute_type=s, position=n)
+                    for n, s in enumerate(specialties[category])
+                ],
             )
         )
     return roster
+
+
+def _term_parties(text: str) -> tuple[int, int]:
+    """(obligor, obligee) as the term says: parties[0] is the applicant, parties[1] the respondent.
+
+    Read from the text so the printed term and the recorded payer can never disagree.
+    """
+    if text.startswith(PartyRole.RESPONDENT.label):
+        return 1, 0
+    if text.startswith(PartyRole.APPLICANT.label):
+        return 0, 1
+    raise ValueError(f"a demo term must open with the party who performs it: {text}")
 
 
 def _short(party: PartyDraft) -> str:
@@ -412,7 +431,8 @@ def fill_demo(
                 persons_involved=len(parties),
                 risk_flags=["may_escalate"] if rng.random() < 0.15 else [],
                 facts=facts.format(b=building, c=compound),
-                requests=[t for t, _ in terms],
+                # What the applicant asks for: the terms the respondent is to perform.
+                requests=[t for t, _ in terms if _term_parties(t)[0] == 1],
                 parties=parties,
             )
             chosen = rng.sample(active, 3)
@@ -438,11 +458,13 @@ def fill_demo(
                         terms=[
                             TermDraft(
                                 text=text,
-                                obligor=1,
-                                obligee=0,
+                                obligor=_term_parties(text)[0],
+                                obligee=_term_parties(text)[1],
                                 amount=f"{amount:.2f}" if with_amount else "",
                                 due=reached + timedelta(days=10),
-                                performed_on=reached + timedelta(days=rng.randint(1, 10))
+                                performed_on=min(
+                                    today, reached + timedelta(days=rng.randint(1, 10))
+                                )
                                 if performed
                                 else None,
                             )
@@ -450,6 +472,8 @@ def fill_demo(
                         ],
                     ),
                     len(parties),
+                    received_on=received,
+                    today=today,
                 )
                 if status in {CaseStatus.FOLLOWED_UP, CaseStatus.ARCHIVED}:
                     visit = min(today, reached + timedelta(days=20))

@@ -104,3 +104,85 @@ def test_an_older_file_is_backed_up_before_upgrading(tmp_path: Path, monkeypatch
     assert database.backup_made is not None and database.backup_made.exists()
     assert database.backup_made.name.startswith(f"old.before-upgrade-{real_head}")
     database.close()
+
+
+def newer_file(path: Path, journal_mode: str) -> bytes:
+    """A database stamped by a future program, in the given journal mode; returns its bytes."""
+    open_database(path).close()
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA journal_mode={journal_mode}")
+        raw.execute("update alembic_version set version_num = '9999_from_the_future'")
+    raw.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("journal_mode", ["DELETE", "WAL"])
+def test_a_newer_file_keeps_every_byte_whatever_its_journal(tmp_path: Path, journal_mode) -> None:
+    """The engine's pragmas switch a file to WAL, which rewrites its header: never do that to a
+    file that is refused."""
+    path = tmp_path / "newer.db"
+    before = newer_file(path, journal_mode)
+    files_before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(DatabaseNewerError):
+        open_database(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == files_before
+
+
+def test_a_missing_file_is_not_created_when_it_must_exist(tmp_path: Path) -> None:
+    from app.domain.errors import NotFoundError
+
+    path = tmp_path / "nofolder" / "sub" / "x.db"
+    with pytest.raises(NotFoundError) as caught:
+        open_database(path, create=False)
+    assert "找不到数据库文件" in caught.value.message and "init" in caught.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
+    with pytest.raises(UserError) as caught:
+        open_database(tmp_path)
+    assert "是一个文件夹" in caught.value.message
+
+
+def test_an_0001_file_is_upgraded_keeping_the_specialties(tmp_path: Path) -> None:
+    """Revision 0002 adds the specialties' order; older files keep theirs (by code)."""
+    from alembic import command
+
+    from app.db.engine import make_engine
+    from app.services.mediators import list_mediators
+
+    path = tmp_path / "old.db"
+    engine = make_engine(path)
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "insert into mediator (id, uuid, name, phone, compound, building, unit, room, active,"
+            " notes, created_at) values (1, '0f8fad5b-d9cb-469f-a165-70867728950e', '王建国',"
+            " '', '', '', '', '', 1, '', '2026-01-01 00:00:00')"
+        )
+        connection.exec_driver_sql(
+            "insert into mediator_specialty (mediator_id, dispute_type) values"
+            " (1, 'neighbourhood'), (1, 'marriage_family')"
+        )
+    engine.dispose()
+    database = open_database(path)
+    assert database.backup_made is not None
+    assert migrate.current_revision(database.engine) == "0002"
+    [mediator] = list_mediators(database)
+    assert [s.value for s in mediator.specialties] == ["marriage_family", "neighbourhood"]
+    database.close()
+
+
+def test_a_damaged_database_is_refused_in_chinese_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.db"
+    path.write_bytes(b"SQLite format 3\x00" + b"\x01" * 5000)
+    before = path.read_bytes()
+    with pytest.raises(UserError) as caught:
+        open_database(path)
+    assert "可能已损坏" in caught.value.message
+    assert "not a database" not in caught.value.message
+    assert path.read_bytes() == before

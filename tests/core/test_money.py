@@ -13,6 +13,7 @@ from app.domain.money import (
     MAX_AMOUNT,
     format_yuan,
     from_fen,
+    parse_exchange_money,
     parse_money,
     to_capital,
     to_fen,
@@ -31,6 +32,8 @@ MAX_FEN = 9_999_999_999_999
         ("1250元", "1250.00"),
         (" 0 ", "0.00"),
         (Decimal("3.1"), "3.10"),
+        ("１２５０．５", "1250.50"),  # full-width, as a Chinese input method types it
+        ("￥1，250元", "1250.00"),
     ],
 )
 def test_parse_money_accepts_what_people_type(typed: str | Decimal, expected: str) -> None:
@@ -57,6 +60,53 @@ def test_parse_money_refuses_with_chinese_message(typed: str | None, hint: str) 
     assert caught.value.field == "amount"
     assert caught.value.message.startswith("赔偿金额：")
     assert hint in caught.value.message
+
+
+@pytest.mark.parametrize("typed", ["1000000000000000000000000000000", "1e40", "9" * 40])
+def test_huge_amounts_are_too_large_not_a_crash(typed: str) -> None:
+    """Quantizing these overflowed Decimal (InvalidOperation): the size is checked first."""
+    with pytest.raises(ValidationError) as caught:
+        parse_money(typed, "amount", "涉及金额")
+    assert "金额太大" in caught.value.message
+
+
+@pytest.mark.parametrize("typed", ["1e3", "1E3", "2.5e2", "1_000"])
+def test_exponents_and_underscores_are_not_amounts(typed: str) -> None:
+    """Decimal reads "1e3" as 1000; a person who typed it did not mean a thousand yuan."""
+    with pytest.raises(ValidationError) as caught:
+        parse_money(typed)
+    assert "不是金额" in caught.value.message
+
+
+@pytest.mark.parametrize(("typed", "hint"), [("-1", "负数"), ("1.234", "精确到分")])
+def test_refusals_show_an_example(typed: str, hint: str) -> None:
+    for parse in (parse_money, parse_exchange_money):
+        with pytest.raises(ValidationError) as caught:
+            parse(typed, "amount", "金额")
+        assert hint in caught.value.message and "例如 1250.50" in caught.value.message
+        assert "金额：金额" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"), [("1250.50", "1250.50"), ("0", "0.00"), ("7.5", "7.50")]
+)
+def test_exchange_money_accepts_plain_decimals(written: str, expected: str) -> None:
+    assert str(parse_exchange_money(written)) == expected
+
+
+@pytest.mark.parametrize(
+    "written", ["1e3", "￥1,250元", "1,250.50", "1250元", " 12", "1250.", "NaN"]
+)
+def test_exchange_money_refuses_everything_else_naming_the_format(written: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_exchange_money(written, "amount", "涉及金额")
+    assert "写法不对" in caught.value.message and "1250.50" in caught.value.message
+
+
+def test_exchange_money_checks_the_size_too() -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_exchange_money("9" * 40)
+    assert "金额太大" in caught.value.message
 
 
 def test_parse_money_accepts_the_maximum() -> None:

@@ -54,6 +54,11 @@ def test_require_text_refuses_blank(blank: str | None) -> None:
     assert "不能为空" in error.message
 
 
+def test_require_text_gives_the_example_once() -> None:
+    error = problem_of(require_text, "", "name", "姓名", example="李秀英")
+    assert error.message == "姓名：不能为空，请填写，例如 李秀英"
+
+
 def test_require_text_names_the_limit() -> None:
     assert require_text("a" * 5, "title", "案由", max_length=5) == "aaaaa"
     error = problem_of(require_text, "a" * 6, "title", "案由", max_length=5)
@@ -309,6 +314,7 @@ def test_mobile_is_normalised_to_eleven_digits(typed: str) -> None:
 def test_mobile_failures_say_how_to_fix(typed: str, hint: str) -> None:
     error = problem_of(check_mobile, typed)
     assert error.message.startswith("手机号：")
+    assert "手机号：手机号" not in error.message
     assert hint in error.message
     assert "13812345678" in error.message
 
@@ -342,6 +348,8 @@ def test_phone_accepts_mobile_or_landline(typed: str, expected: str) -> None:
         ("1234567", "要加区号"),
         ("0373-123456", "0373-1234567"),
         ("1381234567", "现在是10位"),
+        ("1381234", "手机号应为11位数字，现在是7位"),  # a mobile cut short, not a landline
+        ("+86 138 1234", "手机号应为11位数字"),
         ("电话见附件", "只能填数字"),
     ],
 )
@@ -350,6 +358,8 @@ def test_phone_failures_say_how_to_fix(typed: str, hint: str) -> None:
     assert error.field == "phone"
     assert error.message.startswith("联系电话：")
     assert hint in error.message
+    if typed.startswith(("13", "+86")):
+        assert "区号" not in error.message and "13812345678" in error.message
 
 
 mobiles = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
