@@ -25,7 +25,15 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from app.documents import layout, tree
-from app.documents.layout import LINE_SPACING, SIZES, TEXT_WIDTH_MM, signature_grid
+from app.documents.layout import (
+    LINE_SPACING,
+    SIZES,
+    TEXT_WIDTH_MM,
+    signature_grid,
+    signature_kept_rows,
+    signature_label,
+    signature_row_mm,
+)
 from app.documents.tree import Align, Style
 
 EAST_ASIA_FONT = "宋体"
@@ -194,6 +202,39 @@ def _run(
                 run.font.underline = True
 
 
+#: Gap between two fields of a party row, in characters (as in the PDF).
+FIELD_GAP_CHARS = 1.5
+
+
+def _width_chars(text: str) -> float:
+    """The printed width of `text` in body characters, estimated on the safe side: Chinese and
+    full-width marks one, figures half (Times New Roman), other Latin letters 0.6."""
+    width = 0.0
+    for char in text:
+        if char.isascii():
+            width += 0.5 if char.isdigit() or char == " " else 0.6
+        elif char == _NBSP:
+            width += 0.5
+        else:
+            width += 1.0
+    return width
+
+
+def _field_lines(row: tuple[tree.Field, ...], chars: float) -> list[list[tuple[float, tree.Field]]]:
+    """The fields of a party row in lines `chars` characters wide: (position, field) each."""
+    lines: list[list[tuple[float, tree.Field]]] = [[]]
+    end = 0.0
+    for f in row:
+        width = _width_chars(f"{f.label}：{f.value or _NBSP * (2 * f.blank_chars)}")
+        start = end + FIELD_GAP_CHARS if lines[-1] else 0.0
+        if lines[-1] and start + width > chars:
+            lines.append([])
+            start = 0.0
+        lines[-1].append((start, f))
+        end = start + width
+    return lines
+
+
 def _blank(paragraph: DocxParagraph, chars: int) -> None:
     _run(paragraph, _NBSP * (2 * chars), underline=True)
 
@@ -217,6 +258,7 @@ class _Writer:
         # Styles are set by id on the XML: python-docx's setters look the style up and compare
         # it with the default by scanning every style of the template (~2 ms a paragraph).
         self.grid_id = out.styles["Table Grid"].style_id
+        self.abstract_ids: dict[tree.Numbering, int] = {}
 
     def paragraph(
         self,
@@ -249,9 +291,14 @@ class _Writer:
             case tree.PartyBlock():
                 self.party(block)
             case tree.NumberedTerms(items, numbering, start):
-                for k, item in enumerate(items):
+                # Real Word numbering: a term inserted in Word renumbers the ones after it.
+                num_id = self.numbering(numbering, start)
+                for item in items:
                     paragraph = self.paragraph(Style.BODY, Align.JUSTIFY, indent=True)
-                    _run(paragraph, tree.numbered(start + k, numbering) + item)
+                    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+                    num_pr.get_or_add_ilvl().val = 0
+                    num_pr.get_or_add_numId().val = num_id
+                    _run(paragraph, item)
             case tree.RuledLines(count):
                 for _ in range(count):
                     self.ruled_line()
@@ -266,6 +313,26 @@ class _Writer:
                 self.paragraph(Style.BODY).add_run().add_break(WD_BREAK.PAGE)
             case _:
                 raise TypeError(f"cannot render {block!r}")
+
+    def numbering(self, numbering: tree.Numbering, start: int) -> int:
+        """A list instance (w:num) counting from `start`, of a definition (w:abstractNum) made
+        once per kind: 一、 (chineseCounting) or 1. (decimal), set in 宋体."""
+        root = self.out.part.numbering_part.element
+        abstract_id = self.abstract_ids.get(numbering)
+        if abstract_id is None:
+            taken = [int(a.get(qn("w:abstractNumId"))) for a in root.iter(qn("w:abstractNum"))]
+            abstract_id = max(taken, default=-1) + 1
+            definition = _abstract_numbering(abstract_id, numbering)
+            first_num = root.find(qn("w:num"))
+            if first_num is not None:
+                first_num.addprevious(definition)  # schema order: every abstractNum, then num
+            else:
+                root.append(definition)
+            self.abstract_ids[numbering] = abstract_id
+        num = root.add_num(abstract_id)
+        # Instances of one definition would otherwise continue each other's count.
+        num.add_lvlOverride(ilvl=0).add_startOverride(start)
+        return num.numId
 
     def ruled_line(self) -> None:
         paragraph = self.paragraph(Style.BODY)
@@ -289,20 +356,28 @@ class _Writer:
             p_pr.append(borders)
 
     def party(self, block: tree.PartyBlock) -> None:
-        """Role label in a narrow column, the rows of particulars beside it (no borders)."""
+        """Role label in a narrow column, the rows of particulars beside it (no borders).
+
+        The fields of a row are set apart by tabs to tab stops, not by spaces: each field begins
+        a gap of one and a half characters after the one before (as in the PDF), and a field
+        that would not fit begins a new line of its own."""
         label_mm = layout.ROLE_COLUMN_CHARS * layout.BODY_SIZE * 25.4 / 72
         table = self._table(1, 2, (label_mm, TEXT_WIDTH_MM - label_mm), borders=False)
         role_cell, rows_cell = table.rows[0].cells
         _run(self._cell_paragraph(role_cell, Style.BODY, Align.LEFT), block.role)
-        for k, row in enumerate(block.rows):
+        chars = (TEXT_WIDTH_MM - label_mm) * 72 / 25.4 / layout.BODY_SIZE
+        lines = [line for row in block.rows for line in _field_lines(row, chars)]
+        for k, line in enumerate(lines):
             paragraph = (
                 self._cell_paragraph(rows_cell, Style.BODY, Align.LEFT)
                 if k == 0
                 else self.paragraph(Style.BODY, Align.LEFT, container=rows_cell)
             )
-            for j, f in enumerate(row):
-                if j:
-                    _run(paragraph, _NBSP * 3)
+            for position, f in line:
+                if position:
+                    stop = Pt(position * layout.BODY_SIZE)
+                    paragraph.paragraph_format.tab_stops.add_tab_stop(stop)
+                    _run(paragraph, "\t")
                 _field(paragraph, f.label, f.value, f.blank_chars)
         _cant_split(table.rows[0])
 
@@ -330,9 +405,9 @@ class _Writer:
             _cant_split(row)
 
     def signatures(self, block: tree.SignatureBlock) -> None:
-        """Parties down the left column, mediator and recorder down the right, the seal space
-        ending with the issuer and the date at the foot of the right column (as in the PDF).
-        Kept on one page with the text just above."""
+        """The signature rows of `layout.signature_grid`, as in the PDF: parties on the left,
+        mediator and recorder, the seal space ending with the issuer and the date at the foot
+        of the right column."""
         if self.last is not None:
             self.last.paragraph_format.keep_with_next = True
         grid = signature_grid(block)
@@ -351,10 +426,12 @@ class _Writer:
         lead.paragraph_format.keep_with_next = True
         table = self._table(len(grid), 2, widths, borders=False)
         for row, labels in zip(table.rows, grid, strict=True):
-            row.height = Mm(block.space_mm + 8)
+            row.height = Mm(signature_row_mm(block, labels[0]) + 0.5)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-            for cell, label in zip(row.cells, labels, strict=True):
-                _run(self._cell_paragraph(cell, Style.CELL, Align.LEFT), label)
+            left, right = row.cells
+            _run(self._cell_paragraph(left, Style.CELL, Align.LEFT), signature_label(labels[0]))
+            _run(self._cell_paragraph(right, Style.CELL, Align.LEFT), labels[1])
+            _cell_margin(left, "right", layout.SIGNATURE_GAP_CHARS * SIZES[Style.CELL])
         if seal:
             row = table.rows[-1]
             row.height = Mm(block.seal_mm)
@@ -367,11 +444,17 @@ class _Writer:
             gap.paragraph_format.line_spacing = Mm(max(block.seal_mm - lines, 1))
             for text, style in rest:
                 _run(self.paragraph(style, Align.CENTER, container=cell), text)
-        for row in table.rows:
+        # The text just above stays with the first row (the closing paragraph keeps with the
+        # lead line, the lead line with the table); the parties' rows may run on over a page
+        # break; the committee's rows (mediator, recorder, seal, committee, date) are kept
+        # together by "keep with next" on every row of them but the last, as Word keeps rows.
+        group = max(len(table.rows) - signature_kept_rows(block), 0)
+        for k, row in enumerate(table.rows):
             _cant_split(row)
-            for cell in row.cells:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
+            if group <= k < len(table.rows) - 1:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
         self._after_table()
 
     # helpers
@@ -404,11 +487,68 @@ class _Writer:
         return paragraph
 
 
+#: How Word counts and labels a term, for each kind of numbering in the tree.
+_NUMBER_FORMATS = {
+    tree.Numbering.CHINESE: ("chineseCounting", "%1、"),
+    tree.Numbering.ARABIC: ("decimal", "%1."),
+}
+
+
+def _abstract_numbering(abstract_id: int, numbering: tree.Numbering) -> Any:
+    """<w:abstractNum> of one level: the number right before the text (no tab after it, as
+    "一、" is written), in the body's fonts."""
+    fmt, text = _NUMBER_FORMATS[numbering]
+
+    def element(tag: str, **attributes: str) -> Any:
+        made = OxmlElement(tag)
+        for key, value in attributes.items():
+            made.set(qn(f"w:{key}"), value)
+        return made
+
+    definition = element("w:abstractNum", abstractNumId=str(abstract_id))
+    definition.append(element("w:nsid", val=f"{0x4C4E4A00 + abstract_id:08X}"))
+    definition.append(element("w:multiLevelType", val="singleLevel"))
+    level = element("w:lvl", ilvl="0")
+    # Children in the schema's order: start numFmt suff lvlText lvlJc pPr rPr.
+    level.append(element("w:start", val="1"))
+    level.append(element("w:numFmt", val=fmt))
+    level.append(element("w:suff", val="nothing"))
+    level.append(element("w:lvlText", val=text))
+    level.append(element("w:lvlJc", val="left"))
+    p_pr = element("w:pPr")
+    size = SIZES[Style.BODY]
+    p_pr.append(
+        element("w:ind", left="0", firstLine=str(round(2 * size * 20)), firstLineChars="200")
+    )
+    level.append(p_pr)
+    r_pr = element("w:rPr")
+    _set_fonts(r_pr)
+    r_pr.find(qn("w:rFonts")).set(qn("w:hint"), "eastAsia")
+    level.append(r_pr)
+    definition.append(level)
+    return definition
+
+
 def _first_line_chars(paragraph: DocxParagraph, size: float) -> None:
     """First-line indent of two characters (w:firstLineChars, which Word scales with the font;
     w:firstLine for readers that only know lengths)."""
     paragraph.paragraph_format.first_line_indent = Pt(2 * size)  # w:ind in schema order
     paragraph._p.pPr.find(qn("w:ind")).set(qn("w:firstLineChars"), "200")
+
+
+def _cell_margin(cell: _Cell, side: str, points: float) -> None:
+    """One margin of one cell (w:tcMar, after w:tcW in the cell's properties)."""
+    margins = OxmlElement("w:tcMar")
+    edge = OxmlElement(f"w:{side}")
+    edge.set(qn("w:w"), str(round(points * 20)))
+    edge.set(qn("w:type"), "dxa")
+    margins.append(edge)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    width = tc_pr.find(qn("w:tcW"))
+    if width is not None:
+        width.addnext(margins)
+    else:
+        tc_pr.insert(0, margins)
 
 
 def _cant_split(row: Any) -> None:

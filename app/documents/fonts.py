@@ -6,15 +6,23 @@ reportlab silently drops a glyph its font lacks, so every run of text is split i
 body font covers and pieces set in the fallback, LXGW WenKai (which covers CJK Ext-A/Ext-B).
 Parsing a font costs ~0.1 s, so each is registered on first use; most documents never need the
 fallback at all.
+
+Before anything is rendered, `missing` tells which characters neither font can draw, so a
+document is refused rather than printed with a box (or, in reportlab, nothing) where a character
+of a name should be. It reads only the fonts' character maps (`coverage`, a few milliseconds,
+cached), not the whole font: the Word renderer checks against the same fonts without loading
+reportlab.
 """
 
 from __future__ import annotations
 
+import functools
+import struct
 import threading
 import unicodedata
 from collections.abc import Mapping
 from importlib.resources import as_file, files
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 #: reportlab names of the registered fonts.
 BODY_FONT = "ARPLUMingCN"
@@ -121,10 +129,80 @@ def split_runs(text: str, font: str = BODY_FONT) -> list[tuple[str, str]]:
 
 
 def missing(text: str) -> set[str]:
-    """Characters of `text` that neither embedded font can draw."""
-    body, fallback = _cmap(BODY_FONT), _cmap(FALLBACK_FONT)
+    """Characters of `text` that neither embedded font can draw (set lookups, no font loading)."""
+    printable = _printable()
     return {
-        c
-        for c in text
-        if c not in _NEUTRAL and ord(c) not in body and ord(c) not in fallback and not _ignorable(c)
+        c for c in set(text) if ord(c) not in printable and c not in _NEUTRAL and not _ignorable(c)
     }
+
+
+@functools.cache
+def _printable() -> frozenset[int]:
+    return coverage(BODY_FONT) | coverage(FALLBACK_FONT)
+
+
+@functools.cache
+def coverage(font: str) -> frozenset[int]:
+    """Code points `font` maps to a real glyph, read from the font file's character map.
+
+    The same subtable reportlab reads (`TTFontFile.extractInfo`: the last Unicode one listed),
+    so the answer agrees with what the PDF can draw; a test compares the two.
+    """
+    spec = next(f for f in _FONTS if f.name == font)
+    with as_file(files("resources") / "fonts" / spec.file) as path, open(path, "rb") as handle:
+        return frozenset(_read_cmap(handle, spec.index))
+
+
+def _read_cmap(handle: BinaryIO, index: int) -> set[int]:
+    def read(offset: int, size: int) -> bytes:
+        handle.seek(offset)
+        return handle.read(size)
+
+    start = 0
+    if read(0, 4) == b"ttcf":
+        (start,) = struct.unpack(">I", read(12 + 4 * index, 4))
+    (tables,) = struct.unpack(">H", read(start + 4, 2))
+    directory = read(start + 12, 16 * tables)
+    cmap = next(
+        offset
+        for k in range(tables)
+        for tag, _, offset, _ in [struct.unpack_from(">4sIII", directory, 16 * k)]
+        if tag == b"cmap"
+    )
+    _, count = struct.unpack(">HH", read(cmap, 4))
+    chosen = None
+    for k in range(count):
+        platform, encoding, offset = struct.unpack(">HHI", read(cmap + 4 + 8 * k, 8))
+        if platform == 3 or (platform == 0 and encoding != 5) or (platform, encoding) == (1, 1):
+            chosen = cmap + offset
+    if chosen is None:
+        raise ValueError("no Unicode character map in the font")
+    (fmt,) = struct.unpack(">H", read(chosen, 2))
+    codes: set[int] = set()
+    if fmt == 12:
+        (groups,) = struct.unpack(">I", read(chosen + 12, 4))
+        data = read(chosen + 16, 12 * groups)
+        for first, last, glyph in struct.iter_unpack(">III", data):
+            codes.update(range(first + (glyph == 0), last + 1))
+    elif fmt == 4:
+        length, _, seg2 = struct.unpack(">HHH", read(chosen + 2, 6))
+        table = read(chosen, length)
+        seg = seg2 // 2
+        ends = struct.unpack_from(f">{seg}H", table, 14)
+        starts = struct.unpack_from(f">{seg}H", table, 16 + seg2)
+        deltas = struct.unpack_from(f">{seg}h", table, 16 + 2 * seg2)
+        range_at = 16 + 3 * seg2
+        ranges = struct.unpack_from(f">{seg}H", table, range_at)
+        for n in range(seg):
+            for code in range(starts[n], ends[n] + 1):
+                if ranges[n] == 0:
+                    glyph = (code + deltas[n]) & 0xFFFF
+                else:
+                    at = range_at + 2 * n + ranges[n] + 2 * (code - starts[n])
+                    glyph = struct.unpack_from(">H", table, at)[0] if at + 2 <= length else 0
+                    glyph = (glyph + deltas[n]) & 0xFFFF if glyph else 0
+                if glyph:
+                    codes.add(code)
+    else:
+        raise ValueError(f"unsupported character map format {fmt}")
+    return codes

@@ -102,7 +102,8 @@ def _avoid_lone_character(chars: Sequence[str], lines: list[tuple[int, int]]) ->
     """Chinese typesetting avoids a last line of one character (孤字), e.g. "份。" alone:
     take one more character down from the line above when the rules allow it."""
     (a, b), (c, d) = lines[-2], lines[-1]
-    if sum(1 for ch in chars[c:d] if ch not in CANNOT_START) != 1 or b - a < 4 or b != c:
+    # Empty strings are zero-width markers (a forced line break ends the run with one).
+    if sum(1 for ch in chars[c:d] if ch and ch not in CANNOT_START) != 1 or b - a < 4 or b != c:
         return
     if not bad_break(chars, b - 1):
         lines[-2:] = [(a, b - 1), (b - 1, d)]

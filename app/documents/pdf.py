@@ -21,6 +21,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
+    FrameBreak,
     KeepTogether,
     PageTemplate,
     TableStyle,
@@ -31,7 +32,15 @@ from reportlab.platypus import Table as RLTable
 
 from app.documents import fonts, layout, tree
 from app.documents.fonts import BODY_FONT
-from app.documents.layout import BODY_SIZE, LINE_SPACING, SIZES, signature_grid
+from app.documents.layout import (
+    BODY_SIZE,
+    LINE_SPACING,
+    SIZES,
+    signature_grid,
+    signature_kept_rows,
+    signature_label,
+    signature_room_mm,
+)
 from app.documents.rlfixes import BoldCJKParagraph, CJKParagraph
 from app.documents.tree import Align, Style
 
@@ -124,33 +133,30 @@ def _field(label: str, value: str, blank_chars: int) -> str:
 
 
 @functools.cache
-def _style(
-    style: Style, align: Align = Align.JUSTIFY, indent: bool = False, keep: bool = False
-) -> ParagraphStyle:
+def _style(style: Style, align: Align = Align.JUSTIFY, indent: bool = False) -> ParagraphStyle:
     size = SIZES[style]
     return ParagraphStyle(
-        f"{style.value}-{align.value}-{int(indent)}-{int(keep)}",
+        f"{style.value}-{align.value}-{int(indent)}",
         fontName=BODY_FONT,
         fontSize=size,
         leading=size * LINE_SPACING,
         alignment=_ALIGN[align],
         firstLineIndent=2 * size if indent else 0,
         wordWrap="CJK",
-        keepWithNext=int(keep),
+        # A paragraph may run on over a page break, but never leaves one line behind at the foot
+        # of a page (orphan) or carries one alone to the top of the next (widow).
+        allowOrphans=0,
+        allowWidows=0,
         spaceBefore=size * 0.5 if style is Style.HEADING else 0,
         spaceAfter=size * 0.8 if style is Style.TITLE else 0,
     )
 
 
 def _para(
-    text_markup: str,
-    style: Style = Style.BODY,
-    align: Align = Align.JUSTIFY,
-    indent: bool = False,
-    keep: bool = False,
+    text_markup: str, style: Style = Style.BODY, align: Align = Align.JUSTIFY, indent: bool = False
 ) -> CJKParagraph:
     cls = BoldCJKParagraph if style in (Style.TITLE, Style.HEADING) else CJKParagraph
-    return cls(text_markup, _style(style, align, indent, keep or style is Style.HEADING))
+    return cls(text_markup, _style(style, align, indent))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,22 +165,68 @@ def _para(
 
 def _story(blocks: tuple[tree.Block, ...]) -> list[Flowable]:
     story: list[Flowable] = []
+    keep: _KeepWithStart | None = None  # a heading waiting for what follows it
     for block in blocks:
         if isinstance(block, tree.SignatureBlock):
-            # Signatures never stand alone on a page: keep them with the text just above.
-            previous = [story.pop()] if story and isinstance(story[-1], CJKParagraph) else []
-            story.append(KeepTogether([*previous, _signatures(block)]))
+            flowables = _signatures(block, story)
         else:
-            story.extend(_flowables(block))
+            flowables = _flowables(block)
+        if keep is not None and flowables:
+            keep.follower = flowables[0]
+            keep = None
+        if isinstance(block, tree.Paragraph) and (
+            block.keep_with_next or block.style is Style.HEADING
+        ):
+            # Not reportlab's keepWithNext, which moves the heading *and the whole paragraph
+            # after it* to the next page, leaving most of a page blank before a long text.
+            keep = _KeepWithStart(flowables[0])
+            story.append(keep)
+        story.extend(flowables)
     return story
+
+
+class _KeepWithStart(Flowable):
+    """Before a heading: a page break if the heading and the first lines of what follows it
+    (`KEEP_LINES` of a paragraph, all of anything that cannot split) do not fit on this page.
+    The text then runs on over the page break like any paragraph."""
+
+    KEEP_LINES = 3
+
+    def __init__(self, heading: Flowable) -> None:
+        super().__init__()
+        self.heading = heading
+        self.follower: Flowable | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        frame = self._doctemplateAttr("frame")
+        if frame is None or getattr(frame, "_atTop", False):
+            return 0, 0  # at the top of a page a break would gain nothing
+        heading = self.heading.getSpaceBefore() + self.heading.wrap(available_width, 1e6)[1]
+        follower = 0.0
+        if isinstance(self.follower, CJKParagraph):
+            first_lines = self.KEEP_LINES * self.follower.style.leading
+            if available_height >= heading + first_lines:
+                return 0, 0  # the quick answer, without measuring the text that follows
+            follower = min(self.follower.wrap(available_width, 1e6)[1], first_lines)
+        elif isinstance(self.follower, RLTable):  # its first rows (tables split by rows)
+            self.follower.wrap(available_width, 1e6)
+            follower = sum(self.follower._rowHeights[:2])
+        elif self.follower is not None:  # ruled lines and the like: whole, they cannot split
+            follower = self.follower.wrap(available_width, 1e6)[1]
+        if available_height < heading + follower:
+            frame.add_generated_content(FrameBreak)
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
 
 
 def _flowables(block: tree.Block) -> list[Flowable]:
     match block:
         case tree.Title(text):
             return [_para(markup(text), Style.TITLE, Align.CENTER)]
-        case tree.Paragraph(text, style, align, indent, keep):
-            return [_para(markup(text), style, align, indent, keep)]
+        case tree.Paragraph(text, style, align, indent):
+            return [_para(markup(text), style, align, indent)]
         case tree.FieldLine(label, value, align, blank_chars):
             return [_para(_field(label, value, blank_chars), Style.BODY, align)]
         case tree.PartyBlock():
@@ -226,6 +278,14 @@ _PLAIN = TableStyle(
 )
 
 
+_SIGNATURES = TableStyle(
+    [
+        *_PLAIN.getCommands(),
+        ("RIGHTPADDING", (0, 0), (0, -1), layout.SIGNATURE_GAP_CHARS * SIZES[Style.CELL]),
+    ]
+)
+
+
 def _table(block: tree.Table) -> RLTable:
     size = SIZES[block.style]
     header = [_para(markup(h), block.style, Align.CENTER) for h in block.header]
@@ -254,16 +314,21 @@ def _table(block: tree.Table) -> RLTable:
     return table
 
 
-def _signatures(block: tree.SignatureBlock) -> RLTable:
-    """Parties down the left column, mediator and recorder down the right, the seal space (with
-    the issuer and date the seal customarily covers) at the foot of the right column. Each
-    label has blank room below it; nothing is printed where ink and the seal go."""
-    space = block.space_mm * mm
+def _signatures(block: tree.SignatureBlock, story: list[Flowable]) -> list[Flowable]:
+    """The signature rows of `layout.signature_grid`: parties on the left, mediator and
+    recorder, the seal space (with the issuer and date the seal customarily covers) at the
+    foot of the right column. Each label has blank room below it; nothing is printed where
+    ink and the seal go.
 
-    def cell(label: str) -> list[Flowable]:
+    One table per row, so that with many parties their lines run on over a page break, while
+    the committee's rows (mediator, recorder, seal, committee and date) stay together, and the
+    first row stays with the text just above (a page of signatures alone would invite a new
+    page of terms to be put in front of it)."""
+
+    def cell(label: str, room_mm: float) -> list[Flowable]:
         if not label:
             return []
-        return [_para(markup(label), Style.CELL, Align.LEFT), RLSpacer(0, space)]
+        return [_para(markup(label), Style.CELL, Align.LEFT), RLSpacer(0, room_mm * mm)]
 
     seal = [
         _para(markup(text), style, Align.CENTER)
@@ -275,15 +340,27 @@ def _signatures(block: tree.SignatureBlock) -> RLTable:
         if text
     ]
     grid = signature_grid(block)
-    data: list[list[Any]] = [[cell(a), cell(b)] for a, b in grid]
+    data: list[list[Any]] = [
+        [cell(signature_label(a), signature_room_mm(block, a)), cell(b, block.space_mm)]
+        for a, b in grid
+    ]
     if seal:
         lines = len(seal) * BODY_SIZE * LINE_SPACING
         data[-1][1] = [seal[0], RLSpacer(0, max(block.seal_mm * mm - lines, 0)), *seal[1:]]
     share = layout.SIGNATURE_LEFT_SHARE
-    table = RLTable(data, colWidths=[share * TEXT_WIDTH, (1 - share) * TEXT_WIDTH])
-    table.setStyle(_PLAIN)
-    table.spaceBefore = BODY_SIZE
-    return table
+    widths = [share * TEXT_WIDTH, (1 - share) * TEXT_WIDTH]
+    rows: list[Flowable] = []
+    for row in data:
+        table = RLTable([row], colWidths=widths)
+        table.setStyle(_SIGNATURES)
+        rows.append(table)
+    rows[0].spaceBefore = BODY_SIZE
+    previous = [story.pop()] if story and isinstance(story[-1], CJKParagraph) else []
+    group = len(rows) - signature_kept_rows(block)  # the first row of the committee's part
+    if group <= 0:
+        return [KeepTogether([*previous, *rows])]
+    tail = [KeepTogether(rows[group:])] if group < len(rows) else []
+    return [KeepTogether([*previous, rows[0]]), *rows[1:group], *tail]
 
 
 class _RuledLines(Flowable):

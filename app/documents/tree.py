@@ -46,7 +46,11 @@ class Title:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """Running text. `indent` is the customary first-line indent of two characters."""
+    """Running text. `indent` is the customary first-line indent of two characters.
+
+    `keep_with_next` (always so for a heading) keeps the paragraph on a page with the first
+    lines of what follows; the text that follows may still run on over the page break.
+    """
 
     text: str
     style: Style = Style.BODY
@@ -125,9 +129,10 @@ class Table:
 class SignatureBlock:
     """Signature lines with room to sign, fingerprint and seal — never a printed signature.
 
-    `left` and `right` are two columns of labels (parties on the left, mediator and recorder on
-    the right); each label gets `space_mm` of blank room below it. Under the right column comes
-    the seal space (`seal_mm` tall) with `seal_label`, then `issuer` and the date line.
+    `left` are the parties' labels, `right` the mediator's and recorder's; each label gets
+    `space_mm` of blank room below it. Last comes the seal space (`seal_mm` tall) with
+    `seal_label`, then `issuer` and the date line. How they are arranged in rows, and which
+    rows stay on one page, is `layout.signature_grid`'s business.
     """
 
     left: tuple[str, ...]

@@ -178,3 +178,61 @@ def pypdf_text(path: Path) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def docx_paragraph_texts(document) -> list[str]:  # type: ignore[no-untyped-def]
+    """The body paragraphs' text as Word shows it: with the number Word puts before a numbered
+    paragraph (python-docx's `paragraph.text` leaves it out), worked out from the numbering part
+    as Word does for a one-level list: per list instance, from its start or start override."""
+    from docx.oxml.ns import qn
+
+    from app.documents.text import cn_number
+
+    root = document.part.numbering_part.element
+    abstracts = {a.get(qn("w:abstractNumId")): a for a in root.iter(qn("w:abstractNum"))}
+    formats: dict[str, tuple[str, str, int]] = {}
+    for num in root.iter(qn("w:num")):
+        abstract = abstracts[num.find(qn("w:abstractNumId")).get(qn("w:val"))]
+        level = next(lvl for lvl in abstract.iter(qn("w:lvl")) if lvl.get(qn("w:ilvl")) == "0")
+        start = int(level.find(qn("w:start")).get(qn("w:val")))
+        override = num.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        if override is not None:
+            start = int(override.get(qn("w:val")))
+        fmt = level.find(qn("w:numFmt")).get(qn("w:val"))
+        formats[num.get(qn("w:numId"))] = (fmt, level.find(qn("w:lvlText")).get(qn("w:val")), start)
+    counters: dict[str, int] = {}
+    out = []
+    for paragraph in document.paragraphs:
+        num_id = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        label = ""
+        if num_id is not None:
+            key = num_id.get(qn("w:val"))
+            fmt, pattern, start = formats[key]
+            n = counters[key] = counters.get(key, start - 1) + 1
+            number = {"chineseCounting": cn_number(n), "decimal": str(n)}[fmt]
+            label = pattern.replace("%1", number)
+        out.append(label + paragraph.text)
+    return out
+
+
+def with_parties(case: CaseDetail, persons: int, organisations: int) -> CaseDetail:
+    """The case with `persons` applicants and `organisations` respondents (names all differ)."""
+    person, organisation = _parties()[0], _organisation()
+    parties = [
+        dataclasses.replace(person, id=10 + k, position=k, name=f"申请人{cn(k)}")
+        for k in range(persons)
+    ] + [
+        dataclasses.replace(
+            organisation,
+            id=20 + k,
+            position=persons + k,
+            role=PartyRole.RESPONDENT,
+            name=f"新乡市第{cn(k)}物业服务有限公司",
+        )
+        for k in range(organisations)
+    ]
+    return dataclasses.replace(case, parties=tuple(parties))
+
+
+def cn(k: int) -> str:
+    return "甲乙丙丁戊己庚辛壬癸"[k]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from decimal import Decimal
+
+import pytest
 
 from app.documents import tree
 from app.documents.forms.agreement import build_agreement
@@ -88,10 +91,23 @@ def test_organisation_particulars_and_signature(
     signatures = doc.blocks[-1]
     assert isinstance(signatures, tree.SignatureBlock)
     assert signatures.left == (
-        "申请人（签名盖章或按指印）：",
-        "被申请人（签名盖章或按指印）：",
-        "第三人（单位盖章）：\n法定代表人或委托代理人（签名）：",
+        f"申请人{APPLICANT}（签名盖章或按指印）：",
+        f"被申请人{RESPONDENT}（签名盖章或按指印）：",
+        f"第三人{ORGANISATION}（单位盖章）：\n法定代表人或委托代理人（签名）：",
     )
+
+
+def test_parties_of_one_role_get_a_signature_line_each(
+    case: CaseDetail, committee: CommitteeInfo
+) -> None:
+    """Two applicants: each line names who signs on it, so the lines are not the same."""
+    second = dataclasses.replace(case.parties[0], id=9, position=2, name="王秀英")
+    doc = build_agreement(dataclasses.replace(case, parties=(*case.parties, second)), committee)
+    signatures = doc.blocks[-1]
+    assert isinstance(signatures, tree.SignatureBlock)
+    assert signatures.left[0] == f"申请人{APPLICANT}（签名盖章或按指印）："
+    assert signatures.left[2] == "申请人王秀英（签名盖章或按指印）："
+    assert len(set(signatures.left)) == 3
 
 
 def test_facts_issues_and_responsibility(case: CaseDetail, committee: CommitteeInfo) -> None:
@@ -119,7 +135,7 @@ def test_terms_amounts_and_performance(case: CaseDetail, committee: CommitteeInf
     )
     all_text = texts(doc)
     assert "履行方式、时限：" in all_text
-    assert f"第一项：由被申请人{RESPONDENT}于2026年3月30日前向申请人{APPLICANT}履行。" in all_text
+    assert f"第一项：由被申请人{RESPONDENT}于2026年3月30日前按约定自行履行。" in all_text
     assert (
         f"第二项：由被申请人{RESPONDENT}于2026年4月1日前向申请人{APPLICANT}支付人民币1250.50元。"
     ) in all_text
@@ -132,7 +148,41 @@ def test_terms_pointing_nowhere_do_not_break_the_form(
     term = TermView(1, "支付补偿", obligor=7, obligee=-1, due=date(2026, 5, 1))
     odd = dataclasses.replace(case.agreement, terms=(term,))
     all_text = texts(build_agreement(dataclasses.replace(case, agreement=odd), committee))
-    assert "第一项：于2026年5月1日前履行。" in all_text
+    assert "第一项：于2026年5月1日前按约定自行履行。" in all_text
+
+
+@pytest.mark.parametrize(
+    ("obligor", "obligee", "expected"),
+    [
+        (None, None, "第一项：于2026年4月1日前支付人民币100.00元（付款人、收款人见协议第一项）。"),
+        (
+            1,
+            None,
+            f"第一项：由被申请人{RESPONDENT}于2026年4月1日前支付人民币100.00元"
+            "（收款人见协议第一项）。",
+        ),
+        (
+            None,
+            0,
+            f"第一项：于2026年4月1日前向申请人{APPLICANT}支付人民币100.00元"
+            "（付款人见协议第一项）。",
+        ),
+    ],
+)
+def test_a_payment_without_payer_or_payee_refers_to_the_term(
+    case: CaseDetail,
+    committee: CommitteeInfo,
+    obligor: int | None,
+    obligee: int | None,
+    expected: str,
+) -> None:
+    """Older data may hold a money term with nobody recorded to pay: never "支付…" from no one."""
+    term = TermView(
+        1, "赔偿", obligor=obligor, obligee=obligee, amount=Decimal("100.00"), due=date(2026, 4, 1)
+    )
+    odd = dataclasses.replace(case.agreement, terms=(term,))
+    all_text = texts(build_agreement(dataclasses.replace(case, agreement=odd), committee))
+    assert expected in all_text
 
 
 def test_committee_settings_choose_the_closing_sentences(

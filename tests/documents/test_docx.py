@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
 
-from app.documents import render
+from app.documents import render, tree
 from app.documents.docx import render_docx
 from app.documents.forms.agreement import build_agreement
 from app.services.views import CaseDetail, CommitteeInfo
 
-from .conftest import APPLICANT, NUMBER, ORGANISATION, RESPONDENT
+from .conftest import (
+    APPLICANT,
+    NUMBER,
+    ORGANISATION,
+    RESPONDENT,
+    docx_paragraph_texts,
+    with_parties,
+)
 from .test_pdf import _all_blocks
 
 
@@ -27,7 +35,7 @@ def agreement_docx(tmp_path: Path, three_party_case: CaseDetail, committee: Comm
 
 
 def _all_text(document: docx.document.Document) -> str:
-    parts = [p.text for p in document.paragraphs]
+    parts = docx_paragraph_texts(document)  # with the numbers Word shows before the terms
     for table in document.tables:
         for row in table.rows:
             for cell in row.cells:
@@ -90,15 +98,110 @@ def test_characters_beyond_the_bmp_get_the_ext_b_font(agreement_docx: Path) -> N
         assert fonts.get(qn("w:eastAsia")) == "SimSun-ExtB"
 
 
-def test_terms_are_real_paragraphs(agreement_docx: Path) -> None:
-    paragraphs = [p.text for p in docx.Document(str(agreement_docx)).paragraphs]
-    terms = [p for p in paragraphs if p[:2] in ("一、", "二、", "三、")]
-    assert len(terms) == 3
-    assert terms[1].startswith("二、被申请人赔偿申请人天花板、墙面维修费用")
-    body = docx.Document(str(agreement_docx)).paragraphs
-    term = next(p for p in body if p.text.startswith("一、"))
-    ind = term._p.pPr.find(qn("w:ind"))
+TERMS = (
+    "一、被申请人于协议签订后十日内请专业人员修复卫生间防水层。",
+    "二、被申请人赔偿申请人天花板、墙面维修费用，"
+    "金额为人民币1250.50元（大写：壹仟贰佰伍拾元伍角）。",
+    "三、双方今后互谅互让，和睦相处。",
+)
+
+
+def test_terms_are_real_numbered_paragraphs(agreement_docx: Path) -> None:
+    """Word numbers the terms (a term inserted in Word renumbers those after it): the number is
+    not typed into the text, each term paragraph has w:numPr, and the numbering part defines
+    一、 二、 (chineseCounting, "%1、") in 宋体."""
+    document = docx.Document(str(agreement_docx))
+    texts = docx_paragraph_texts(document)
+    terms = [t for t in texts if t[:2] in ("一、", "二、", "三、", "四、")]
+    assert tuple(terms) == TERMS  # each term, in order, as Word shows it
+    numbered = [
+        p for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.numPr is not None
+    ]
+    assert [p.text for p in numbered] == [t[2:] for t in TERMS]  # the number is Word's
+    with zipfile.ZipFile(agreement_docx) as package:
+        assert package.read("word/document.xml").count(b"<w:numPr>") == 3
+    num_id = numbered[0]._p.pPr.numPr.numId.val
+    assert {p._p.pPr.numPr.numId.val for p in numbered} == {num_id}
+    root = document.part.numbering_part.element
+    num = next(n for n in root.iter(qn("w:num")) if n.get(qn("w:numId")) == str(num_id))
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(
+        a for a in root.iter(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id
+    )
+    level = abstract.find(qn("w:lvl"))
+    assert level.find(qn("w:numFmt")).get(qn("w:val")) == "chineseCounting"
+    assert level.find(qn("w:lvlText")).get(qn("w:val")) == "%1、"
+    assert level.find(qn("w:suff")).get(qn("w:val")) == "nothing"  # no tab after 一、
+    fonts = level.find(qn("w:rPr")).find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    ind = numbered[0]._p.pPr.find(qn("w:ind"))
     assert ind.get(qn("w:firstLineChars")) == "200"
+
+
+def test_each_list_of_terms_counts_from_its_own_start(tmp_path: Path) -> None:
+    doc = tree.Document(
+        "t",
+        (
+            tree.NumberedTerms(("甲", "乙")),
+            tree.Paragraph("中间"),
+            tree.NumberedTerms(("丙", "丁"), tree.Numbering.ARABIC, start=4),
+            tree.NumberedTerms(("戊",)),
+        ),
+    )
+    path = tmp_path / "lists.docx"
+    render_docx(doc, path)
+    texts = docx_paragraph_texts(docx.Document(str(path)))
+    assert texts == ["一、甲", "二、乙", "中间", "4.丙", "5.丁", "一、戊"]
+
+
+def test_party_fields_are_set_apart_by_tab_stops(agreement_docx: Path) -> None:
+    """Not by runs of spaces: a tab to a tab stop before each field after the first, the stops
+    left to right within the text width, and a field that does not fit goes down whole."""
+    document = docx.Document(str(agreement_docx))
+    labels = ("姓名", "性别", "民族", "年龄", "职业或职务", "联系方式", "公民身份号码")
+    labels += ("单位或住址", "名称", "统一社会信用代码", "住所", "法定代表人")
+    cell_width = document.tables[0].rows[0].cells[1].width
+    tabs_seen = 0
+    for table in document.tables[:3]:
+        for paragraph in table.rows[0].cells[1].paragraphs:
+            for run in paragraph.runs:
+                underlined = run.font.underline
+                assert underlined or "\u00a0" not in run.text, repr(run.text)
+            tabs = paragraph._p.findall(f".//{qn('w:r')}/{qn('w:tab')}")
+            stops = [stop.position for stop in paragraph.paragraph_format.tab_stops]
+            assert len(stops) == len(tabs)
+            assert stops == sorted(stops) and all(0 < stop < cell_width for stop in stops)
+            fields = paragraph.text.split("\t")
+            assert all(f.split("：")[0] in labels for f in fields), fields
+            tabs_seen += len(tabs)
+    assert tabs_seen >= 6
+    text = _all_text(document)
+    assert f"姓名：{APPLICANT}\t性别：男" in text
+    # 民族 does not fit after the long name: it begins the next line, whole
+    assert "\n民族：维吾尔族\t年龄：45岁" in text
+
+
+def test_headings_keep_with_the_text_which_may_run_on(tmp_path: Path) -> None:
+    """Word keeps a heading with the first lines of the next paragraph (keep with next) and
+    splits that paragraph over a page (no keep-lines-together), so a long text starts under its
+    heading instead of leaving a page blank."""
+    doc = tree.Document(
+        "t",
+        (
+            tree.Paragraph("纠纷主要事实：", tree.Style.HEADING, tree.Align.LEFT, indent=False),
+            tree.Paragraph("甲乙双方因楼上渗水发生争执，经多次协商未果。" * 80),
+        ),
+    )
+    path = tmp_path / "long.docx"
+    render_docx(doc, path)
+    document = docx.Document(str(path))
+    heading, text = document.paragraphs
+    assert heading.paragraph_format.keep_with_next
+    assert document.styles["文书小标题"].paragraph_format.keep_with_next
+    for paragraph in (text, *document.paragraphs):
+        assert not paragraph.paragraph_format.keep_together
+    assert not document.styles["文书正文"].paragraph_format.keep_together
+    assert b"keepLines" not in zipfile.ZipFile(path).read("word/document.xml")
 
 
 def test_party_and_signature_blocks_are_tables(agreement_docx: Path) -> None:
@@ -107,9 +210,43 @@ def test_party_and_signature_blocks_are_tables(agreement_docx: Path) -> None:
     assert tables[0].rows[0].cells[0].text == "申请人"
     signatures = tables[-1]
     left = [row.cells[0].text for row in signatures.rows]
-    assert left[0] == "申请人（签名盖章或按指印）："
-    assert "（单位盖章）" in left[2]
+    assert left[0].replace("\n", "") == f"申请人{APPLICANT}（签名盖章或按指印）："
+    assert left[1] == f"被申请人{RESPONDENT}（签名盖章或按指印）："
+    assert ORGANISATION in left[2] and "（单位盖章）" in left[2]
     assert signatures.rows[0].cells[1].text == "人民调解员（签名）："
+    assert signatures.rows[1].cells[1].text == "记录人（签名）："
+    assert signatures.rows[2].cells[1].text.startswith("（人民调解委员会印）")
+
+
+def test_many_parties_sign_over_a_page_break_but_the_committee_part_stays_whole(
+    tmp_path: Path, case: CaseDetail, committee: CommitteeInfo
+) -> None:
+    """Eight parties: the parties' rows may break over pages; the last party's row, mediator
+    beside recorder and the seal with committee and date, the last three rows, are held
+    together by keep-with-next; the closing text keeps with the first row."""
+    path = tmp_path / "eight.docx"
+    render_docx(build_agreement(with_parties(case, 4, 4), committee), path)
+    document = docx.Document(str(path))
+    signatures = document.tables[-1]
+    rows = signatures.rows
+    assert len(rows) == 10
+    assert [c.text for c in rows[-2].cells] == ["人民调解员（签名）：", "记录人（签名）："]
+    assert rows[-1].cells[1].text.startswith("（人民调解委员会印）")
+    assert "飞机场社区人民调解委员会" in rows[-1].cells[1].text
+
+    def keeps(row) -> bool:  # type: ignore[no-untyped-def]
+        flags = {p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs}
+        assert len(flags) == 1
+        return flags.pop() is True
+
+    assert [keeps(r) for r in rows] == [False] * 7 + [True, True, False]
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+    body = list(document.element.body.iterchildren())
+    lead = body[body.index(signatures._tbl) - 1]
+    closing = body[body.index(signatures._tbl) - 2]
+    for paragraph in (lead, closing):
+        assert paragraph.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+    assert "申请人乙（签名盖章或按指印）：" in rows[1].cells[0].text
 
 
 def test_a_table_block_is_a_real_ruled_table(tmp_path: Path) -> None:

@@ -53,6 +53,13 @@ def test_no_lone_last_character() -> None:
     assert lines[-1] == "一份。"
 
 
+def test_no_lone_last_character_before_a_forced_break() -> None:
+    """A run ended by a line break (<br/>) carries a zero-width marker: it is not a character."""
+    chars = [*"被申请人新乡市安居物业服务有限公司", ""]
+    spans = break_lines(chars, [1.0] * (len(chars) - 1) + [0.0], [16.0])
+    assert ["".join(chars[a:b]) for a, b in spans] == ["被申请人新乡市安居物业服务有限", "公司"]
+
+
 def test_unbreakable_text_is_cut_not_lost() -> None:
     text = "，，，，，，，，，，"
     assert "".join(wrap(text, None, 3)) == text

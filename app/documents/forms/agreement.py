@@ -149,19 +149,28 @@ def _term_text(term: TermView) -> str:
 
 
 def _performance(case: CaseDetail, number: int, term: TermView) -> str:
-    """第一项：由被申请人李四于2026年4月1日前向申请人张三支付人民币1,250.50元。"""
+    """How and by when a term is performed, one line per term that says something:
+
+    第二项：由被申请人李四于2026年4月1日前向申请人张三支付人民币1250.50元。
+    第一项：由被申请人李四于2026年3月30日前按约定自行履行。
+
+    A payment whose payer or payee is not recorded (older data) refers to the term itself
+    rather than print a payment from nobody to nobody.
+    """
     obligor, obligee = _party_name(case, term.obligor), _party_name(case, term.obligee)
     if not (obligor or term.due or term.amount is not None):
         return ""
-    parts = []
-    if obligor:
-        parts.append(f"由{obligor}")
-    if term.due:
-        parts.append(f"于{cn_date(term.due)}前")
-    if obligee:
-        parts.append(f"向{obligee}")
-    parts.append(f"支付{yuan_figures(term.amount)}" if term.amount is not None else "履行")
-    return f"第{cn_number(number)}项：{''.join(parts)}。"
+    label = cn_number(number)
+    by = f"由{obligor}" if obligor else ""
+    due = f"于{cn_date(term.due)}前" if term.due else ""
+    if term.amount is None:
+        return f"第{label}项：{by}{due}按约定自行履行。"
+    to = f"向{obligee}" if obligee else ""
+    unknown = "、".join(
+        role for role, name in (("付款人", obligor), ("收款人", obligee)) if not name
+    )
+    see = f"（{unknown}见协议第{label}项）" if unknown else ""
+    return f"第{label}项：{by}{due}{to}支付{yuan_figures(term.amount)}{see}。"
 
 
 def _closing(case: CaseDetail, committee: CommitteeInfo, both: str) -> list[Block]:
@@ -196,10 +205,11 @@ def _signatures(
         PartyView(0, 0, PartyRole.APPLICANT, PartyKind.PERSON, ""),
         PartyView(0, 1, PartyRole.RESPONDENT, PartyKind.PERSON, ""),
     )
+    # The name in each line: two applicants must not get the same line to sign on.
     left = tuple(
-        f"{p.role.label}（单位盖章）：\n法定代表人或委托代理人（签名）："
+        f"{p.role.label}{p.name}（单位盖章）：\n法定代表人或委托代理人（签名）："
         if p.kind is PartyKind.ORGANIZATION
-        else f"{p.role.label}（签名盖章或按指印）："
+        else f"{p.role.label}{p.name}（签名盖章或按指印）："
         for p in parties
     )
     return SignatureBlock(
