@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -61,7 +61,9 @@ class TermSection(QGroupBox):
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
         top = QHBoxLayout()
         top.addWidget(self.title_label, 1)
-        top.addWidget(self.remove_button)
+        top.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        #: Errors about this term as a whole (not about one of its fields).
+        self.error = ErrorLabel()
 
         choices: list[tuple[object, str]] = [(None, NOBODY), *parties]
         self.text = MultiLineEdit(lines=2)
@@ -89,6 +91,7 @@ class TermSection(QGroupBox):
         }
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.error)
         layout.addWidget(g)
         self.set_index(index)
 
@@ -98,8 +101,11 @@ class TermSection(QGroupBox):
         self.setAccessibleName(f"第{index + 1}条协议内容")
 
     def register_errors(self, errors: ErrorMap) -> None:
+        prefix = f"terms[{self.index}]"
+        # Errors about the term as a whole ("terms[0]", or a part not on screen) go on top.
+        errors.add_group(prefix, self.error, focus=self.text)
         for key, item in self.fields.items():
-            errors.add_field(f"terms[{self.index}].{key}", item)
+            errors.add_field(f"{prefix}.{key}", item)
 
     def focus_order(self) -> list[QWidget]:
         return [
@@ -161,13 +167,14 @@ class AgreementDialog(QDialog):
         self.errors.add_field("issues", f.add("争议事项", self.issues))
         self.errors.add_field("responsibility", f.add("各方责任", self.responsibility))
 
-        self.terms_error = ErrorLabel()
-        self.errors.add_group("terms", self.terms_error)
         self.terms: list[TermSection] = []
         self.terms_box = QVBoxLayout()
         self.terms_box.setSpacing(16)
         self.add_button = button("添加一条")
         self.add_button.clicked.connect(lambda: self.add_term(focus=True))
+        self.terms_error = ErrorLabel()
+        # "No terms" is fixed with "添加一条": the focus goes there.
+        self.errors.add_group("terms", self.terms_error, focus=self.add_button)
 
         content = QWidget()
         column = QVBoxLayout(content)
@@ -181,7 +188,7 @@ class AgreementDialog(QDialog):
         column.addWidget(self.terms_error)
         column.addLayout(self.terms_box)
         add_row = QHBoxLayout()
-        add_row.addWidget(self.add_button)
+        add_row.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignVCenter)
         add_row.addStretch(1)
         column.addLayout(add_row)
         column.addStretch(1)
@@ -191,8 +198,8 @@ class AgreementDialog(QDialog):
         self.errors.general = self.summary
         self.cancel_button = button("取消")
         self.save_button = button("保存协议", primary=True)
+        # Enter in a text field saves; Enter on a focused button presses that button.
         self.save_button.setDefault(True)
-        self.cancel_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         bottom = QHBoxLayout()
@@ -200,8 +207,8 @@ class AgreementDialog(QDialog):
         bottom.setSpacing(16)
         bottom.addWidget(self.summary, 1)
         bottom.addStretch()  # keeps the buttons at their size while there is no message
-        bottom.addWidget(self.cancel_button)
-        bottom.addWidget(self.save_button)
+        bottom.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        bottom.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll, 1)
@@ -283,6 +290,9 @@ class AgreementDialog(QDialog):
         except ValidationErrors as errors:
             self.show_errors(errors.errors)
             return
+        except ValidationError as error:
+            self.show_errors([error])
+            return
         except UserError as error:
             messages.show_error(self, error.message, "协议没有保存")
             return
@@ -291,13 +301,13 @@ class AgreementDialog(QDialog):
         self.accept()
 
     def show_errors(self, errors: list[ValidationError]) -> None:
+        """Each message beside its field, its term or the terms (else in the summary line)."""
         for label in self.findChildren(ErrorLabel):
             label.clear_message()
         self.errors.remove_prefix("terms[")
         for term in self.terms:
             term.register_errors(self.errors)
-        first = self.errors.show(errors)
-        self.summary.show_message(f"有{len(errors)}处需要修改，每一处都用红字写在那一项的下面。")
+        first = self.errors.show(errors).first
         if first is not None:
             target = first
             self.scroll.widget().layout().activate()

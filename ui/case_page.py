@@ -23,16 +23,42 @@ from app.services.cases import get_case
 from app.services.database import Database
 from app.services.views import CaseDetail, Changed, PartyView
 from ui import messages, print_flow
-from ui.case_table_model import date_text
-from ui.widgets import button, heading, paragraph, scroll_area
+from ui.case_table_model import date_text as plain_date_text
+from ui.widgets import (
+    WORD_JOINER,
+    SpacedLabel,
+    button,
+    heading,
+    keep_together,
+    notice,
+    paragraph,
+    scroll_area,
+    set_notice_kind,
+)
 
 Opener = Callable[[Path], object]
 PathAsker = Callable[[QWidget, str, Path], Path | None]
 FormatAsker = Callable[[QWidget], str | None]
 
 
+def date_text(value: object) -> str:
+    """A date that is never broken across two lines ("2026年8月20日", not "…20/日")."""
+    return keep_together(plain_date_text(value))
+
+
+def item_text(text: str) -> str:
+    """A short "label：value" ("履行期限：2026年8月20日") kept on one line; lines break between
+    such items. A long one may still break, so nothing runs off the page."""
+    short = len(text.replace(WORD_JOINER, "")) <= SHORT_ITEM
+    return keep_together(text) if short else text
+
+
+#: Items up to this many characters fit one line even at 200% (about 30 characters wide).
+SHORT_ITEM = 20
+
+
 def money_text(amount: Decimal | None) -> str:
-    return "没有" if amount is None else f"{amount:,.2f}元"
+    return "没有" if amount is None else keep_together(f"{amount:,.2f}元")
 
 
 def party_title(party: PartyView) -> str:
@@ -46,7 +72,7 @@ def party_lines(party: PartyView) -> list[str]:
         facts = [f"性别：{party.sex.label}" if party.sex else ""]
         facts.append(f"民族：{party.ethnicity}" if party.ethnicity else "")
         facts.append(f"出生日期：{date_text(party.birth_date)}" if party.birth_date else "")
-        lines.append("，".join(f for f in facts if f))
+        lines.append("，".join(item_text(f) for f in facts if f))
         if party.id_number:
             lines.append(f"身份证号：{party.masked_id_number}")
         if party.occupation:
@@ -98,11 +124,12 @@ class CasePage(QDialog):
         self.close_button.clicked.connect(self.reject)
         top = QHBoxLayout()
         top.addWidget(self.title_label, 1)
-        top.addWidget(self.close_button)
+        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         actions = QHBoxLayout()
         actions.setSpacing(16)
-        actions.addWidget(self.print_button)
-        actions.addWidget(self.edit_button)
+        # Aligned, each button keeps its own height: the row never squeezes the main one.
+        actions.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        actions.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignVCenter)
         actions.addStretch(1)
 
         self.busy_label = QLabel("正在生成协议书，请稍候……")
@@ -116,8 +143,7 @@ class CasePage(QDialog):
         self.busy_box = QWidget()
         self.busy_box.setLayout(busy)
         self.busy_box.hide()
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
+        self.notice = notice()
         self.notice.hide()
 
         self.body = QWidget()
@@ -144,7 +170,7 @@ class CasePage(QDialog):
         self.case = get_case(self.db, self.case_id)
         case = self.case
         self.setWindowTitle(f"案件 {case.number}")
-        self.title_label.setText(f"{case.number}　{case.title}")
+        self.title_label.set_text(f"{case.number}　{case.title}")
         while self.body_layout.count():
             item = self.body_layout.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -219,8 +245,7 @@ class CasePage(QDialog):
     def _parties_section(self, case: CaseDetail) -> QWidget:
         blocks: list[QWidget] = []
         for party in case.parties:
-            title = QLabel(party_title(party))
-            title.setWordWrap(True)
+            title = SpacedLabel(party_title(party))
             title.setProperty("bold", True)
             blocks.append(title)
             details = paragraph("\n".join(party_lines(party)))
@@ -255,7 +280,7 @@ class CasePage(QDialog):
                 f"金额：{money_text(term.amount)}" if term.amount is not None else "",
                 f"履行期限：{date_text(term.due)}" if term.due else "",
             ]
-            detail = "　".join(d for d in details if d)
+            detail = "　".join(item_text(d) for d in details if d)
             terms.append(f"{number}. {term.text}" + (f"\n　　{detail}" if detail else ""))
         pairs: list[tuple[str, QWidget | str]] = [
             ("协议形式", agreement.form.label),
@@ -342,10 +367,8 @@ class CasePage(QDialog):
         self.print_button.setFocus()
 
     def _show_notice(self, text: str, kind: str) -> None:
-        self.notice.setText(text)
-        self.notice.setProperty("notice", kind)
-        self.notice.style().unpolish(self.notice)
-        self.notice.style().polish(self.notice)
+        self.notice.set_text(text)
+        set_notice_kind(self.notice, kind)
         self.notice.show()
 
     def reject(self) -> None:

@@ -23,7 +23,7 @@ from app.services.views import CaseQuery, Changed
 from ui import messages, style
 from ui.case_table import CaseTable
 from ui.case_table_model import PAGE_SIZE, RECEIVED, CaseTableModel
-from ui.widgets import button, chain_tab_order, combo
+from ui.widgets import button, chain_tab_order, combo, hint, notice
 
 if TYPE_CHECKING:
     from app.services.database import Database
@@ -83,10 +83,12 @@ class MainWindow(QMainWindow):
 
         top = QHBoxLayout()
         top.setSpacing(12)
-        top.addWidget(self.register_button)
-        top.addWidget(self.open_button)
+        # Aligned, each button keeps its own height: the row never squeezes the main one.
+        middle = Qt.AlignmentFlag.AlignVCenter
+        top.addWidget(self.register_button, 0, middle)
+        top.addWidget(self.open_button, 0, middle)
         top.addStretch(1)
-        top.addWidget(self.size_button)
+        top.addWidget(self.size_button, 0, middle)
 
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(False)
@@ -99,7 +101,7 @@ class MainWindow(QMainWindow):
         search_row.setSpacing(12)
         search_row.addWidget(search_label)
         search_row.addWidget(self.search, 1)
-        search_row.addWidget(self.clear_button)
+        search_row.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
         self.status_filter = combo([(ALL, "全部"), *CaseStatus.choices()])
         self.tier_filter = combo([(ALL, "全部"), *Tier.choices()])
@@ -121,18 +123,13 @@ class MainWindow(QMainWindow):
 
         self.table = CaseTable()
         self._sorted_by = (RECEIVED, Qt.SortOrder.DescendingOrder)
-        self.loading_label = QLabel("正在打开案件，请稍候……")
-        self.loading_label.setProperty("notice", "ok")
-        self.loading_label.setWordWrap(True)
-        self.empty_label = QLabel(
-            "没有找到符合条件的案件。可以按“清空”，把查找的文字和状态、层级都改回“全部”。"
+        self.loading_label = notice("正在打开案件，请稍候……", "ok")
+        self.empty_label = notice(
+            "没有找到符合条件的案件。可以按“清空”，把查找的文字和状态、层级都改回“全部”。",
+            "error",
         )
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setProperty("notice", "error")
         self.empty_label.hide()
-        self.help_label = QLabel()
-        self.help_label.setWordWrap(True)
-        self.help_label.setProperty("hint", True)
+        self.help_label = hint("")
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -288,7 +285,7 @@ class MainWindow(QMainWindow):
         text = "点每行右边的“打开”看案件、打印协议；点列名排序。"
         if hidden:
             text += f"{'、'.join(hidden)}在案件里看。"
-        self.help_label.setText(text)
+        self.help_label.set_text(text)
 
     def refresh(self, changed: Changed | None = None, select: int | None = None) -> None:
         """Read the list again after a change; keep (or move) the selection."""

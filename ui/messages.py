@@ -11,11 +11,14 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    from ui.widgets import paragraph_html
+
     box = QMessageBox(parent)
     box.setIcon(icon)
     box.setWindowTitle(title)
-    box.setText(text)
-    box.setTextFormat(Qt.TextFormat.PlainText)
+    # Escaped plain text shown as rich text, for 1.5× line spacing (rule 3).
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(paragraph_html(text))
     return box
 
 

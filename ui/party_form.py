@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.domain.codes import PartyKind, PartyRole, Sex
 from app.domain.drafts import PartyDraft
 from app.domain.validation import RESIDENT_ID_EXAMPLE
 from ui import style
-from ui.widgets import ErrorMap, Field, FormGrid, OptionalDate, button, combo, select_code
+from ui.widgets import (
+    ErrorLabel,
+    ErrorMap,
+    Field,
+    FormGrid,
+    OptionalDate,
+    button,
+    combo,
+    select_code,
+)
 
 
 class PartySection(QGroupBox):
@@ -26,7 +35,9 @@ class PartySection(QGroupBox):
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
         top = QHBoxLayout()
         top.addWidget(self.title_label, 1)
-        top.addWidget(self.remove_button)
+        top.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        #: Errors about this party as a whole (not about one of its fields).
+        self.error = ErrorLabel()
 
         self.role = combo(PartyRole.choices())
         select_code(self.role, role.value)
@@ -75,6 +86,7 @@ class PartySection(QGroupBox):
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         layout.addLayout(top)
+        layout.addWidget(self.error)
         layout.addWidget(g)
         self.kind.currentIndexChanged.connect(self._show_kind)
         self.set_index(index)
@@ -101,8 +113,10 @@ class PartySection(QGroupBox):
         return fields
 
     def register_errors(self, errors: ErrorMap) -> None:
+        prefix = f"parties[{self.index}]"
+        errors.add_group(prefix, self.error, focus=self.role)
         for key, item in self.current_fields().items():
-            errors.add_field(f"parties[{self.index}].{key}", item)
+            errors.add_field(f"{prefix}.{key}", item)
 
     def focus_order(self) -> list[QWidget]:
         widgets: list[QWidget] = [self.remove_button, self.role, self.kind]
@@ -137,6 +151,24 @@ class PartySection(QGroupBox):
             credit_code=self.credit_code.text(),
             legal_representative=self.representative.text(),
         )
+
+    def state(self) -> tuple[object, ...]:
+        """Everything typed or chosen, the hidden kind's fields too (for "anything typed?")."""
+        edits = (
+            self.name,
+            self.ethnicity,
+            self.id_number,
+            self.phone,
+            self.address,
+            self.occupation,
+            self.org_name,
+            self.credit_code,
+            self.representative,
+            self.org_phone,
+            self.org_address,
+        )
+        chosen = (self.role.currentData(), self.kind.currentData(), self.sex.currentData())
+        return (*chosen, self.birth.value(), *(edit.text() for edit in edits))
 
     def display_name(self) -> str:
         name = (self.name.text() if self.is_person() else self.org_name.text()).strip()

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
 from app.domain.errors import UserError
 from app.services.database import Database
 from ui import errors
-from ui.widgets import button, hint
+from ui.widgets import SpacedLabel, button, hint
 
 FILTERS = {"pdf": "PDF 文件 (*.pdf)", "docx": "Word 文件 (*.docx)"}
 #: Characters Windows does not allow in file names.
@@ -26,8 +26,7 @@ class FormatDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("打印协议")
         self.choice: str | None = None
-        question = QLabel("要把协议书保存成哪一种文件？")
-        question.setWordWrap(True)
+        question = SpacedLabel("要把协议书保存成哪一种文件？")
         self.pdf_button = button("保存为PDF", primary=True)
         self.word_button = button("保存为Word")
         self.cancel_button = button("取消")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -131,7 +131,7 @@ class RegisterDialog(QDialog):
         column.addWidget(self.parties_error)
         column.addLayout(self.parties_box)
         add_row = QHBoxLayout()
-        add_row.addWidget(self.add_party_button)
+        add_row.addWidget(self.add_party_button, 0, Qt.AlignmentFlag.AlignVCenter)
         add_row.addStretch(1)
         column.addLayout(add_row)
         column.addStretch(1)
@@ -141,9 +141,8 @@ class RegisterDialog(QDialog):
         self.errors.general = self.summary
         self.cancel_button = button("取消")
         self.save_button = button("保存登记", primary=True)
+        # Enter in a text field saves; Enter on a focused button presses that button.
         self.save_button.setDefault(True)
-        self.save_button.setAutoDefault(True)
-        self.cancel_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         bottom = QHBoxLayout()
@@ -151,8 +150,9 @@ class RegisterDialog(QDialog):
         bottom.setSpacing(16)
         bottom.addWidget(self.summary, 1)
         bottom.addStretch()  # keeps the buttons at their size while there is no message
-        bottom.addWidget(self.cancel_button)
-        bottom.addWidget(self.save_button)
+        # Aligned, the buttons keep their own height next to each other (never squeezed).
+        bottom.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        bottom.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -161,7 +161,7 @@ class RegisterDialog(QDialog):
 
         self.add_party(PartyRole.APPLICANT)
         self.add_party(PartyRole.RESPONDENT)
-        self._initial = self.draft()
+        self._initial = self.state()
         self._fit_to_screen()
         self.title.setFocus()
 
@@ -247,6 +247,9 @@ class RegisterDialog(QDialog):
         except ValidationErrors as errors:
             self.show_errors(errors.errors)
             return
+        except ValidationError as error:
+            self.show_errors([error])
+            return
         except UserError as error:
             messages.show_error(self, error.message, "没有保存")
             return
@@ -257,16 +260,17 @@ class RegisterDialog(QDialog):
     def error_map(self) -> ErrorMap:
         """Fields of parties depend on person/organisation: map them as they are now."""
         self.errors.remove_prefix("parties[")
+        if self.parties:  # "needs an applicant and a respondent": the first role to change
+            self.errors.group_focus["parties"] = self.parties[0].role
         for party in self.parties:
             party.register_errors(self.errors)
         return self.errors
 
     def show_errors(self, errors: list[ValidationError]) -> None:
+        """Each message beside its field (or in the summary line); focus on the first."""
         for label in self.findChildren(ErrorLabel):
             label.clear_message()
-        first = self.error_map().show(errors)
-        count = len(errors)
-        self.summary.show_message(f"有{count}处需要修改，每一处都用红字写在那一项的下面。")
+        first = self.error_map().show(errors).first
         if first is not None:
             target = first
             self.scroll.widget().layout().activate()
@@ -274,8 +278,12 @@ class RegisterDialog(QDialog):
             # Once the red lines have taken their room, scroll again to the final place.
             QTimer.singleShot(0, self, lambda: reveal(self.scroll, target))
 
+    def state(self) -> tuple[object, ...]:
+        """Everything typed or chosen, also in fields hidden now (the other kind of party)."""
+        return (self.draft(), *(party.state() for party in self.parties))
+
     def is_dirty(self) -> bool:
-        return self.draft() != self._initial
+        return self.state() != self._initial
 
     def reject(self) -> None:
         if self.is_dirty() and not messages.confirm(

@@ -23,7 +23,9 @@ def case_with(db: Database, agreement: bool) -> int:
 
 
 def page_text(page: CasePage) -> str:
-    return "\n".join(label.text() for label in page.findChildren(QLabel))
+    """The words on the page as typed (not the markup that spaces their lines)."""
+    words = [getattr(label, "plain_text", label.text)() for label in page.findChildren(QLabel)]
+    return "\n".join(words).replace("\u2060", "")
 
 
 def make_page(qtbot, db, opened, tmp_path: Path, fmt: str, case_id: int) -> CasePage:  # type: ignore[no-untyped-def]
@@ -78,7 +80,7 @@ def test_print_agreement(qtbot, db, opened, tmp_path, fmt: str) -> None:
     assert page.last_saved == saved
     assert saved.exists() and saved.stat().st_size > 1000
     assert opened.paths == [saved]
-    assert page.notice.isVisible() and "已保存到" in page.notice.text()
+    assert page.notice.isVisible() and "已保存到" in page.notice.plain_text()
     assert not page.busy_box.isVisible() and page.print_button.isEnabled()
     if fmt == "pdf":
         from pypdf import PdfReader
@@ -120,7 +122,7 @@ def test_enter_an_agreement(qtbot, db, opened, tmp_path, boxes) -> None:
     type_text(qtbot, term.amount, "12.345")
     dialog.save_button.click()
     error = term.fields["amount"].error
-    assert error.isVisible() and "金额" in error.text()
+    assert error.isVisible() and "金额" in error.plain_text()
     assert dialog.focusWidget() is term.amount
     assert term.text.text() == "被申请人赔偿申请人维修费"
 

@@ -72,7 +72,9 @@ def test_register_open_write_and_print(window, qtbot, opened, tmp_path: Path) ->
         ask_path=lambda parent, fmt, suggested: tmp_path / suggested.name,
     )
     show_at_screen_size(qtbot, page)
-    assert "尚未录入协议" in "".join(label.text() for label in page.findChildren(type(page.notice)))
+    assert "尚未录入协议" in "".join(
+        label.plain_text() for label in page.findChildren(type(page.notice))
+    )
     write_agreement(qtbot, page)
     assert page.case.agreement is not None
     screenshot(page, "end-to-end-case-page")

@@ -63,7 +63,7 @@ def test_empty_result_says_what_to_do(window, qtbot) -> None:
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
     assert window.model.rowCount() == 0
     assert window.empty_label.isVisible()
-    assert "清空" in window.empty_label.text()
+    assert "清空" in window.empty_label.plain_text()
 
 
 def click_header(qtbot, window: MainWindow, column: int) -> None:  # type: ignore[no-untyped-def]
@@ -145,7 +145,7 @@ def test_window_shows_before_the_database_is_open(qtbot, db, opened) -> None:
     from ui.main_window import MainWindow
 
     main = show_at_screen_size(qtbot, MainWindow(opener=opened))
-    assert main.loading_label.isVisible() and "正在打开" in main.loading_label.text()
+    assert main.loading_label.isVisible() and "正在打开" in main.loading_label.plain_text()
     assert not main.register_button.isEnabled() and not main.search.isEnabled()
     screenshot(main, "main-window-opening")
 

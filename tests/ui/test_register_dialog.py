@@ -73,7 +73,7 @@ def test_wrong_id_number_is_explained_under_the_field(window, qtbot) -> None:
     error = applicant.person["id_number"].error
     assert dialog.isVisible() and dialog.result_case is None
     assert error.isVisible()
-    assert "身份证号" in error.text() and error.text().startswith("⚠")
+    assert "身份证号" in error.plain_text() and error.plain_text().startswith("⚠")
     # Directly under the ID field.
     field_box = applicant.person["id_number"].box
     assert error.parentWidget() is field_box
@@ -81,7 +81,7 @@ def test_wrong_id_number_is_explained_under_the_field(window, qtbot) -> None:
         error.mapTo(dialog, error.rect().topLeft()).y()
         > applicant.id_number.mapTo(dialog, applicant.id_number.rect().bottomLeft()).y()
     )
-    assert dialog.summary.isVisible() and "1处" in dialog.summary.text()
+    assert dialog.summary.isVisible() and "1处" in dialog.summary.plain_text()
     # Nothing typed is lost.
     assert dialog.title.text() == "楼道堆物纠纷"
     assert dialog.compound.text() == "铁西小区"
@@ -113,7 +113,7 @@ def test_missing_parties_error_sits_above_the_parties(window, qtbot) -> None:
     type_text(qtbot, second.name, "乙")
     dialog.save_button.click()
     assert dialog.parties_error.isVisible()
-    assert "被申请人" in dialog.parties_error.text()
+    assert "被申请人" in dialog.parties_error.plain_text()
 
 
 def test_organisation_fields_and_third_party(window, qtbot, boxes) -> None:
