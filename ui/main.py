@@ -207,5 +207,8 @@ class StartTiming:
         ready = (time.perf_counter() - STARTED) * 1000
         print(f"ready_ms={ready:.0f} rss_mb={rss_mb():.1f}", flush=True)
         if screenshot:
+            # Let the layouts take in what the list changed (the count, the notice gone), as
+            # they do on screen an instant later, so the picture is what a person sees.
+            app.processEvents()
             window.grab().save(screenshot)
         app.quit()

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
@@ -22,19 +23,35 @@ from tests.ui.conftest import show_at_screen_size
 from ui import style
 
 
-def start_under_xvfb(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+def start_under_xvfb(
+    tmp_path: Path, *options: str, text_scale: int = 100
+) -> subprocess.CompletedProcess[str]:
+    """Start the program on a 1366×768 virtual screen, with its settings (the saved text size)
+    in a folder of the test's own, so neither the person's settings nor another test's count."""
     xvfb = shutil.which("xvfb-run")
     assert xvfb, "xvfb-run is missing: run `scripts/debian-deps.sh test` (make test does)"
-    env = dict(os.environ, TMPDIR=str(tmp_path))
+    config = tmp_path / "config"
+    settings = config / style.ORGANISATION / f"{style.APPLICATION}.conf"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(f"[General]\n{style.SETTINGS_KEY}={text_scale}\n", encoding="utf-8")
+    env = dict(os.environ, TMPDIR=str(tmp_path), XDG_CONFIG_HOME=str(config))
     env.pop("QT_QPA_PLATFORM", None)  # the real X11 (xcb) platform, as on a desktop
     command = [xvfb, "-a", "-s", "-screen 0 1366x768x24", sys.executable, "-m", "ui", *options]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=180)
 
 
-def test_window_opens_on_demo_data_under_xvfb(tmp_path: Path) -> None:
-    picture = artifacts_dir("screenshots") / "start-xvfb-demo.png"
+@pytest.mark.parametrize("text_scale", [100, 200])
+def test_window_opens_on_demo_data_under_xvfb(tmp_path: Path, text_scale: int) -> None:
+    picture = artifacts_dir("screenshots") / f"start-xvfb-demo-{text_scale}.png"
     picture.unlink(missing_ok=True)
-    done = start_under_xvfb(tmp_path, "--demo", "--exit-after-paint", "--screenshot", str(picture))
+    done = start_under_xvfb(
+        tmp_path,
+        "--demo",
+        "--exit-after-paint",
+        "--screenshot",
+        str(picture),
+        text_scale=text_scale,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     report = dict(field.split("=") for field in done.stdout.split() if "=" in field)
     assert float(report["painted_ms"]) > 0 and float(report["rss_mb"]) > 0
