@@ -154,7 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
         "print", help="打印文书到 PDF 或 Word 文件", description="打印文书到 PDF 或 Word 文件"
     )
     printing.add_argument(
-        "form", choices=["agreement"], metavar="文书", help="agreement（人民调解协议书）"
+        "form",
+        choices=["agreement"],
+        metavar="文书",
+        help="agreement（人民调解协议书；口头协议打印人民调解口头协议登记表）",
     )
     printing.add_argument("case", metavar="案件", help="案件编号或 uuid")
     printing.add_argument(
@@ -278,8 +281,7 @@ def cmd_print(args: argparse.Namespace) -> str:
     from app.services.printing import print_agreement
 
     fmt = output_format(args.format, args.output)
-    path = print_agreement(_open(args), args.case, fmt, args.output)
-    return f"已保存人民调解协议书：{path}"
+    return print_agreement(_open(args), args.case, fmt, args.output).message
 
 
 COMMANDS = {

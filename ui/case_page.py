@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.domain.codes import CaseStatus, PartyKind
 from app.services.cases import get_case
 from app.services.database import Database
+from app.services.printing import agreement_title
 from app.services.views import CaseDetail, Changed, PartyView
 from ui import messages, print_flow
 from ui.case_table_model import date_text as plain_date_text
@@ -326,7 +327,9 @@ class CasePage(QDialog):
         fmt = self.ask_format(self)
         if fmt is None:
             return
-        target = self.ask_path(self, fmt, print_flow.suggested_path(self.case.number, fmt))
+        title = agreement_title(self.case)  # an oral agreement prints as its register
+        suggested = print_flow.suggested_path(self.case.number, fmt, title=title)
+        target = self.ask_path(self, fmt, suggested)
         if target is None:
             return
         self.start_print(fmt, target)
@@ -348,13 +351,13 @@ class CasePage(QDialog):
         for widget in (self.print_button, self.edit_button, self.close_button):
             widget.setEnabled(not busy)
 
-    def _print_done(self, path_text: str) -> None:
+    def _print_done(self, path_text: str, title: str) -> None:
         self._job = None
         self._set_busy(False)
         path = Path(path_text)
         self.last_saved = path
         opened = self.opener(path)
-        text = f"✔ 已保存到：{path}"
+        text = f"✔ {title}已保存到：{path}"
         if opened is False:
             text += "\n没能自动打开这个文件，请到这个文件夹里双击它。"
         self._show_notice(text, "ok")

@@ -71,8 +71,10 @@ def documents_folder() -> Path:
     return path if path.is_dir() else Path.home()
 
 
-def suggested_path(case_number: str, fmt: str, folder: Path | None = None) -> Path:
-    name = _FORBIDDEN.sub("-", f"人民调解协议书-{case_number}")
+def suggested_path(
+    case_number: str, fmt: str, folder: Path | None = None, title: str = "人民调解协议书"
+) -> Path:
+    name = _FORBIDDEN.sub("-", f"{title}-{case_number}")
     return (folder or documents_folder()) / f"{name}.{fmt}"
 
 
@@ -92,7 +94,7 @@ def open_file(path: Path) -> bool:
 
 
 class JobSignals(QObject):
-    done = Signal(str)
+    done = Signal(str, str)  # the path, and what was saved there (e.g. 人民调解口头协议登记表)
     failed = Signal(str)
 
 
@@ -111,11 +113,11 @@ class PrintJob(QRunnable):
         from app.services.printing import print_agreement
 
         try:
-            path = print_agreement(self.db, self.case_id, self.fmt, self.target)
+            saved = print_agreement(self.db, self.case_id, self.fmt, self.target)
         except UserError as error:
             self.signals.failed.emit(error.message)
         except Exception as error:
             errors.log_exception(type(error), error, error.__traceback__)
             self.signals.failed.emit(errors.apology())
         else:
-            self.signals.done.emit(str(path))
+            self.signals.done.emit(str(saved.path), saved.title)

@@ -8,6 +8,7 @@ Chinese in whatever its theme's East Asian font is.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -174,7 +175,8 @@ def _run(
     paragraph: DocxParagraph, text: str, *, size: float | None = None, underline: bool = False
 ) -> None:
     """Add text as runs with explicit fonts; characters of CJK Ext-B and beyond get their own
-    run in SimSun-ExtB, and line breaks become real breaks."""
+    run in SimSun-ExtB, and line breaks become real breaks (python-docx's `Run.text` writes
+    w:br for a line break and w:tab for a tab)."""
     pieces: list[tuple[bool, str]] = []
     for char in text:
         ext_b = _is_ext_b(char)
@@ -183,23 +185,19 @@ def _run(
         else:
             pieces.append((ext_b, char))
     for ext_b, piece in pieces:
-        for k, line in enumerate(piece.split("\n")):
-            run = paragraph.add_run()
-            if k:
-                run.add_break()
-            if line:
-                run.text = line
-            r_pr = run._r.get_or_add_rPr()
-            if ext_b:
-                _set_fonts(r_pr, EXT_B_FONT, EXT_B_FONT)
-            else:
-                _set_fonts(r_pr)
-            # Shared punctuation (“” · — …) in the Chinese font, as a Chinese IME types it.
-            r_pr.find(qn("w:rFonts")).set(qn("w:hint"), "eastAsia")
-            if size is not None:
-                run.font.size = Pt(size)
-            if underline:
-                run.font.underline = True
+        run = paragraph.add_run()
+        run.text = piece
+        r_pr = run._r.get_or_add_rPr()
+        if ext_b:
+            _set_fonts(r_pr, EXT_B_FONT, EXT_B_FONT)
+        else:
+            _set_fonts(r_pr)
+        # Shared punctuation (“” · — …) in the Chinese font, as a Chinese IME types it.
+        r_pr.find(qn("w:rFonts")).set(qn("w:hint"), "eastAsia")
+        if size is not None:
+            run.font.size = Pt(size)
+        if underline:
+            run.font.underline = True
 
 
 #: Gap between two fields of a party row, in characters (as in the PDF).
@@ -232,6 +230,21 @@ def _field_lines(row: tuple[tree.Field, ...], chars: float) -> list[list[tuple[f
             start = 0.0
         lines[-1].append((start, f))
         end = start + width
+    return lines
+
+
+#: A table row estimated longer than this many lines may break over a page (a third of one).
+_LONG_ROW_LINES = 10
+
+
+def _row_lines(cells: tuple[str, ...], widths_mm: tuple[float, ...], size: float) -> int:
+    """How many lines the tallest cell of a table row takes, estimated (`_width_chars`)."""
+    char_mm = size * 25.4 / 72
+    lines = 1
+    for text, width in zip(cells, widths_mm, strict=True):
+        chars = max(1.0, width / char_mm - 1)  # less the cell's margins, on the safe side
+        count = sum(max(1, math.ceil(_width_chars(line) / chars)) for line in text.split("\n"))
+        lines = max(lines, count)
     return lines
 
 
@@ -382,26 +395,33 @@ class _Writer:
         _cant_split(table.rows[0])
 
     def table(self, block: tree.Table) -> None:
-        rows = len(block.rows) + block.blank_rows + 1
+        """A ruled table (Word's Table Grid); the header row (if any) repeats on every page.
+        Rows stay whole on a page, as in the PDF, unless a row is too long to: that one may
+        break over the page rather than leave most of a page blank before it."""
+        head = 1 if block.header else 0
+        rows = head + len(block.rows) + block.blank_rows
         widths = tuple(w * TEXT_WIDTH_MM for w in block.widths)
-        table = self._table(rows, len(block.header), widths, borders=True)
-        header = table.rows[0]
-        _repeat_header(header)
-        for cell, text in zip(header.cells, block.header, strict=True):
-            _run(self._cell_paragraph(cell, block.style, Align.CENTER), text)
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        for r, values in enumerate(block.rows, 1):
+        table = self._table(rows, len(block.widths), widths, borders=True)
+        if head:
+            header = table.rows[0]
+            _repeat_header(header)
+            for cell, text in zip(header.cells, block.header, strict=True):
+                _run(self._cell_paragraph(cell, block.style, Align.CENTER), text)
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        size = SIZES[block.style]
+        for r, values in enumerate(block.rows, head):
             for cell, text in zip(table.rows[r].cells, values, strict=True):
                 _run(self._cell_paragraph(cell, block.style, Align.LEFT), text)
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        size = SIZES[block.style]
-        for r in range(len(block.rows) + 1, rows):
+            if _row_lines(values, widths, size) <= _LONG_ROW_LINES:
+                _cant_split(table.rows[r])
+        for r in range(head + len(block.rows), rows):
             row = table.rows[r]
             row.height = Pt(size * LINE_SPACING * 1.6)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
             for cell in row.cells:
                 self._cell_paragraph(cell, block.style, Align.LEFT)
-        for row in table.rows:
+        for row in table.rows[:head] + table.rows[head + len(block.rows) :]:
             _cant_split(row)
 
     def signatures(self, block: tree.SignatureBlock) -> None:

@@ -7,6 +7,7 @@ file. Line breaking follows the Chinese rules (`rlfixes.CJKParagraph`).
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 from pathlib import Path
@@ -287,22 +288,31 @@ _SIGNATURES = TableStyle(
 
 
 def _table(block: tree.Table) -> RLTable:
+    """A ruled table; the header row (if any) repeats on every page. See `_RuledTable` for
+    where it breaks over a page."""
     size = SIZES[block.style]
-    header = [_para(markup(h), block.style, Align.CENTER) for h in block.header]
-    rows = [[_para(markup(c), block.style, Align.LEFT) for c in row] for row in block.rows]
+    header = [[[_para(markup(h), block.style, Align.CENTER)] for h in block.header]]
+    head = header if block.header else []
+    rows = [[[_para(markup(c), block.style, Align.LEFT)] for c in row] for row in block.rows]
     blank_height = size * LINE_SPACING * 1.6
-    table = RLTable(
-        [header, *rows, *([[""] * len(header)] * block.blank_rows)],
+    table = _RuledTable(
+        [*head, *rows, *([[""] * len(block.widths)] * block.blank_rows)],
         colWidths=[w * TEXT_WIDTH for w in block.widths],
-        rowHeights=[None] * (1 + len(rows)) + [blank_height] * block.blank_rows,
-        repeatRows=1,
+        rowHeights=[None] * (len(head) + len(rows)) + [blank_height] * block.blank_rows,
+        repeatRows=len(head),
+        splitInRow=round(2 * size * LINE_SPACING + size),
     )
     pad = size * 0.3
+    last = len(block.widths) - 1  # reportlab 5.1 splits these with a NameError on -1
     table.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
                 ("GRID", (0, 0), (-1, -1), 0.6, "black"),
+                # A row split over a page is closed at the foot of the page and at the top of
+                # the next, like every other row.
+                ("LINEBELOW", (0, "inrowsplitstart"), (last, "inrowsplitstart"), 0.6, "black"),
+                ("LINEABOVE", (0, "inrowsplitend"), (last, "inrowsplitend"), 0.6, "black"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -312,6 +322,48 @@ def _table(block: tree.Table) -> RLTable:
         )
     )
     return table
+
+
+class _RuledTable(RLTable):
+    """A table that breaks over a page between rows, and inside a row (each cell holds a list
+    of flowables, which reportlab can split; `splitInRow` keeps two lines at least on either
+    side) only where moving the row to the next page would leave a quarter of this one blank,
+    or the row is taller than a page: a long text runs on like a paragraph, a short row stays
+    whole with its label. The first cell names the row, so both parts of a split row show it.
+    """
+
+    #: Below this much room left on a page, a row that does not fit moves to the next page.
+    MIN_ROOM_TO_SPLIT_A_ROW = (_PAGE_H - _TOP - _BOTTOM) / 4
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        in_row, self.splitInRow = self.splitInRow, 0
+        try:
+            parts = super().split(available_width, available_height)  # between rows
+        finally:
+            self.splitInRow = in_row
+        if not parts and in_row and available_height >= self.MIN_ROOM_TO_SPLIT_A_ROW:
+            # reportlab loses track of the height of a vertically centred cell it splits
+            # (the rest of the row grows with every page): the split row is set at the top.
+            row = self._getFirstPossibleSplitRowPosition(available_height, ignoreSpans=1)
+            for style in self._cellStyles[row] if row < len(self._cellStyles) else ():
+                style.valign = "TOP"
+            parts = self._splitRows(available_height, doInRowSplit=1)
+            if len(parts) == 2:
+                _name_both_halves(*parts)
+        for part in parts:  # made while splitInRow was off
+            part.splitInRow = in_row
+        return parts
+
+
+def _name_both_halves(top: RLTable, rest: RLTable) -> None:
+    """After a split inside a row, the half that lacks it gets the row's first cell (reportlab
+    puts a cell that needs no splitting into one half only)."""
+    repeated = rest.repeatRows if isinstance(rest.repeatRows, int) else len(rest.repeatRows)
+    first, second = top._cellvalues[-1], rest._cellvalues[repeated]
+    if first[0] and not second[0]:
+        second[0] = [copy.copy(f) for f in first[0]]
+    elif second[0] and not first[0]:
+        first[0] = [copy.copy(f) for f in second[0]]
 
 
 def _signatures(block: tree.SignatureBlock, story: list[Flowable]) -> list[Flowable]:

@@ -106,7 +106,9 @@ class RuledLines:
 class Table:
     """A ruled table. `widths` are fractions of the text width and add up to 1.
 
-    `blank_rows` adds empty rows to fill in by hand.
+    The `header` row is centred and repeated on every page; a form laid out as a table of
+    labelled cells (a register: label on the left, what was recorded beside it) has none.
+    A cell's line breaks are kept. `blank_rows` adds empty rows to fill in by hand.
     """
 
     header: tuple[str, ...]
@@ -116,8 +118,8 @@ class Table:
     style: Style = Style.CELL
 
     def __post_init__(self) -> None:
-        columns = len(self.header)
-        if len(self.widths) != columns:
+        columns = len(self.widths)
+        if self.header and len(self.header) != columns:
             raise ValueError("one width per column")
         if abs(sum(self.widths) - 1.0) > 0.01:
             raise ValueError("column widths must add up to 1")

@@ -156,6 +156,15 @@ def three_party_case(case: CaseDetail) -> CaseDetail:
 
 
 @pytest.fixture
+def oral_case(case: CaseDetail) -> CaseDetail:
+    """The same case agreed orally (People's Mediation Law art. 28): printed as the register."""
+    assert case.agreement is not None
+    return dataclasses.replace(
+        case, agreement=dataclasses.replace(case.agreement, form=AgreementForm.ORAL)
+    )
+
+
+@pytest.fixture
 def blank_case(case: CaseDetail) -> CaseDetail:
     """No agreement on file yet: the form prints with lines to write on."""
     return dataclasses.replace(case, agreement=None, facts="")

@@ -8,7 +8,7 @@ import sys
 CHECK = """
 import sys
 import app.documents
-import app.documents.forms.agreement
+import app.documents.forms.agreement, app.documents.forms.oral_agreement
 import app.documents.text, app.documents.tree, app.documents.layout, app.documents.linebreak
 lazy = [m for m in ("reportlab", "docx") if m in sys.modules]
 import app.documents.fonts, app.documents.pdf, app.documents.docx, app.documents.rlfixes

@@ -7,6 +7,7 @@ the first wrong field. No message may be swallowed, whatever key the service giv
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QWidget
@@ -288,7 +289,7 @@ def test_a_user_error_while_printing_is_told_plainly(
 ) -> None:
     from app.services import printing
 
-    message = "口头协议不制作协议书，请在调解记录中记明协议内容。"
+    message = "这个文件夹不能写入文件，请换一个文件夹保存。"
 
     def refuse(db, case_id, fmt, target):  # type: ignore[no-untyped-def]
         raise UserError(message)
@@ -311,10 +312,11 @@ def test_a_user_error_while_printing_is_told_plainly(
     assert opened.paths == [] and page.print_button.isEnabled() and not page.is_busy()
 
 
-def test_printing_an_oral_agreement(qtbot, db, opened, tmp_path, boxes) -> None:
-    """Whatever printing decides for an oral agreement, the person is told in plain words."""
-    from ui import errors
-
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_printing_an_oral_agreement_saves_its_register(
+    qtbot, db, opened, tmp_path, boxes, fmt: str
+) -> None:
+    """An oral agreement (art. 28) prints as the 人民调解口头协议登记表, named as such."""
     case_id = open_case(db, True)
     case = get_case(db, case_id)
     assert case.agreement is not None
@@ -332,22 +334,39 @@ def test_printing_an_oral_agreement(qtbot, db, opened, tmp_path, boxes) -> None:
             terms=terms,
         ),
     )
+    suggested: list[Path] = []
+
+    def ask_path(parent, chosen: str, path: Path) -> Path:  # type: ignore[no-untyped-def]
+        suggested.append(path)
+        return tmp_path / path.name
+
     page = show_at_screen_size(
         qtbot,
-        CasePage(
-            db,
-            case_id,
-            opener=opened,
-            ask_format=lambda parent: "pdf",
-            ask_path=lambda parent, fmt, suggested: tmp_path / suggested.name,
-        ),
+        CasePage(db, case_id, opener=opened, ask_format=lambda parent: fmt, ask_path=ask_path),
     )
     page.print_button.click()
-    qtbot.waitUntil(lambda: bool(boxes.errors or boxes.infos or opened.paths), timeout=30000)
-    for text in boxes.errors + boxes.infos:
-        assert errors.apology().splitlines()[0] not in text
-        assert any("\u4e00" <= char <= "\u9fff" for char in text)
-    assert page.print_button.isEnabled()
+    qtbot.waitUntil(lambda: bool(boxes.errors or opened.paths), timeout=30000)
+    assert boxes.errors == [] and boxes.infos == []
+    saved = tmp_path / f"人民调解口头协议登记表-{case.number}.{fmt}"
+    assert [p.name for p in suggested] == [saved.name]
+    assert opened.paths == [saved] and page.last_saved == saved
+    assert f"人民调解口头协议登记表已保存到：{saved}" in page.notice.plain_text()
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        text = "".join(sheet.extract_text() for sheet in PdfReader(saved).pages)
+    else:
+        from docx import Document
+
+        word = Document(str(saved))
+        text = "".join(c.text for t in word.tables for r in t.rows for c in r.cells)
+        text += "".join(p.text for p in word.paragraphs)
+    text = "".join(text.split())
+    assert "人民调解口头协议登记表" in text and case.number in text
+    assert "本口头协议自各方当事人达成协议之日起生效。" in text and "一式" not in text
+    for party in case.parties:
+        assert party.name in text
+    assert page.print_button.isEnabled() and not page.is_busy()
 
 
 @pytest.mark.parametrize("scale", [100, 200])

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.documents.text import cn_date, cn_number, paragraphs, sentence, yuan_figures, yuan_text
+from app.documents.forms.common import (
+    age_text,
+    performances,
+    signature_line,
+    signing_parties,
+    sorted_terms,
+    term_text,
+)
+from app.documents.text import cn_date, cn_number, paragraphs
 from app.documents.tree import (
     Align,
     Block,
@@ -28,7 +36,7 @@ from app.documents.tree import (
     Title,
 )
 from app.domain.codes import PartyKind, PartyRole
-from app.services.views import AgreementView, CaseDetail, CommitteeInfo, PartyView, TermView
+from app.services.views import AgreementView, CaseDetail, CommitteeInfo, PartyView
 
 TITLE = "人民调解协议书"
 
@@ -60,15 +68,14 @@ def build_agreement(
         "各方责任：", paragraphs(agreement.responsibility) if agreement else [], blank_lines=2
     )
 
-    terms = sorted(agreement.terms, key=lambda t: t.position) if agreement else []
+    terms = sorted_terms(agreement)
     blocks.append(_heading(f"经调解，{both}当事人自愿达成如下协议："))
     if terms:
-        blocks.append(NumberedTerms(tuple(_term_text(t) for t in terms)))
+        blocks.append(NumberedTerms(tuple(term_text(t) for t in terms)))
     else:
         blocks.append(RuledLines(4))
 
-    performance = [line for k, t in enumerate(terms, 1) if (line := _performance(case, k, t))]
-    blocks += _section("履行方式、时限：", performance, blank_lines=2)
+    blocks += _section("履行方式、时限：", performances(case, terms), blank_lines=2)
 
     blocks += _closing(case, committee, both)
     blocks.append(_signatures(case, committee, agreement))
@@ -88,13 +95,12 @@ def _party_block(party: PartyView, on: date) -> PartyBlock:
             (Field("法定代表人", party.legal_representative), Field("联系方式", party.phone, 6)),
         )
     else:
-        age = party.age_on(on)
         rows = (
             (
                 Field("姓名", party.name),
                 Field("性别", party.sex.label if party.sex else "", 2),
                 Field("民族", party.ethnicity, 3),
-                Field("年龄", f"{age}岁" if age is not None else "", 2),
+                Field("年龄", age_text(party, on), 2),
             ),
             (Field("职业或职务", party.occupation), Field("联系方式", party.phone, 6)),
             (Field("公民身份号码", party.id_number, 9),),
@@ -115,14 +121,6 @@ def _blank_party(role: PartyRole) -> PartyBlock:
     )
 
 
-def _party_name(case: CaseDetail, index: int | None) -> str:
-    """'被申请人李四' for an index into case.parties; '' if it points nowhere."""
-    if index is None or not 0 <= index < len(case.parties):
-        return ""
-    party = case.parties[index]
-    return f"{party.role.label}{party.name}"
-
-
 # ---------------------------------------------------------------------------------------------
 # Sections
 
@@ -135,42 +133,6 @@ def _section(heading: str, texts: list[str], *, blank_lines: int) -> list[Block]
     """A heading with its paragraphs, or with ruled lines to write on when there is no text."""
     body: list[Block] = [Paragraph(t) for t in texts] if texts else [RuledLines(blank_lines)]
     return [_heading(heading), *body]
-
-
-def _term_text(term: TermView) -> str:
-    """The term as agreed, with its amount in figures and capitals."""
-    text = term.text.strip()
-    if term.amount is not None:
-        head = text.rstrip("。；;，,. ")
-        return (
-            f"{head}，金额为{yuan_text(term.amount)}。" if head else f"{yuan_text(term.amount)}。"
-        )
-    return sentence(text)
-
-
-def _performance(case: CaseDetail, number: int, term: TermView) -> str:
-    """How and by when a term is performed, one line per term that says something:
-
-    第二项：由被申请人李四于2026年4月1日前向申请人张三支付人民币1250.50元。
-    第一项：由被申请人李四于2026年3月30日前按约定自行履行。
-
-    A payment whose payer or payee is not recorded (older data) refers to the term itself
-    rather than print a payment from nobody to nobody.
-    """
-    obligor, obligee = _party_name(case, term.obligor), _party_name(case, term.obligee)
-    if not (obligor or term.due or term.amount is not None):
-        return ""
-    label = cn_number(number)
-    by = f"由{obligor}" if obligor else ""
-    due = f"于{cn_date(term.due)}前" if term.due else ""
-    if term.amount is None:
-        return f"第{label}项：{by}{due}按约定自行履行。"
-    to = f"向{obligee}" if obligee else ""
-    unknown = "、".join(
-        role for role, name in (("付款人", obligor), ("收款人", obligee)) if not name
-    )
-    see = f"（{unknown}见协议第{label}项）" if unknown else ""
-    return f"第{label}项：{by}{due}{to}支付{yuan_figures(term.amount)}{see}。"
 
 
 def _closing(case: CaseDetail, committee: CommitteeInfo, both: str) -> list[Block]:
@@ -201,19 +163,8 @@ def _closing(case: CaseDetail, committee: CommitteeInfo, both: str) -> list[Bloc
 def _signatures(
     case: CaseDetail, committee: CommitteeInfo, agreement: AgreementView | None
 ) -> SignatureBlock:
-    parties = case.parties or (
-        PartyView(0, 0, PartyRole.APPLICANT, PartyKind.PERSON, ""),
-        PartyView(0, 1, PartyRole.RESPONDENT, PartyKind.PERSON, ""),
-    )
-    # The name in each line: two applicants must not get the same line to sign on.
-    left = tuple(
-        f"{p.role.label}{p.name}（单位盖章）：\n法定代表人或委托代理人（签名）："
-        if p.kind is PartyKind.ORGANIZATION
-        else f"{p.role.label}{p.name}（签名盖章或按指印）："
-        for p in parties
-    )
     return SignatureBlock(
-        left=left,
+        left=tuple(signature_line(p, "签名盖章或按指印") for p in signing_parties(case)),
         right=("人民调解员（签名）：", "记录人（签名）："),
         seal_label="（人民调解委员会印）",
         issuer=committee.name,
