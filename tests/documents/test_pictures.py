@@ -16,6 +16,7 @@ from app.documents.docx import render_docx
 from app.documents.forms.agreement import build_agreement
 from app.documents.forms.oral_agreement import build_oral_agreement
 from app.documents.pdf import render_pdf
+from app.documents.tree import Document
 from app.domain.values import Place
 from app.services.views import CaseDetail, CommitteeInfo
 
@@ -33,31 +34,23 @@ def test_save_page_pictures(
     blank_case: CaseDetail,
     committee: CommitteeInfo,
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("agreement-*"):
-        old.unlink()
     assert case.agreement is not None
     long_facts = dataclasses.replace(
         case,
         agreement=dataclasses.replace(case.agreement, facts="甲乙双方因楼上渗水发生争执。" * 60),
     )
-    for name, subject in (
-        ("two", case),
-        ("three", three_party_case),
-        ("blank", blank_case),
-        ("eight", with_parties(case, 4, 4)),  # signatures over a page break
-        ("long-facts", long_facts),  # a text longer than a page under its heading
-    ):
-        doc = build_agreement(subject, committee)
-        pdf = ARTIFACTS / f"agreement-{name}.pdf"
-        render_pdf(doc, pdf)
-        render_docx(doc, ARTIFACTS / f"agreement-{name}.docx")
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / f"agreement-{name}")],
-            check=True,
-        )
-        pages = sorted(ARTIFACTS.glob(f"agreement-{name}-*.png"))
-        assert pages, name
+    save_pictures(
+        "agreement",
+        [
+            ("two", build_agreement(case, committee)),
+            ("three", build_agreement(three_party_case, committee)),
+            ("blank", build_agreement(blank_case, committee)),
+            # signatures over a page break
+            ("eight", build_agreement(with_parties(case, 4, 4), committee)),
+            # a text longer than a page under its heading
+            ("long-facts", build_agreement(long_facts, committee)),
+        ],
+    )
 
 
 @needs_pdftoppm
@@ -67,9 +60,6 @@ def test_save_oral_register_pictures(
     blank_case: CaseDetail,
     committee: CommitteeInfo,
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("oral-agreement-*"):
-        old.unlink()
     assert oral_case.agreement is not None
     long_facts = dataclasses.replace(
         oral_case,
@@ -80,19 +70,31 @@ def test_save_oral_register_pictures(
     placed = dataclasses.replace(
         three_party_case, place=Place("飞机场社区", "3号楼", "2单元", "401")
     )
-    for name, subject in (
-        ("two", oral_case),
-        ("three", placed),  # an organisation, and the place on record
-        ("blank", dataclasses.replace(blank_case, parties=())),  # room to write by hand
-        ("eight", with_parties(oral_case, 4, 4)),  # signatures over a page break
-        ("long-facts", long_facts),  # a row longer than a page, split with its label
-    ):
-        doc = build_oral_agreement(subject, committee)
-        pdf = ARTIFACTS / f"oral-agreement-{name}.pdf"
+    save_pictures(
+        "oral-agreement",
+        [
+            ("two", build_oral_agreement(oral_case, committee)),
+            # an organisation, and the place on record
+            ("three", build_oral_agreement(placed, committee)),
+            # room to write by hand
+            ("blank", build_oral_agreement(dataclasses.replace(blank_case, parties=()), committee)),
+            # signatures over a page break
+            ("eight", build_oral_agreement(with_parties(oral_case, 4, 4), committee)),
+            # a row longer than a page, split with its label
+            ("long-facts", build_oral_agreement(long_facts, committee)),
+        ],
+    )
+
+
+def save_pictures(prefix: str, documents: list[tuple[str, Document]]) -> None:
+    """Render each document to PDF and DOCX in artifacts/documents/ and its PDF pages to PNG."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{prefix}-*"):
+        old.unlink()
+    for name, doc in documents:
+        stem = ARTIFACTS / f"{prefix}-{name}"
+        pdf = stem.with_suffix(".pdf")
         render_pdf(doc, pdf)
-        render_docx(doc, ARTIFACTS / f"oral-agreement-{name}.docx")
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / f"oral-agreement-{name}")],
-            check=True,
-        )
-        assert sorted(ARTIFACTS.glob(f"oral-agreement-{name}-*.png")), name
+        render_docx(doc, stem.with_suffix(".docx"))
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(stem)], check=True)
+        assert sorted(ARTIFACTS.glob(f"{prefix}-{name}-*.png")), name
