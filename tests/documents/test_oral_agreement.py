@@ -35,6 +35,7 @@ from .conftest import (
     pypdf_text,
 )
 from .test_agreement import joined
+from .test_docx import _all_text as docx_all_text
 
 LABELS = [
     "申请人",
@@ -317,16 +318,8 @@ def oral_docx(tmp_path: Path, three_party_case: CaseDetail, committee: Committee
     return path
 
 
-def docx_text(document: docx.document.Document) -> str:
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
-
-
 def test_docx_reads_back_the_same_text(oral_docx: Path) -> None:
-    text = docx_text(docx.Document(str(oral_docx)))
+    text = docx_all_text(docx.Document(str(oral_docx)))
     for expected in (*expected_texts(), CAPITALS, "（人民调解委员会印）", "登记人（签名）："):
         assert expected in text, expected
     assert "一式" not in text
