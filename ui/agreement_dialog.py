@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
@@ -23,6 +22,7 @@ from app.services.cases import save_agreement
 from app.services.database import Database
 from app.services.views import CaseDetail, Changed, TermView
 from ui import messages, style
+from ui.screen_fit import fit_to_screen
 from ui.widgets import (
     ErrorLabel,
     ErrorMap,
@@ -219,9 +219,7 @@ class AgreementDialog(QDialog):
         if not self.terms:
             self.add_term()
         self._initial = self.draft()
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry()
-        self.resize(min(area.width(), 1280), area.height())
+        fit_to_screen(self)  # the buttons below the scrolling form stay above the taskbar
         self.form_choice.setFocus()
 
     # ------------------------------------------------------------ terms

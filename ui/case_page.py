@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -25,6 +24,7 @@ from app.services.printing import agreement_title
 from app.services.views import CaseDetail, Changed, PartyView
 from ui import messages, print_flow
 from ui.case_table_model import date_text as plain_date_text
+from ui.screen_fit import fit_to_screen
 from ui.widgets import (
     WORD_JOINER,
     SpacedLabel,
@@ -162,7 +162,7 @@ class CasePage(QDialog):
         layout.addWidget(self.notice)
         layout.addWidget(self.scroll, 1)
         self.load()
-        self._fit_to_screen()
+        fit_to_screen(self)  # the buttons above the scrolling case stay on the screen
         self.print_button.setFocus()
 
     # ------------------------------------------------------------ showing the case
@@ -378,8 +378,3 @@ class CasePage(QDialog):
         if self.is_busy():  # the document is still being written: closing would lose it
             return
         super().reject()
-
-    def _fit_to_screen(self) -> None:
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry()
-        self.resize(min(area.width(), 1280), area.height())

@@ -148,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *qt_args])
 
     from ui import errors, messages, style
+    from ui.wheel_guard import install_wheel_guard
 
     style.setup_application(app)
+    install_wheel_guard(app)  # the wheel scrolls forms, never changes a field by itself
     errors.install_excepthook()
     quiet = bool(args.exit_after_paint or args.screenshot)
 

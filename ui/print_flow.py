@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QVBoxLayout, QW
 from app.domain.errors import UserError
 from app.services.database import Database
 from ui import errors
+from ui.screen_fit import fit_to_screen
 from ui.widgets import SpacedLabel, button, hint
 
 FILTERS = {"pdf": "PDF 文件 (*.pdf)", "docx": "Word 文件 (*.docx)"}
@@ -54,6 +55,8 @@ class FormatDialog(QDialog):
         layout.addWidget(question)
         layout.addLayout(choices)
         layout.addLayout(bottom)
+        # As big as its words need, never past the taskbar; centred on the screen.
+        fit_to_screen(self, width=None, fill_height=False)
 
     def _choose(self, fmt: str) -> None:
         self.choice = fmt

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -22,6 +21,7 @@ from app.services.database import Database
 from app.services.views import CaseDetail, Changed
 from ui import messages
 from ui.party_form import PartySection
+from ui.screen_fit import fit_to_screen
 from ui.widgets import (
     ErrorLabel,
     ErrorMap,
@@ -162,7 +162,7 @@ class RegisterDialog(QDialog):
         self.add_party(PartyRole.APPLICANT)
         self.add_party(PartyRole.RESPONDENT)
         self._initial = self.state()
-        self._fit_to_screen()
+        fit_to_screen(self)  # the buttons below the scrolling form stay above the taskbar
         self.title.setFocus()
 
     # ------------------------------------------------------------ parties
@@ -295,8 +295,3 @@ class RegisterDialog(QDialog):
         ):
             return
         super().reject()
-
-    def _fit_to_screen(self) -> None:
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        area = screen.availableGeometry()
-        self.resize(min(area.width(), 1280), area.height())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 # Before Qt is imported anywhere: no real screen is needed (the Makefile sets it too).
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 import ui  # noqa: F401 — applies the PySide6 reference guard before any Qt call
 from app.services.database import Database, open_database
@@ -22,6 +23,30 @@ from app.services.demo import fill_demo
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE.parents[1] / "artifacts" / "screenshots"
 SCREEN = (1366, 768)
+
+
+def virtual_screen(size: tuple[int, int]) -> str:
+    """The offscreen platform with one screen of this size at 96 dpi (its own is 800×800).
+
+    Offscreen, the available area is the whole screen (there is no taskbar); the frame of a
+    window is nothing, so what the dialogs keep for a real one is room to spare here.
+    """
+    folder = HERE.parents[1] / "artifacts" / "qt"
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / f"offscreen-{size[0]}x{size[1]}.json"
+    screen = {"name": "virtual", "x": 0, "y": 0, "width": size[0], "height": size[1]}
+    screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    # Written aside and renamed: test runs side by side never read half a file.
+    part = config.with_suffix(f".{os.getpid()}.part")
+    part.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    part.replace(config)
+    return f"offscreen:configfile={config}"
+
+
+# Before the application is made: the screen Qt pretends to have is the 1366×768 of the
+# mediation rooms' PCs.
+if os.environ.setdefault("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = virtual_screen(SCREEN)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -44,8 +69,10 @@ def private_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
 @pytest.fixture(scope="session")
 def styled_app(qapp: QApplication, private_settings: None) -> QApplication:
     from ui import style
+    from ui.wheel_guard import install_wheel_guard
 
     style.setup_application(qapp)
+    install_wheel_guard(qapp)  # as the program's start does
     return qapp
 
 
@@ -121,8 +148,10 @@ def window(qtbot, db: Database, opened: Opened):  # type: ignore[no-untyped-def]
 
 
 def show_at_screen_size(qtbot, widget: QWidget) -> QWidget:  # type: ignore[no-untyped-def]
+    """Shown as on a 1366×768 screen: a window that big; a dialog as it sized itself to fit."""
     qtbot.addWidget(widget)
-    widget.resize(*SCREEN)
+    if not isinstance(widget, QDialog):
+        widget.resize(*SCREEN)
     widget.show()
     qtbot.waitExposed(widget)
     return widget
