@@ -77,12 +77,31 @@ class CaseStatus(Labelled):
     MEDIATING = "mediating", "调解中"
     AGREEMENT_REACHED = "agreement_reached", "达成协议"
     FAILED = "failed", "调解不成"
-    WITHDRAWN = "withdrawn", "撤回/终止"
+    WITHDRAWN = "withdrawn", "撤回申请"
+    TERMINATED = "terminated", "终止调解"
     REFERRED = "referred", "已移交"
     PERFORMING = "performing", "履行中"
     PERFORMED = "performed", "履行完毕"
     FOLLOWED_UP = "followed_up", "已回访"
     ARCHIVED = "archived", "已归档"
+
+
+class ReferralTarget(Labelled):
+    """Where a case referred out of the committee goes (移交)."""
+
+    STREET_OFFICE = "street_office", "街道办事处"
+    JUDICIAL_OFFICE = "judicial_office", "司法所"
+    COURT = "court", "人民法院"
+    POLICE = "police", "公安机关"
+    OTHER = "other", "其他部门"
+
+
+class FailureRoute(Labelled):
+    """The routes the parties are told of when mediation fails (art. 26)."""
+
+    ARBITRATION = "arbitration", "仲裁"
+    ADMINISTRATIVE = "administrative", "行政途径"
+    COURT = "court", "向人民法院起诉"
 
 
 class PartyRole(Labelled):
