@@ -20,7 +20,7 @@ from app.domain.drafts import AgreementDraft, TermDraft
 from app.domain.errors import UserError, ValidationError, ValidationErrors
 from app.services.cases import save_agreement
 from app.services.database import Database
-from app.services.views import CaseDetail, Changed, TermView
+from app.views import CaseDetail, Changed, TermView
 from ui import messages, style
 from ui.screen_fit import fit_to_screen
 from ui.widgets import (

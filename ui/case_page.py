@@ -21,7 +21,7 @@ from app.domain.codes import CaseStatus, PartyKind
 from app.services.cases import get_case
 from app.services.database import Database
 from app.services.printing import agreement_title
-from app.services.views import CaseDetail, Changed, PartyView
+from app.views import CaseDetail, Changed, PartyView
 from ui import messages, print_flow
 from ui.case_table_model import date_text as plain_date_text
 from ui.screen_fit import fit_to_screen

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.services.views import CaseQuery, CaseRow
+from app.views import CaseQuery, CaseRow
 
 if TYPE_CHECKING:
     from app.services.database import Database

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.codes import CaseStatus, Tier
-from app.services.views import CaseQuery, Changed
+from app.views import CaseQuery, Changed
 from ui import messages, style
 from ui.case_table import CaseTable
 from ui.case_table_model import PAGE_SIZE, RECEIVED, CaseTableModel

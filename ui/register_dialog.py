@@ -18,7 +18,7 @@ from app.domain.errors import UserError, ValidationError, ValidationErrors
 from app.domain.values import Place
 from app.services.cases import register_case
 from app.services.database import Database
-from app.services.views import CaseDetail, Changed
+from app.views import CaseDetail, Changed
 from ui import messages
 from ui.party_form import PartySection
 from ui.screen_fit import fit_to_screen

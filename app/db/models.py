@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +20,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.db.types import UTCDateTime
 
 
 def utcnow() -> datetime:
@@ -45,6 +46,8 @@ class Committee(Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     print_effect_sentence: Mapped[bool] = mapped_column(Boolean, default=True)
     print_confirmation_hint: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Days after performance within which a follow-up visit (回访) is due.
+    follow_up_days: Mapped[int] = mapped_column(Integer, default=30)
 
 
 class Setting(Base):
@@ -84,7 +87,7 @@ class Mediator(Base):
     room: Mapped[str] = mapped_column(String(30), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     specialties: Mapped[list[MediatorSpecialty]] = relationship(
         cascade="all, delete-orphan", order_by="MediatorSpecialty.position"
@@ -145,12 +148,20 @@ class Case(Base):
     facts: Mapped[str] = mapped_column(Text, default="")
     #: Route the parties were told of when mediation failed, or where the case was referred.
     outcome_note: Mapped[str] = mapped_column(Text, default="")
+    #: The one-month norm moved by agreement of both parties (None: no extension).
+    mediation_extended_to: Mapped[date | None] = mapped_column(Date)
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    #: red / orange / yellow (app.domain.codes.RiskLevel), None when not assessed.
+    risk_level: Mapped[str | None] = mapped_column(String(10))
+    risk_measures: Mapped[str] = mapped_column(Text, default="")
+    #: Art. 25: a dispute that may turn violent is reported to the police.
+    police_reported_on: Mapped[date | None] = mapped_column(Date)
+    escalation_prevented: Mapped[bool] = mapped_column(Boolean, default=False)
+    performed_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
-    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     parties: Mapped[list[Party]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="Party.position"
@@ -172,6 +183,65 @@ class Case(Base):
     follow_ups: Mapped[list[FollowUp]] = relationship(
         cascade="all, delete-orphan", order_by="FollowUp.id"
     )
+    status_changes: Mapped[list[StatusChange]] = relationship(
+        cascade="all, delete-orphan", order_by="StatusChange.id"
+    )
+    participants: Mapped[list[Participant]] = relationship(
+        cascade="all, delete-orphan", order_by="Participant.id"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        cascade="all, delete-orphan", order_by="Attachment.id"
+    )
+
+
+class StatusChange(Base):
+    """One move of the case's status: the event, when, by whom and why."""
+
+    __tablename__ = "status_change"
+    __table_args__ = (Index("ix_status_change_case", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(40))
+    to_status: Mapped[str] = mapped_column(String(40))
+    on: Mapped[date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(60), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: Withdrawn by whom (a party's name or "申请人").
+    withdrawn_by: Mapped[str] = mapped_column(String(100), default="")
+    #: app.domain.codes.ReferralTarget
+    referred_to: Mapped[str | None] = mapped_column(String(40))
+    #: app.domain.codes.FailureRoute codes, comma-separated, in code order.
+    routes: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Participant(Base):
+    """An invited participant (art. 20): a relative, neighbour, expert or other helper."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    #: app.domain.codes.ParticipantKind
+    kind: Mapped[str] = mapped_column(String(20))
+    organisation: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Attachment(Base):
+    """Evidence or another file of the case, stored once under its content hash."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    description: Mapped[str] = mapped_column(Text, default="")
 
 
 class CaseRequest(Base):
@@ -198,7 +268,12 @@ class Party(Base):
     """当事人 — a natural person or an organisation."""
 
     __tablename__ = "party"
-    __table_args__ = (Index("ix_party_case", "case_id"), Index("ix_party_name", "name"))
+    __table_args__ = (
+        Index("ix_party_case", "case_id"),
+        Index("ix_party_name", "name"),
+        Index("ix_party_id_number", "id_number"),
+        Index("ix_party_phone", "phone"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
@@ -217,7 +292,7 @@ class Party(Base):
     legal_representative: Mapped[str] = mapped_column(String(60), default="")
 
     case: Mapped[Case] = relationship(back_populates="parties")
-    agents: Mapped[list[Agent]] = relationship(cascade="all, delete-orphan")
+    agents: Mapped[list[Agent]] = relationship(cascade="all, delete-orphan", order_by="Agent.id")
 
 
 class Agent(Base):
@@ -229,6 +304,9 @@ class Agent(Base):
     party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(60))
     phone: Mapped[str] = mapped_column(String(40), default="")
+    #: "general" (一般授权) or "special" (特别授权: may admit, waive or settle claims).
+    authority_kind: Mapped[str] = mapped_column(String(20), default="general")
+    authorised_on: Mapped[date | None] = mapped_column(Date)
     authority: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -260,19 +338,27 @@ class Escalation(Base):
     to_tier: Mapped[str] = mapped_column(String(20))
     on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: Who decided the move (a mediator's or the director's name).
+    decided_by: Mapped[str] = mapped_column(String(60), default="")
 
 
 class MediationSession(Base):
-    """调解记录 — one sitting: when, where, who, what was said, the outcome."""
+    """调查记录 or 调解记录 — one sitting: when, where, who, what was said, the outcome."""
 
     __tablename__ = "mediation_session"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
-    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: "investigation" (调查) or "mediation" (调解).
+    kind: Mapped[str] = mapped_column(String(20), default="mediation")
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime())
     place: Mapped[str] = mapped_column(String(200), default="")
-    attendees: Mapped[str] = mapped_column(Text, default="")
+    #: Names of those present, one per line: mediators, parties, invited participants.
+    mediators_present: Mapped[str] = mapped_column(Text, default="")
+    parties_present: Mapped[str] = mapped_column(Text, default="")
+    participants_present: Mapped[str] = mapped_column(Text, default="")
     statements: Mapped[str] = mapped_column(Text, default="")
+    facts_verified: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -293,6 +379,7 @@ class Agreement(Base):
     confirmation_applied_on: Mapped[date | None] = mapped_column(Date)
     confirmation_court: Mapped[str] = mapped_column(String(100), default="")
     confirmation_result: Mapped[str] = mapped_column(String(100), default="")
+    confirmation_decided_on: Mapped[date | None] = mapped_column(Date)
 
     obligations: Mapped[list[Obligation]] = relationship(
         cascade="all, delete-orphan", order_by="Obligation.position"
@@ -312,10 +399,47 @@ class Obligation(Base):
     obligee_party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"))
     amount_fen: Mapped[int | None] = mapped_column(Integer)
     due_on: Mapped[date | None] = mapped_column(Date)
+    #: Marked fully performed on this date (a non-money term, or a file that only says so).
     performed_on: Mapped[date | None] = mapped_column(Date)
+    #: app.domain.schedule.ScheduleKind; for "recurring", `amount_fen` is per month.
+    schedule_kind: Mapped[str] = mapped_column(String(20), default="one_off")
+    day_of_month: Mapped[int | None] = mapped_column(Integer)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
 
+    instalments: Mapped[list[Instalment]] = relationship(
+        cascade="all, delete-orphan", order_by="Instalment.position"
+    )
+    payments: Mapped[list[Payment]] = relationship(
+        cascade="all, delete-orphan", order_by="Payment.on, Payment.id"
+    )
     obligor: Mapped[Party | None] = relationship(foreign_keys=[obligor_party_id])
     obligee: Mapped[Party | None] = relationship(foreign_keys=[obligee_party_id])
+
+
+class Instalment(Base):
+    """One instalment of an obligation paid in parts."""
+
+    __tablename__ = "instalment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligation.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int | None] = mapped_column(Integer)
+
+
+class Payment(Base):
+    """A performance recorded against an obligation: a (partial) payment or an act done."""
+
+    __tablename__ = "payment"
+    __table_args__ = (Index("ix_payment_obligation", "obligation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligation.id", ondelete="CASCADE"))
+    on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class FollowUp(Base):
@@ -329,19 +453,32 @@ class FollowUp(Base):
     mediator_id: Mapped[int | None] = mapped_column(ForeignKey("mediator.id"))
     performed: Mapped[bool | None] = mapped_column(Boolean)
     satisfaction: Mapped[str | None] = mapped_column(String(20))
+    #: Whom the visitor met, what risks remain, what was done about them.
+    met_with: Mapped[str] = mapped_column(String(200), default="")
+    risks: Mapped[str] = mapped_column(Text, default="")
+    measures: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
     mediator: Mapped[Mediator | None] = relationship()
 
 
 class AuditEntry(Base):
-    """One line per service call that changed data: who did what, when (UTC)."""
+    """One entry per operation (app.services.operations): who changed what, when, from what.
+
+    `before` and `after` are canonical JSON (sorted keys, no floats, ISO dates) of the fields
+    that changed, so that a hash chain can later be laid over the entries unchanged.
+    """
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity_uuid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(60), default="")
+    #: The operation's name, e.g. "case.register", "case.escalate".
     action: Mapped[str] = mapped_column(String(60))
+    #: What kind of thing changed ("case", "committee", "database") and its uuid, if any.
     entity: Mapped[str] = mapped_column(String(40), default="")
-    entity_id: Mapped[int | None] = mapped_column(Integer)
-    detail: Mapped[str] = mapped_column(Text, default="")
+    entity_uuid: Mapped[str | None] = mapped_column(String(36))
+    before: Mapped[str] = mapped_column(Text, default="{}")
+    after: Mapped[str] = mapped_column(Text, default="{}")

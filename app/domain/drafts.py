@@ -27,6 +27,8 @@ class PartyDraft:
     occupation: str = ""
     credit_code: str = ""
     legal_representative: str = ""
+    #: The party's id when an existing party is edited (it keeps its id); None for a new one.
+    id: int | None = None
 
 
 @dataclass
@@ -54,6 +56,8 @@ class TermDraft:
     amount: str = ""
     due: date | None = None
     performed_on: date | None = None
+    #: The obligation's id when an existing term is edited (payments refer to it).
+    id: int | None = None
 
 
 @dataclass

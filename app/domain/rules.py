@@ -70,6 +70,8 @@ class CleanParty:
     occupation: str
     credit_code: str
     legal_representative: str
+    #: The party being edited, None for a new one.
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class CleanTerm:
     amount: Decimal | None
     due: date | None
     performed_on: date | None
+    #: The obligation being edited, None for a new one.
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -262,6 +266,7 @@ def check_party(draft: PartyDraft, today: date) -> CleanParty:
         id_number=id_number,
         phone=phone,
         credit_code=credit_code,
+        id=draft.id,
         **texts,
     )
 
@@ -427,7 +432,9 @@ def check_term(term: TermDraft, party_count: int, *, reached_on: date | None = N
             )
         )
     c.raise_if_any()
-    return CleanTerm(text, term.obligor, term.obligee, amount, term.due, term.performed_on)
+    return CleanTerm(
+        text, term.obligor, term.obligee, amount, term.due, term.performed_on, id=term.id
+    )
 
 
 def _term_party_problems(term: TermDraft, in_range: bool) -> list[ValidationError]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, and_, exists, func, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.db.models import (
     Agreement,
@@ -22,6 +22,7 @@ from app.db.models import (
     Obligation,
     PanelMember,
     Party,
+    StatusChange,
 )
 from app.domain.codes import (
     AgreementForm,
@@ -37,14 +38,15 @@ from app.domain.codes import (
     Tier,
 )
 from app.domain.drafts import AgreementDraft, CaseDraft
-from app.domain.errors import NotFoundError, UserError
+from app.domain.errors import UserError, ValidationError
 from app.domain.money import from_fen, to_fen
 from app.domain.numbering import format_number, parse_number
 from app.domain.rules import CleanAgreement, CleanCase, check_agreement, check_case
 from app.domain.values import Place
-from app.services.audit import record
 from app.services.database import Database
-from app.services.views import (
+from app.services.operations import DEFAULT_ACTOR
+from app.services.records import find_case, snapshot_case
+from app.views import (
     AgreementView,
     CaseDetail,
     CaseQuery,
@@ -132,6 +134,8 @@ class CaseHistory:
     agreement: CleanAgreement | None = None
     #: (date, mediator id or None, performed, satisfaction code or None, notes)
     follow_ups: tuple[tuple[date, int | None, bool | None, str | None, str], ...] = ()
+    #: (event, from status, to status, date, actor, reason) from the first move to the last.
+    status_history: tuple[tuple[str, CaseStatus | None, CaseStatus, date, str, str], ...] = ()
 
 
 def add_case(
@@ -141,6 +145,7 @@ def add_case(
     case_uuid: str | None = None,
     number: str | None = None,
     history: CaseHistory | None = None,
+    actor: str = DEFAULT_ACTOR,
 ) -> Case:
     """Insert a checked case with everything it carries, in one flush (no commit)."""
     committee = committee_row(session)
@@ -208,6 +213,27 @@ def add_case(
             for on, by, performed, satisfaction, notes in history.follow_ups
         ],
     )
+    case.status_changes = [
+        StatusChange(
+            event=event,
+            from_status=previous.value if previous else None,
+            to_status=status.value,
+            on=on,
+            actor=by or actor,
+            reason=reason,
+        )
+        for event, previous, status, on, by, reason in history.status_history
+    ] or [
+        # Registered here, or brought by a file that does not say how it got to its status.
+        StatusChange(
+            event="register" if clean.status == CaseStatus.REGISTERED else "import",
+            from_status=None,
+            to_status=clean.status.value,
+            on=clean.received_on,
+            actor=actor,
+            reason="",
+        )
+    ]
     if history.agreement is not None:
         case.agreement = Agreement()
         fill_agreement(case.agreement, parties, history.agreement)
@@ -217,7 +243,12 @@ def add_case(
 
 
 def fill_agreement(agreement: Agreement, parties: list[Party], clean: CleanAgreement) -> None:
-    """Write checked values into an agreement row; terms point at the case's Party rows."""
+    """Write checked values into an agreement row; terms point at the case's Party rows.
+
+    An edited term updates its obligation in place, so the obligation keeps its id and the
+    payments recorded against it; a term left out is removed, unless something was already
+    recorded against it.
+    """
     agreement.form = clean.form.value
     agreement.reached_on = clean.reached_on
     agreement.facts = clean.facts
@@ -225,22 +256,31 @@ def fill_agreement(agreement: Agreement, parties: list[Party], clean: CleanAgree
     agreement.responsibility = clean.responsibility
     agreement.confirmation_court = agreement.confirmation_court or ""
     agreement.confirmation_result = agreement.confirmation_result or ""
-    agreement.obligations = [
-        Obligation(
-            position=i,
-            text=t.text,
-            obligor=parties[t.obligor] if t.obligor is not None else None,
-            obligee=parties[t.obligee] if t.obligee is not None else None,
-            amount_fen=to_fen(t.amount) if t.amount is not None else None,
-            due_on=t.due,
-            performed_on=t.performed_on,
-        )
-        for i, t in enumerate(clean.terms)
-    ]
+    existing = {o.id: o for o in agreement.obligations if o.id is not None}
+    kept: list[Obligation] = []
+    for i, t in enumerate(clean.terms):
+        obligation = existing.pop(t.id, None) if t.id is not None else None
+        if obligation is None:
+            obligation = Obligation()
+        obligation.position = i
+        obligation.text = t.text
+        obligation.obligor = parties[t.obligor] if t.obligor is not None else None
+        obligation.obligee = parties[t.obligee] if t.obligee is not None else None
+        obligation.amount_fen = to_fen(t.amount) if t.amount is not None else None
+        obligation.due_on = t.due
+        obligation.performed_on = t.performed_on
+        kept.append(obligation)
+    for removed in existing.values():
+        if removed.payments:
+            raise UserError(
+                f"协议第{removed.position + 1}项（{removed.text[:20]}）已经登记了履行记录，"
+                "不能删除。请先删除它的履行记录，或保留这一项。"
+            )
+    agreement.obligations = kept
 
 
 def set_agreement(session: Session, case: Case, clean: CleanAgreement) -> Agreement:
-    """Replace an existing case's agreement and its obligations (no commit)."""
+    """Write a case's agreement, editing the existing one in place (no commit)."""
     parties = sorted(case.parties, key=lambda p: p.position)
     if case.agreement is None:
         case.agreement = Agreement()
@@ -250,55 +290,39 @@ def set_agreement(session: Session, case: Case, clean: CleanAgreement) -> Agreem
 
 
 def register_case(
-    db: Database, draft: CaseDraft, today: date | None = None
+    db: Database, draft: CaseDraft, today: date | None = None, actor: str = DEFAULT_ACTOR
 ) -> tuple[CaseDetail, Changed]:
-    """登记新纠纷: check, allocate the number, save, audit — one transaction."""
+    """登记新纠纷: check, allocate the number, save, audit — one operation."""
     clean = check_case(draft, today)
-    with db.transaction() as session:
-        case = add_case(session, clean)
-        record(session, "register_case", "case", case.id, case.number)
-        detail = case_detail(session, case.id)
-    return detail, Changed(cases=frozenset({detail.id}), case_list=True)
+    if clean.status != CaseStatus.REGISTERED:
+        raise ValidationError(
+            "status",
+            "办理状态",
+            f"新登记的纠纷只能是“{CaseStatus.REGISTERED.label}”；受理、调解等以后的步骤"
+            "请在案件页上逐步办理（导入文件可以带着原来的状态）",
+        )
+    with db.operation(actor, "case.register") as op:
+        case = add_case(op.session, clean, actor=op.actor)
+        op.track("case", case.uuid, lambda: snapshot_case(case), new=True)
+        op.result = case_detail(op.session, case.id)
+        op.refresh(Changed(cases=frozenset({case.id}), case_list=True, due=True))
+    return op.outcome
 
 
 def save_agreement(
-    db: Database, case_ref: str | int, draft: AgreementDraft
+    db: Database, case_ref: str | int, draft: AgreementDraft, actor: str = DEFAULT_ACTOR
 ) -> tuple[CaseDetail, Changed]:
-    """Write or rewrite the agreement of a case (not of an archived one)."""
-    with db.transaction() as session:
-        case = find_case(session, case_ref)
-        if case.status == CaseStatus.ARCHIVED:
-            raise UserError(f"案件{case.number}已归档，不能再修改协议。")
+    """Write or rewrite the agreement of a case (refused on an archived one)."""
+    with db.operation(actor, "agreement.save", case=case_ref) as op:
+        case = op.the_case
         clean = check_agreement(draft, len(case.parties), received_on=case.received_on)
-        set_agreement(session, case, clean)
-        record(session, "save_agreement", "case", case.id, case.number)
-        detail = case_detail(session, case.id)
-    return detail, Changed(cases=frozenset({detail.id}))
+        set_agreement(op.session, case, clean)
+        op.result = case_detail(op.session, case.id)
+        op.refresh(Changed(case_list=True, due=True))
+    return op.outcome
 
 
 # ---------------------------------------------------------------- reading
-
-
-def find_case(session: Session, ref: str | int) -> Case:
-    """A case by database id, uuid or case number."""
-    query = select(Case).options(
-        selectinload(Case.parties),
-        selectinload(Case.requests),
-        selectinload(Case.risk_flags),
-        selectinload(Case.panel).selectinload(PanelMember.mediator),
-        selectinload(Case.escalations),
-        selectinload(Case.agreement).selectinload(Agreement.obligations),
-        selectinload(Case.follow_ups).selectinload(FollowUp.mediator),
-    )
-    text = str(ref).strip()
-    if isinstance(ref, int) or text.isdigit():
-        query = query.where(Case.id == int(text))
-    else:
-        query = query.where(or_(Case.uuid == text.lower(), Case.number == text))
-    case = session.scalar(query)
-    if case is None:
-        raise NotFoundError(f"找不到案件“{ref}”。请核对案件编号，例如（2026）飞人调字第12号。")
-    return case
 
 
 def case_detail(session: Session, ref: str | int) -> CaseDetail:

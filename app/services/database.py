@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
@@ -18,7 +19,11 @@ from app.db.models import Committee
 from app.domain.errors import NotFoundError, UserError
 from app.domain.numbering import DEFAULT_PATTERN, check_pattern
 from app.services.files import os_problem
-from app.services.views import CommitteeInfo
+from app.services.records import row_fields
+from app.views import Changed, CommitteeInfo
+
+if TYPE_CHECKING:
+    from app.services.operations import Operation
 
 DEFAULT_COMMITTEE_NAME = "社区人民调解委员会"
 DEFAULT_SHORT_NAME = "社"
@@ -43,6 +48,19 @@ class Database:
     def reading(self) -> Iterator[Session]:
         with self.sessions() as session:
             yield session
+
+    def operation(
+        self,
+        actor: str,
+        name: str,
+        *,
+        case: str | int | None = None,
+        allow_archived: bool = False,
+    ) -> AbstractContextManager[Operation]:
+        """One change through the operation layer (see app.services.operations)."""
+        from app.services.operations import operation
+
+        return operation(self, actor, name, case=case, allow_archived=allow_archived)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -118,11 +136,16 @@ def ensure_committee(
     name: str = DEFAULT_COMMITTEE_NAME,
     short_name: str = DEFAULT_SHORT_NAME,
     number_pattern: str = DEFAULT_PATTERN,
+    actor: str = "",
 ) -> CommitteeInfo:
     """The committee row; created with the given (or default) names the first time."""
-    with db.transaction() as session:
-        committee = session.scalar(select(Committee).limit(1))
-        if committee is None:
+    with db.reading() as session:
+        existing = session.scalar(select(Committee).limit(1))
+        if existing is not None:
+            return committee_info(existing)
+    with db.operation(actor, "committee.create") as op:
+        committee = op.session.scalar(select(Committee).limit(1))
+        if committee is None:  # another copy of the program may have just made it
             committee = Committee(
                 name=name,
                 short_name=short_name,
@@ -131,10 +154,13 @@ def ensure_committee(
                 phone="",
                 print_effect_sentence=True,
                 print_confirmation_hint=True,
+                follow_up_days=30,
             )
-            session.add(committee)
-            session.flush()
-        return committee_info(committee)
+            op.session.add(committee)
+            op.session.flush()
+            op.track("committee", None, lambda: row_fields(committee), new=True)
+        op.result = committee_info(committee)
+    return op.result  # type: ignore[no-any-return]
 
 
 def committee_info(committee: Committee) -> CommitteeInfo:
@@ -144,6 +170,7 @@ def committee_info(committee: Committee) -> CommitteeInfo:
         number_pattern=committee.number_pattern,
         print_effect_sentence=committee.print_effect_sentence,
         print_confirmation_hint=committee.print_confirmation_hint,
+        follow_up_days=committee.follow_up_days,
     )
 
 
@@ -161,17 +188,31 @@ def update_committee(
     name: str | None = None,
     short_name: str | None = None,
     number_pattern: str | None = None,
-) -> CommitteeInfo:
-    from app.services.audit import record
-
-    with db.transaction() as session:
-        committee = session.scalar(select(Committee).limit(1))
-        assert committee is not None
+    follow_up_days: int | None = None,
+    actor: str = "",
+) -> tuple[CommitteeInfo, Changed]:
+    """Change the committee's names, number pattern or follow-up period."""
+    with db.operation(actor, "committee.update") as op:
+        committee = op.session.scalar(select(Committee).limit(1))
+        if committee is None:
+            raise UserError("数据库中还没有调解委员会信息，请先初始化。")
+        op.track("committee", None, lambda: row_fields(committee))
         if name is not None:
+            if not name.strip():
+                raise UserError(
+                    "调解委员会名称不能为空，请填写全称，例如“飞机场社区人民调解委员会”。"
+                )
             committee.name = name.strip()
         if short_name is not None:
+            if not short_name.strip():
+                raise UserError("调解委员会简称不能为空，它用在案件编号里，例如“飞”。")
             committee.short_name = short_name.strip()
         if number_pattern is not None:
             committee.number_pattern = check_pattern(number_pattern)
-        record(session, "update_committee", "committee", committee.id, committee.name)
-        return committee_info(committee)
+        if follow_up_days is not None:
+            if not 1 <= follow_up_days <= 365:
+                raise UserError("回访期限应在1到365天之间，例如30天。")
+            committee.follow_up_days = follow_up_days
+        op.result = committee_info(committee)
+        op.refresh(Changed(settings=True, case_list=True, due=True))
+    return op.outcome

@@ -20,9 +20,10 @@ from app.domain.drafts import AgreementDraft, CaseDraft, PartyDraft, TermDraft
 from app.domain.rules import check_agreement, check_case
 from app.domain.validation import credit_code_check_char, resident_id_check_char
 from app.domain.values import Place
-from app.services.audit import record
 from app.services.cases import CaseHistory, add_case
 from app.services.database import Database
+from app.services.operations import DEFAULT_ACTOR
+from app.views import Changed
 
 COMMITTEE = ("飞机场社区人民调解委员会", "飞")
 AREA_CODE = "410703"  # 新乡市卫滨区
@@ -360,13 +361,18 @@ HAS_AGREEMENT = {
 
 
 def fill_demo(
-    db: Database, cases: int = 60, seed: int = 2026, today: date | None = None
+    db: Database,
+    cases: int = 60,
+    seed: int = 2026,
+    today: date | None = None,
+    actor: str = DEFAULT_ACTOR,
 ) -> DemoSummary:
-    """Add a roster and `cases` cases to the database, in one transaction."""
+    """Add a roster and `cases` cases to the database, in one operation."""
     today = today or date.today()
     rng = random.Random(seed)
     people = _People(rng)
-    with db.transaction() as session:
+    with db.operation(actor, "demo.fill") as op:
+        session = op.session
         committee = session.scalar(select(Committee).limit(1))
         assert committee is not None
         committee.name, committee.short_name = COMMITTEE
@@ -492,6 +498,7 @@ def fill_demo(
                 agreement=agreement,
                 follow_ups=follow_ups,
             )
-            add_case(session, check_case(draft, today=today), history=history)
-        record(session, "demo", "database", None, f"cases={cases} seed={seed}")
+            add_case(session, check_case(draft, today=today), history=history, actor=op.actor)
+        op.note = {"cases_added": cases, "mediators_added": len(roster), "seed": seed}
+        op.refresh(Changed(case_list=True, mediators=True, settings=True, due=True))
     return DemoSummary(mediators=len(roster), cases=cases)

@@ -40,10 +40,11 @@ from app.domain.rules import (
 )
 from app.domain.validation import check_phone, require_text
 from app.domain.values import Place
-from app.services.audit import record
 from app.services.cases import CaseHistory, add_case, reserve_numbers
 from app.services.database import DEFAULT_COMMITTEE_NAME, DEFAULT_SHORT_NAME, Database
 from app.services.files import os_problem, write_atomically
+from app.services.operations import DEFAULT_ACTOR
+from app.views import Changed
 
 E = TypeVar("E", bound=Labelled)
 
@@ -817,9 +818,9 @@ def _case_in(index: int, value: Any, mediator_uuids: set[str]) -> _CaseIn:
     )
 
 
-def import_file(db: Database, path: Path | str) -> ImportReport:
+def import_file(db: Database, path: Path | str, actor: str = DEFAULT_ACTOR) -> ImportReport:
     """Import an exchange file: everything, or nothing with a message saying why."""
-    return import_data(db, _read_file(Path(path)))
+    return import_data(db, _read_file(Path(path)), actor)
 
 
 def _committee_in(data: dict[str, Any]) -> tuple[str, str] | None:
@@ -937,14 +938,15 @@ def _add_cases(
         report.cases_added += 1
 
 
-def import_data(db: Database, data: Any) -> ImportReport:
+def import_data(db: Database, data: Any, actor: str = DEFAULT_ACTOR) -> ImportReport:
     data = _check_header(data)
     where = _Where("", TOP_LABELS)
     committee_in = _committee_in(data)
     mediators_raw = _list(data.get("mediators"), where, "mediators")
     cases_raw = _list(data.get("cases"), where, "cases")
 
-    with db.transaction() as session:
+    with db.operation(actor, "exchange.import") as op:
+        session = op.session
         categories = {
             code: label
             for code, label in session.execute(
@@ -980,15 +982,12 @@ def import_data(db: Database, data: Any) -> ImportReport:
             f"{c.clean.title}（{c.uuid}）" for c in cases if c.uuid in existing_cases
         ]
         _add_cases(session, new_cases, mediator_ids, report)
-        session.flush()
-        record(
-            session,
-            "import",
-            "file",
-            None,
-            f"cases={report.cases_added} mediators={report.mediators_added} "
-            f"skipped={len(report.skipped_cases)}",
-        )
+        op.note = {
+            "cases_added": report.cases_added,
+            "mediators_added": report.mediators_added,
+            "cases_skipped": len(report.skipped_cases),
+        }
+        op.refresh(Changed(case_list=True, mediators=True, settings=True, due=True))
     return report
 
 

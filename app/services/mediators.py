@@ -9,7 +9,7 @@ from app.db.models import ElderCategoryRow, Mediator
 from app.domain.codes import DisputeType, Sex
 from app.domain.values import Place
 from app.services.database import Database
-from app.services.views import MediatorView
+from app.views import MediatorView
 
 
 def elder_categories(db: Database) -> list[tuple[str, str]]:

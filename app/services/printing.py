@@ -12,7 +12,7 @@ from app.domain.errors import UserError
 from app.services.cases import get_case
 from app.services.database import Database, get_committee
 from app.services.files import write_atomically
-from app.services.views import CaseDetail
+from app.views import CaseDetail
 
 Format = Literal["pdf", "docx"]
 FORMATS: dict[str, str] = {"pdf": "PDF 文件", "docx": "Word 文件"}

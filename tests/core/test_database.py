@@ -171,7 +171,7 @@ def test_an_0001_file_is_upgraded_keeping_the_specialties(tmp_path: Path) -> Non
     engine.dispose()
     database = open_database(path)
     assert database.backup_made is not None
-    assert migrate.current_revision(database.engine) == "0002"
+    assert migrate.current_revision(database.engine) == migrate.HEAD_REVISION
     [mediator] = list_mediators(database)
     assert [s.value for s in mediator.specialties] == ["marriage_family", "neighbourhood"]
     database.close()

@@ -22,7 +22,7 @@ from app.domain.codes import (
     Source,
     Tier,
 )
-from app.services.views import (
+from app.views import (
     AgreementView,
     CaseDetail,
     CommitteeInfo,

@@ -11,7 +11,7 @@ import pytest
 from app.documents import tree
 from app.documents.forms.agreement import build_agreement
 from app.documents.text import BLANK_DATE
-from app.services.views import CaseDetail, CommitteeInfo, TermView
+from app.views import CaseDetail, CommitteeInfo, TermView
 
 from .conftest import APPLICANT, MEDIATOR, NUMBER, ORGANISATION, RECORDER, RESPONDENT
 

@@ -15,7 +15,7 @@ from app.documents import check_printable, fonts, render, tree
 from app.documents.fonts import BODY_FONT, FALLBACK_FONT
 from app.documents.forms.agreement import build_agreement
 from app.domain.errors import UserError
-from app.services.views import CaseDetail, CommitteeInfo
+from app.views import CaseDetail, CommitteeInfo
 
 from .conftest import pypdf_text
 

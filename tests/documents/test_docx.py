@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from app.documents import render, tree
 from app.documents.docx import render_docx
 from app.documents.forms.agreement import build_agreement
-from app.services.views import CaseDetail, CommitteeInfo
+from app.views import CaseDetail, CommitteeInfo
 
 from .conftest import (
     APPLICANT,

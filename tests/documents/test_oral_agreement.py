@@ -21,7 +21,7 @@ from app.documents.text import BLANK_DATE
 from app.domain.codes import AgreementForm
 from app.domain.errors import UserError
 from app.domain.values import Place
-from app.services.views import CaseDetail, CommitteeInfo, TermView
+from app.views import CaseDetail, CommitteeInfo, TermView
 
 from .conftest import (
     APPLICANT,

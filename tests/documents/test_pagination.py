@@ -19,7 +19,7 @@ import pytest
 from app.documents import layout
 from app.documents.forms.agreement import build_agreement
 from app.documents.pdf import render_pdf
-from app.services.views import CaseDetail, CommitteeInfo
+from app.views import CaseDetail, CommitteeInfo
 
 from .conftest import needs_poppler, with_parties
 

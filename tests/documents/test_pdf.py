@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from app.documents import render, tree
 from app.documents.forms.agreement import build_agreement
 from app.documents.pdf import TEXT_WIDTH, render_pdf
-from app.services.views import CaseDetail, CommitteeInfo
+from app.views import CaseDetail, CommitteeInfo
 
 from .conftest import (
     APPLICANT,

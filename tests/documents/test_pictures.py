@@ -18,7 +18,7 @@ from app.documents.forms.oral_agreement import build_oral_agreement
 from app.documents.pdf import render_pdf
 from app.documents.tree import Document
 from app.domain.values import Place
-from app.services.views import CaseDetail, CommitteeInfo
+from app.views import CaseDetail, CommitteeInfo
 
 from .conftest import ARTIFACTS, with_parties
 

@@ -36,7 +36,7 @@ from app.documents.tree import (
     Title,
 )
 from app.domain.codes import PartyKind, PartyRole
-from app.services.views import AgreementView, CaseDetail, CommitteeInfo, PartyView
+from app.views import AgreementView, CaseDetail, CommitteeInfo, PartyView
 
 TITLE = "人民调解协议书"
 

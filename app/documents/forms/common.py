@@ -10,7 +10,7 @@ from datetime import date
 
 from app.documents.text import cn_date, cn_number, sentence, yuan_figures, yuan_text
 from app.domain.codes import PartyKind, PartyRole
-from app.services.views import AgreementView, CaseDetail, PartyView, TermView
+from app.views import AgreementView, CaseDetail, PartyView, TermView
 
 
 def age_text(party: PartyView, on: date) -> str:

@@ -33,7 +33,7 @@ from app.documents.tree import (
     numbered,
 )
 from app.domain.codes import PartyKind
-from app.services.views import CaseDetail, CommitteeInfo, PartyView, TermView
+from app.views import CaseDetail, CommitteeInfo, PartyView, TermView
 
 TITLE = "人民调解口头协议登记表"
 #: Art. 30: in force from the day it is reached (no signature or seal makes it so).

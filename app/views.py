@@ -1,7 +1,8 @@
-"""What services return: plain frozen dataclasses, never live ORM objects.
+"""What services return and documents print from: plain frozen dataclasses, never ORM objects.
 
-The UI and the document forms read these; they carry labels-ready codes (enums) and exact
-values (`Decimal` yuan, `date`).
+Services build these; the document forms and the window only read them, so a form never
+needs a service or the database to print. They carry label-ready codes (enums) and exact
+values (`Decimal` yuan, `date`, timezone-aware UTC timestamps).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class CommitteeInfo:
     number_pattern: str
     print_effect_sentence: bool = True
     print_confirmation_hint: bool = True
+    follow_up_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -175,12 +177,32 @@ class CaseRow:
 
 @dataclass(frozen=True)
 class Changed:
-    """What a service call changed, so the UI refreshes just those views."""
+    """What an operation changed, so every open view refreshes just what it shows.
+
+    `cases` names the cases whose page must reload; `case_list` the list (a listed column or
+    the set of cases changed); `due` the 待办 view; `mediators` the roster; `settings` the
+    committee's settings.
+    """
 
     cases: frozenset[int] = frozenset()
     case_list: bool = False
     mediators: bool = False
     settings: bool = False
+    due: bool = False
+
+    def __or__(self, other: Changed) -> Changed:
+        return Changed(
+            cases=self.cases | other.cases,
+            case_list=self.case_list or other.case_list,
+            mediators=self.mediators or other.mediators,
+            settings=self.settings or other.settings,
+            due=self.due or other.due,
+        )
+
+    @property
+    def everything(self) -> bool:
+        """An import or the demo: more changed than is worth naming."""
+        return self.case_list and self.mediators and self.settings and self.due
 
 
 @dataclass(frozen=True)
