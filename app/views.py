@@ -13,17 +13,22 @@ from decimal import Decimal
 
 from app.domain.codes import (
     AgreementForm,
+    AuthorityKind,
     CaseStatus,
     DisputeType,
     PanelRole,
+    ParticipantKind,
     PartyKind,
     PartyRole,
     RiskFlag,
+    RiskLevel,
     Satisfaction,
+    SessionKind,
     Sex,
     Source,
     Tier,
 )
+from app.domain.schedule import Payment, Schedule
 from app.domain.values import Place, age_on
 
 
@@ -37,6 +42,18 @@ class CommitteeInfo:
     print_effect_sentence: bool = True
     print_confirmation_hint: bool = True
     follow_up_days: int = 30
+
+
+@dataclass(frozen=True)
+class AgentView:
+    """委托代理人 of a party, with the authority the party gave."""
+
+    id: int
+    name: str
+    phone: str = ""
+    authority_kind: AuthorityKind = AuthorityKind.GENERAL
+    authorised_on: date | None = None
+    authority: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +74,7 @@ class PartyView:
     occupation: str = ""
     credit_code: str = ""
     legal_representative: str = ""
+    agents: tuple[AgentView, ...] = ()
 
     def age_on(self, on: date) -> int | None:
         return age_on(self.birth_date, on) if self.birth_date else None
@@ -87,6 +105,14 @@ class TermView:
     amount: Decimal | None = None
     due: date | None = None
     performed_on: date | None = None
+    #: The obligation's id (payments and the to-do list refer to it).
+    id: int | None = None
+    #: When it falls due; None for a term that is no obligation (a statement of fact).
+    schedule: Schedule | None = None
+    #: 履行记录, oldest first (with their ids in `payment_ids`, same order).
+    payments: tuple[Payment, ...] = ()
+    payment_ids: tuple[int, ...] = ()
+    payment_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +125,11 @@ class AgreementView:
     issues: str = ""
     responsibility: str = ""
     terms: tuple[TermView, ...] = ()
+    #: 司法确认 (art. 33): applied on, the court, its ruling and the day it ruled.
+    confirmation_applied_on: date | None = None
+    confirmation_court: str = ""
+    confirmation_result: str = ""
+    confirmation_decided_on: date | None = None
 
     @property
     def total_amount(self) -> Decimal | None:
@@ -112,6 +143,7 @@ class EscalationView:
     to_tier: Tier
     on: date
     reason: str = ""
+    decided_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +154,68 @@ class FollowUpView:
     performed: bool | None
     satisfaction: Satisfaction | None
     notes: str = ""
+    id: int | None = None
+    by_mediator_id: int | None = None
+    met_with: str = ""
+    risks: str = ""
+    measures: str = ""
+
+
+@dataclass(frozen=True)
+class StatusChangeView:
+    """One step of the case's life: what happened, when, by whom and why."""
+
+    event: str
+    event_label: str
+    from_status: CaseStatus | None
+    to_status: CaseStatus
+    on: date
+    actor: str = ""
+    reason: str = ""
+    withdrawn_by: str = ""
+    referred_to: str | None = None
+    #: Failure routes told to the parties, as codes.
+    routes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """调查记录 or 调解记录 — one sitting; those present are names, one per line."""
+
+    id: int
+    kind: SessionKind
+    held_at: datetime
+    place: str = ""
+    mediators_present: str = ""
+    parties_present: str = ""
+    participants_present: str = ""
+    recorder: str = ""
+    statements: str = ""
+    facts_verified: str = ""
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    """Someone invited to help (art. 20), neither party nor mediator."""
+
+    id: int
+    name: str
+    kind: ParticipantKind
+    organisation: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    """A file kept with the case (evidence, a photo, a signed paper), stored by content hash."""
+
+    id: int
+    sha256: str
+    original_name: str
+    size: int
+    added_at: datetime
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +244,22 @@ class CaseDetail:
     follow_ups: tuple[FollowUpView, ...] = ()
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    accepted_on: date | None = None
+    declined_reason: str = ""
+    #: The one-month norm moved by the parties' consent, and why.
+    mediation_extended_to: date | None = None
+    extension_reason: str = ""
+    risk_level: RiskLevel | None = None
+    risk_measures: str = ""
+    police_reported_on: date | None = None
+    escalation_prevented: bool = False
+    tier_resolved: Tier | None = None
+    performed_on: date | None = None
+    closed_on: date | None = None
+    status_history: tuple[StatusChangeView, ...] = ()
+    sessions: tuple[SessionView, ...] = ()
+    participants: tuple[ParticipantView, ...] = ()
+    attachments: tuple[AttachmentView, ...] = ()
 
     @property
     def copies(self) -> int:

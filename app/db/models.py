@@ -360,6 +360,8 @@ class MediationSession(Base):
     statements: Mapped[str] = mapped_column(Text, default="")
     facts_verified: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(Text, default="")
+    #: 记录人 — who kept the record (a mediator or the committee's clerk).
+    recorder: Mapped[str] = mapped_column(String(60), default="")
 
 
 class Agreement(Base):

@@ -6,6 +6,7 @@ Codes are English and stable (they are stored and exchanged); labels are what th
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Self
 
 
 class Labelled(StrEnum):
@@ -13,11 +14,18 @@ class Labelled(StrEnum):
 
     label: str
 
-    def __new__(cls, code: str, label: str) -> Labelled:
-        member = str.__new__(cls, code)
-        member._value_ = code
-        member.label = label
-        return member
+    if TYPE_CHECKING:
+        # Calling the class looks a member up by its code (the enum metaclass does that);
+        # the two-argument `__new__` below only builds the members from `code, label`.
+        def __new__(cls, value: object) -> Self: ...
+
+    else:
+
+        def __new__(cls, code: str, label: str) -> Labelled:
+            member = str.__new__(cls, code)
+            member._value_ = code
+            member.label = label
+            return member
 
     @classmethod
     def from_code(cls, code: str) -> Labelled:
@@ -153,3 +161,36 @@ class Satisfaction(Labelled):
     SATISFIED = "satisfied", "满意"
     NEUTRAL = "neutral", "基本满意"
     DISSATISFIED = "dissatisfied", "不满意"
+
+
+class SessionKind(Labelled):
+    """A sitting on record: an investigation (调查记录) or a mediation session (调解记录)."""
+
+    MEDIATION = "mediation", "调解"
+    INVESTIGATION = "investigation", "调查"
+
+
+class ParticipantKind(Labelled):
+    """Someone at a session who is neither party nor mediator (art. 20: invited to help)."""
+
+    RELATIVE = "relative", "亲属"
+    NEIGHBOUR = "neighbour", "邻居"
+    WITNESS = "witness", "证人"
+    EXPERT = "expert", "专业人士"
+    OFFICIAL = "official", "单位或部门人员"
+    OTHER = "other", "其他人员"
+
+
+class AuthorityKind(Labelled):
+    """What a party's agent (委托代理人) may do: general, or special (may agree and sign)."""
+
+    GENERAL = "general", "一般授权"
+    SPECIAL = "special", "特别授权"
+
+
+class RiskLevel(Labelled):
+    """预警等级 of a dispute that may turn violent or draw a crowd, lowest first."""
+
+    YELLOW = "yellow", "黄色（一般）"
+    ORANGE = "orange", "橙色（较大）"
+    RED = "red", "红色（重大）"

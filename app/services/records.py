@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import inspect, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.db.models import Agreement, Base, Case, FollowUp, Obligation, PanelMember, Party
+from app.db.models import (
+    Agreement,
+    Base,
+    Case,
+    CaseRiskFlag,
+    FollowUp,
+    Obligation,
+    PanelMember,
+    Party,
+)
 from app.domain.errors import NotFoundError
+from app.domain.schedule import Instalment as DomainInstalment
+from app.domain.schedule import ObligationState, Schedule, ScheduleKind, obligation_status
+from app.domain.schedule import Payment as DomainPayment
 
 #: Columns that say nothing a person changed: keys, links to the parent, bookkeeping times.
 _SKIPPED = {
@@ -96,3 +109,53 @@ def snapshot_case(case: Case) -> dict[str, Any]:
             for p in o.payments:
                 fields.update(row_fields(p, f"obligations.{o.id}.payments.{p.id}."))
     return fields
+
+
+def schedule_of(obligation: Obligation) -> Schedule | None:
+    """When an obligation falls due, as the domain reads it; None for a term nobody must perform.
+
+    A term without an obligor (双方今后和睦相处) is a statement, not an obligation: it has no
+    schedule and the performance records and the to-do list leave it out.
+    """
+    if obligation.obligor_party_id is None and obligation.obligor is None:
+        return None
+    kind = ScheduleKind(obligation.schedule_kind or ScheduleKind.ONE_OFF.value)
+    if kind is ScheduleKind.INSTALMENTS:
+        return Schedule.in_instalments(
+            DomainInstalment(i.due_on, i.amount_fen)
+            for i in sorted(obligation.instalments, key=lambda i: i.position)
+        )
+    if kind is ScheduleKind.RECURRING:
+        assert obligation.day_of_month is not None and obligation.starts_on is not None
+        return Schedule.monthly(
+            obligation.day_of_month, obligation.amount_fen, obligation.starts_on, obligation.until
+        )
+    return Schedule.one_off(obligation.due_on, obligation.amount_fen)
+
+
+def payments_of(obligation: Obligation) -> tuple[DomainPayment, ...]:
+    """The performance records, oldest first; a performed_on date counts as the last record."""
+    records = [
+        DomainPayment(p.on, p.amount_fen)
+        for p in sorted(obligation.payments, key=lambda p: (p.on, p.id or 0))
+    ]
+    return tuple(records)
+
+
+def is_performed(obligation: Obligation, today: date) -> bool:
+    """Performed by its records, or marked performed on a day (the agreement form's column)."""
+    schedule = schedule_of(obligation)
+    if schedule is None:
+        return True
+    if obligation.performed_on is not None and not obligation.payments:
+        return True
+    status = obligation_status(schedule, payments_of(obligation), today)
+    return status.state is ObligationState.PERFORMED
+
+
+def sync_risk_flags(case: Case, flags: list[str]) -> None:
+    """Make the case's flags exactly `flags`, keeping the rows that stay (their key is the flag)."""
+    wanted = set(flags)
+    case.risk_flags = [f for f in case.risk_flags if f.flag in wanted]
+    have = {f.flag for f in case.risk_flags}
+    case.risk_flags.extend(CaseRiskFlag(flag=f) for f in flags if f not in have)

@@ -170,6 +170,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("facts_verified", sa.Text(), nullable=False, server_default="")
         )
+        batch_op.add_column(
+            sa.Column("recorder", sa.String(length=60), nullable=False, server_default="")
+        )
     op.execute("UPDATE mediation_session SET parties_present = attendees")
     with op.batch_alter_table("mediation_session", schema=None) as batch_op:
         batch_op.drop_column("attendees")
@@ -202,6 +205,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table("mediation_session", schema=None) as batch_op:
         batch_op.add_column(sa.Column("attendees", sa.TEXT(), nullable=False, server_default=""))
+        batch_op.drop_column("recorder")
         batch_op.drop_column("facts_verified")
         batch_op.drop_column("participants_present")
         batch_op.drop_column("parties_present")
