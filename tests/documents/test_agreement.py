@@ -11,6 +11,7 @@ import pytest
 from app.documents import tree
 from app.documents.forms.agreement import build_agreement
 from app.documents.text import BLANK_DATE
+from app.domain.schedule import Instalment, Schedule
 from app.views import CaseDetail, CommitteeInfo, TermView
 
 from .conftest import APPLICANT, MEDIATOR, NUMBER, ORGANISATION, RECORDER, RESPONDENT
@@ -140,6 +141,40 @@ def test_terms_amounts_and_performance(case: CaseDetail, committee: CommitteeInf
         f"第二项：由被申请人{RESPONDENT}于2026年4月1日前向申请人{APPLICANT}支付人民币1250.50元。"
     ) in all_text
     assert not any(t.startswith("第三项") for t in all_text)  # nothing to say about it
+
+
+def test_instalments_and_monthly_payments_are_worded_as_agreed(
+    case: CaseDetail, committee: CommitteeInfo
+) -> None:
+    parts = Schedule.in_instalments(
+        [Instalment(date(2026, 4, 1), 60_000), Instalment(date(2026, 5, 1), 65_050)]
+    )
+    monthly = Schedule.monthly(10, 60_000, date(2026, 4, 1), date(2027, 3, 31))
+    assert case.agreement is not None
+    one, two, three = case.agreement.terms
+    terms = (
+        dataclasses.replace(two, schedule=parts),
+        TermView(
+            3,
+            "被申请人每月支付申请人赡养费",
+            obligor=1,
+            obligee=0,
+            amount=Decimal("600"),
+            schedule=monthly,
+        ),
+        three,
+    )
+    agreement = dataclasses.replace(case.agreement, terms=terms)
+    doc = build_agreement(dataclasses.replace(case, agreement=agreement), committee)
+    all_text = texts(doc)
+    assert (
+        f"第一项：由被申请人{RESPONDENT}向申请人{APPLICANT}分2期支付：2026年4月1日前支付"
+        "人民币600.00元；2026年5月1日前支付人民币650.50元。"
+    ) in all_text
+    (second,) = [t for t in all_text if t.startswith("第二项")]
+    assert "每月10日前支付人民币600.00元" in second and "2027年3月" in second
+    (terms_block,) = [b for b in doc.blocks if isinstance(b, tree.NumberedTerms)]
+    assert "每月金额为人民币600.00元" in terms_block.items[1]
 
 
 def test_terms_pointing_nowhere_do_not_break_the_form(

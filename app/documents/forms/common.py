@@ -10,6 +10,7 @@ from datetime import date
 
 from app.documents.text import cn_date, cn_number, sentence, yuan_figures, yuan_text
 from app.domain.codes import PartyKind, PartyRole
+from app.domain.schedule import ObligationState, ScheduleKind, describe, obligation_status
 from app.views import AgreementView, CaseDetail, PartyView, TermView
 
 
@@ -35,6 +36,11 @@ def sorted_terms(agreement: AgreementView | None) -> list[TermView]:
 def term_text(term: TermView) -> str:
     """The term as agreed, with its amount in figures and capitals."""
     text = term.text.strip()
+    monthly = term.schedule is not None and term.schedule.kind is ScheduleKind.RECURRING
+    if term.amount is not None and monthly:
+        head = text.rstrip("。；;，,. ")
+        amount = yuan_text(term.amount)
+        return f"{head}，每月金额为{amount}。" if head else f"每月{amount}。"
     if term.amount is not None:
         head = text.rstrip("。；;，,. ")
         return (
@@ -57,6 +63,10 @@ def performance(case: CaseDetail, number: int, term: TermView) -> str:
         return ""
     label = cn_number(number)
     by = f"由{obligor}" if obligor else ""
+    if term.schedule is not None and term.schedule.kind is not ScheduleKind.ONE_OFF:
+        # Instalments and monthly payments are worded as agreed, never as one payment.
+        to = f"向{obligee}" if obligee and term.schedule.is_money else ""
+        return f"第{label}项：{by}{to}{describe(term.schedule)}。"
     due = f"于{cn_date(term.due)}前" if term.due else ""
     if term.amount is None:
         return f"第{label}项：{by}{due}按约定自行履行。"
@@ -66,6 +76,16 @@ def performance(case: CaseDetail, number: int, term: TermView) -> str:
     )
     see = f"（{unknown}见协议第{label}项）" if unknown else ""
     return f"第{label}项：{by}{due}{to}支付{yuan_figures(term.amount)}{see}。"
+
+
+def performed_on(term: TermView, today: date) -> date | None:
+    """The day a term was fully performed by its records, or as marked; None while open."""
+    if term.schedule is None or not term.payments:
+        return term.performed_on
+    status = obligation_status(term.schedule, term.payments, today)
+    if status.state is not ObligationState.PERFORMED:
+        return None
+    return max((d.performed_on for d in status.dues if d.performed_on), default=None)
 
 
 def performances(case: CaseDetail, terms: list[TermView]) -> list[str]:

@@ -15,6 +15,7 @@ from datetime import date
 from app.documents.forms.common import (
     age_text,
     performances,
+    performed_on,
     signature_line,
     signing_parties,
     sorted_terms,
@@ -146,15 +147,16 @@ def _performed(terms: list[TermView]) -> str:
     were not; blank without terms."""
     if not terms:
         return ""
-    done = [t.performed_on for t in terms if t.performed_on is not None]
+    today = date.today()
+    days = [performed_on(t, today) for t in terms]
+    done = [d for d in days if d is not None]
     if not done:
         return "未履行"
     if len(done) == len(terms):
         return f"已履行（{cn_date(max(done))}履行完毕）"
     parts = [
-        f"第{cn_number(k)}项"
-        + (f"已于{cn_date(t.performed_on)}履行" if t.performed_on else "未履行")
-        for k, t in enumerate(terms, 1)
+        f"第{cn_number(k)}项" + (f"已于{cn_date(d)}履行" if d else "未履行")
+        for k, d in enumerate(days, 1)
     ]
     return f"部分履行：{'；'.join(parts)}。"
 
