@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
 
 from app.domain.codes import AgreementForm
 from app.domain.drafts import AgreementDraft, TermDraft
-from app.domain.errors import UserError, ValidationError, ValidationErrors
+from app.domain.errors import ValidationError
 from app.services.cases import save_agreement
 from app.services.database import Database
 from app.views import CaseDetail, Changed, TermView
 from ui import messages, style
+from ui.operations import run_operation, with_changed
 from ui.screen_fit import fit_to_screen
 from ui.widgets import (
     ErrorLabel,
@@ -283,19 +284,20 @@ class AgreementDialog(QDialog):
         )
 
     def save(self) -> None:
-        try:
-            detail, changed = save_agreement(self.db, self.case.id, self.draft())
-        except ValidationErrors as errors:
-            self.show_errors(errors.errors)
-            return
-        except ValidationError as error:
-            self.show_errors([error])
-            return
-        except UserError as error:
-            messages.show_error(self, error.message, "协议没有保存")
-            return
-        self.result_case = detail
-        self.changed = changed
+        run_operation(
+            self,
+            with_changed(save_agreement),
+            self.db,
+            self.case.id,
+            self.draft(),
+            on_done=self._saved,
+            on_fields=self.show_errors,
+            origin=self,
+            error_title="协议没有保存",
+        )
+
+    def _saved(self, saved: tuple[CaseDetail, Changed]) -> None:
+        self.result_case, self.changed = saved
         self.accept()
 
     def show_errors(self, errors: list[ValidationError]) -> None:

@@ -24,6 +24,7 @@ from app.services.printing import agreement_title
 from app.views import CaseDetail, Changed, PartyView
 from ui import messages, print_flow
 from ui.case_table_model import date_text as plain_date_text
+from ui.operations import operation_bus
 from ui.screen_fit import fit_to_screen
 from ui.widgets import (
     WORD_JOINER,
@@ -162,6 +163,7 @@ class CasePage(QDialog):
         layout.addWidget(self.notice)
         layout.addWidget(self.scroll, 1)
         self.load()
+        operation_bus().operation_done.connect(self._operation_done)
         fit_to_screen(self)  # the buttons above the scrolling case stay on the screen
         self.print_button.setFocus()
 
@@ -186,6 +188,11 @@ class CasePage(QDialog):
         ):
             self.body_layout.addWidget(section)
         self.body_layout.addStretch(1)
+
+    def _operation_done(self, changed: Changed, origin: object) -> None:
+        """Saved anywhere in the program: read the case again if it is this one."""
+        if self.case_id in changed.cases or changed.everything:
+            self.load()
 
     @staticmethod
     def _pairs(pairs: list[tuple[str, QWidget | str]]) -> QWidget:
@@ -306,8 +313,7 @@ class CasePage(QDialog):
             return
         dialog = self.make_agreement_dialog()
         if dialog.exec() and dialog.changed is not None:
-            self.changed = dialog.changed
-            self.load()
+            self.changed = dialog.changed  # the page has read it again already (the broadcast)
 
     def make_agreement_dialog(self):  # type: ignore[no-untyped-def]
         from ui.agreement_dialog import AgreementDialog

@@ -23,6 +23,7 @@ from app.views import CaseQuery, Changed
 from ui import messages, style
 from ui.case_table import CaseTable
 from ui.case_table_model import PAGE_SIZE, RECEIVED, CaseTableModel
+from ui.operations import operation_bus
 from ui.widgets import button, chain_tab_order, combo, hint, notice
 
 if TYPE_CHECKING:
@@ -172,6 +173,8 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
         self.table.columns_hidden.connect(self._show_help)
         self._show_help(self.table.hidden_names)
+        # Whatever is saved anywhere in the program shows here without a manual refresh.
+        operation_bus().operation_done.connect(self._operation_done)
         if db is None:
             self._set_ready(False)
         else:
@@ -296,6 +299,14 @@ class MainWindow(QMainWindow):
         if keep is not None:
             self.table.select_case(keep)
 
+    def _operation_done(self, changed: Changed, origin: object) -> None:
+        """A change was committed somewhere in the program: show it in the list."""
+        if self.db is not None and changed.settings:
+            from app.services.database import get_committee
+
+            self.setWindowTitle(f"老娘舅 — {get_committee(self.db).name}")
+        self.refresh(changed)
+
     # ------------------------------------------------------------ actions
 
     def make_register_dialog(self):  # type: ignore[no-untyped-def]
@@ -307,7 +318,8 @@ class MainWindow(QMainWindow):
     def register_case(self) -> None:
         dialog = self.make_register_dialog()
         if dialog.exec() and dialog.result_case is not None:
-            self.refresh(dialog.changed, select=dialog.result_case.id)
+            # The list has already read the new case (the broadcast): now point at it.
+            self.table.select_case(dialog.result_case.id)
 
     def make_case_page(self, case_id: int):  # type: ignore[no-untyped-def]
         from ui.case_page import CasePage
@@ -318,8 +330,9 @@ class MainWindow(QMainWindow):
     def open_case(self, case_id: int) -> None:
         page = self.make_case_page(case_id)
         page.exec()
-        if page.changed is not None:
-            self.refresh(page.changed, select=case_id)
+        if page.changed is not None:  # the list read its changes when they were saved
+            self.table.select_case(case_id)
+        page.deleteLater()  # a closed page must not go on reloading what it showed
 
     def open_selected(self) -> None:
         case_id = self.table.selected_case_id()

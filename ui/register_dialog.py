@@ -14,12 +14,13 @@ from PySide6.QtWidgets import (
 
 from app.domain.codes import DisputeType, PartyRole, Source, Tier
 from app.domain.drafts import CaseDraft
-from app.domain.errors import UserError, ValidationError, ValidationErrors
+from app.domain.errors import ValidationError
 from app.domain.values import Place
 from app.services.cases import register_case
 from app.services.database import Database
 from app.views import CaseDetail, Changed
 from ui import messages
+from ui.operations import run_operation, with_changed
 from ui.party_form import PartySection
 from ui.screen_fit import fit_to_screen
 from ui.widgets import (
@@ -242,19 +243,19 @@ class RegisterDialog(QDialog):
         )
 
     def save(self) -> None:
-        try:
-            detail, changed = register_case(self.db, self.draft())
-        except ValidationErrors as errors:
-            self.show_errors(errors.errors)
-            return
-        except ValidationError as error:
-            self.show_errors([error])
-            return
-        except UserError as error:
-            messages.show_error(self, error.message, "没有保存")
-            return
-        self.result_case = detail
-        self.changed = changed
+        run_operation(
+            self,
+            with_changed(register_case),
+            self.db,
+            self.draft(),
+            on_done=self._saved,
+            on_fields=self.show_errors,
+            origin=self,
+            error_title="没有保存",
+        )
+
+    def _saved(self, saved: tuple[CaseDetail, Changed]) -> None:
+        self.result_case, self.changed = saved
         self.accept()
 
     def error_map(self) -> ErrorMap:
