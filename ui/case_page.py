@@ -1,30 +1,46 @@
-"""The case page: everything about one case, with "打印协议" as the next step."""
+"""The case page: one case in tabs, in the order the work happens, with its next step on top.
+
+登记 → 当事人 → 调解员 → 调解记录 → 协议 → 履行与回访 → 卷宗. The highlighted button above the
+tabs follows the case's status (受理, 开始调解, 录入协议, 登记履行, 登记回访, 归档…); "其他办理"
+offers the other moves the status table allows, never one it forbids.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QMenu,
     QProgressBar,
+    QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.codes import CaseStatus, PartyKind
-from app.services.cases import get_case
+from app.domain.codes import CaseStatus, PartyKind, SessionKind
+from app.domain.errors import UserError
+from app.domain.lifecycle import CLOSED_STATUSES, CaseEvent, events_from
+from app.domain.schedule import ObligationState, describe, obligation_status, yuan_figures
+from app.services import people, sittings
 from app.services.database import Database
+from app.services.detail import get_case
 from app.services.printing import agreement_title
-from app.views import CaseDetail, Changed, PartyView
-from ui import messages, print_flow
+from app.views import CaseDetail, Changed, PartyView, TermView
+from ui import case_actions, messages, print_flow
 from ui.case_table_model import date_text as plain_date_text
-from ui.operations import operation_bus
+from ui.operations import operation_bus, run_operation
+from ui.record_dialog import RecordDialog
 from ui.screen_fit import fit_to_screen
 from ui.widgets import (
     WORD_JOINER,
@@ -41,6 +57,17 @@ from ui.widgets import (
 Opener = Callable[[Path], object]
 PathAsker = Callable[[QWidget, str, Path], Path | None]
 FormatAsker = Callable[[QWidget], str | None]
+
+#: The tabs, in the order work happens; the key is what the 待办 list asks to open.
+TABS = (
+    ("registration", "登记"),
+    ("parties", "当事人"),
+    ("panel", "调解员"),
+    ("sessions", "调解记录"),
+    ("agreement", "协议"),
+    ("performance", "履行与回访"),
+    ("dossier", "卷宗"),
+)
 
 
 def date_text(value: object) -> str:
@@ -92,8 +119,21 @@ def party_lines(party: PartyView) -> list[str]:
     return [line for line in lines if line]
 
 
+def removal_question(case: CaseDetail, party: PartyView) -> str | None:
+    """What removing `party` would do (None: it cannot go, and the reason is in the refusal)."""
+    index = case.parties.index(party)
+    terms = case.agreement.terms if case.agreement else ()
+    if any(index in (t.obligor, t.obligee) for t in terms):
+        return None
+    agents = f"，连同{len(party.agents)}位委托代理人" if party.agents else ""
+    return (
+        f"要把{party_title(party)}从案件中删除吗{agents}？\n"
+        "删除后，已经打印的文书不会改变，需要时请重新打印。"
+    )
+
+
 class CasePage(QDialog):
-    """Read a case; print its agreement as PDF or Word; enter or change the agreement."""
+    """One case: read it, move it on, correct it, print its agreement."""
 
     def __init__(
         self,
@@ -103,6 +143,7 @@ class CasePage(QDialog):
         opener: Opener | None = None,
         ask_path: PathAsker | None = None,
         ask_format: FormatAsker | None = None,
+        tab: str = "registration",
     ) -> None:
         super().__init__(parent)
         self.db = db
@@ -114,24 +155,31 @@ class CasePage(QDialog):
         self.ask_format: FormatAsker = ask_format or print_flow.ask_format
         self.last_saved: Path | None = None
         self._job: print_flow.PrintJob | None = None
+        #: The dialog open from this page (tests drive it), None when none is.
+        self.dialog: QDialog | None = None
 
         self.title_label = heading("")
-        self.print_button = button("打印协议", primary=True)
+        self.state_label = paragraph("")
+        self.main_button = button("", primary=True)
+        self.main_button.setDefault(True)
+        self.main_button.clicked.connect(self.do_main_action)
+        self.more_button = button("其他办理")
+        self.more_menu = QMenu(self)
+        self.more_button.setMenu(self.more_menu)
+        self.print_button = button("打印协议")
         self.print_button.setToolTip("把调解协议书保存为PDF或Word文件，然后打开它去打印")
-        self.edit_button = button("录入/修改协议")
-        self.close_button = button("关闭")
-        self.print_button.setDefault(True)
         self.print_button.clicked.connect(self.print_agreement)
+        self.edit_button = button("录入/修改协议")
         self.edit_button.clicked.connect(self.edit_agreement)
+        self.close_button = button("关闭")
         self.close_button.clicked.connect(self.reject)
         top = QHBoxLayout()
         top.addWidget(self.title_label, 1)
         top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         actions = QHBoxLayout()
         actions.setSpacing(16)
-        # Aligned, each button keeps its own height: the row never squeezes the main one.
-        actions.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        actions.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        for widget in (self.main_button, self.more_button, self.print_button):
+            actions.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
         actions.addStretch(1)
 
         self.busy_label = QLabel("正在生成协议书，请稍候……")
@@ -148,24 +196,42 @@ class CasePage(QDialog):
         self.notice = notice()
         self.notice.hide()
 
-        self.body = QWidget()
-        self.body_layout = QVBoxLayout(self.body)
-        self.body_layout.setContentsMargins(20, 8, 20, 20)
-        self.body_layout.setSpacing(12)
-        self.scroll = scroll_area(self.body)
+        self.tabs = QTabWidget()
+        self.tab_bodies: dict[str, QVBoxLayout] = {}
+        self.tab_scrolls: dict[str, QScrollArea] = {}
+        for key, title in TABS:
+            body = QWidget()
+            column = QVBoxLayout(body)
+            column.setContentsMargins(20, 8, 20, 20)
+            column.setSpacing(12)
+            area = scroll_area(body)
+            self.tab_bodies[key] = column
+            self.tab_scrolls[key] = area
+            self.tabs.addTab(area, title)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         layout.setSpacing(10)
         layout.addLayout(top)
+        layout.addWidget(self.state_label)
         layout.addLayout(actions)
         layout.addWidget(self.busy_box)
         layout.addWidget(self.notice)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.tabs, 1)
         self.load()
+        self.show_tab(tab)
         operation_bus().operation_done.connect(self._operation_done)
-        fit_to_screen(self)  # the buttons above the scrolling case stay on the screen
-        self.print_button.setFocus()
+        fit_to_screen(self)  # the buttons above the tabs stay on the screen
+        self.main_button.setFocus()
+
+    @property
+    def scroll(self) -> QScrollArea:  # type: ignore[override]
+        """The scrolling body of the tab shown now."""
+        return self.tab_scrolls[TABS[self.tabs.currentIndex()][0]]
+
+    def show_tab(self, key: str) -> None:
+        keys = [k for k, _ in TABS]
+        self.tabs.setCurrentIndex(keys.index(key) if key in keys else 0)
 
     # ------------------------------------------------------------ showing the case
 
@@ -174,25 +240,58 @@ class CasePage(QDialog):
         case = self.case
         self.setWindowTitle(f"案件 {case.number}")
         self.title_label.set_text(f"{case.number}　{case.title}")
-        while self.body_layout.count():
-            item = self.body_layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.setParent(None)
-                widget.deleteLater()
-        for section in (
-            self._case_section(case),
-            self._parties_section(case),
-            self._panel_section(case),
-            self._agreement_section(case),
-        ):
-            self.body_layout.addWidget(section)
-        self.body_layout.addStretch(1)
+        self.state_label.set_text(
+            f"状态：{case.status.label}　　化解层级：{case.tier.label}"
+            + ("　　（已归档，只能查看）" if case.status is CaseStatus.ARCHIVED else "")
+        )
+        label, _ = case_actions.main_action(case)
+        self.main_button.setText(label)
+        self._fill_more_menu()
+        has_agreement = case.agreement is not None
+        self.print_button.setVisible(has_agreement)  # never offered before there is one
+        builders = {
+            "registration": self._registration_tab,
+            "parties": self._parties_tab,
+            "panel": self._panel_tab,
+            "sessions": self._sessions_tab,
+            "agreement": self._agreement_tab,
+            "performance": self._performance_tab,
+            "dossier": self._dossier_tab,
+        }
+        for key, build in builders.items():
+            column = self.tab_bodies[key]
+            while column.count():
+                item = column.takeAt(0)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.setParent(None)
+                    widget.deleteLater()
+            for widget in build(case):
+                column.addWidget(widget)
+            column.addStretch(1)
 
     def _operation_done(self, changed: Changed, origin: object) -> None:
         """Saved anywhere in the program: read the case again if it is this one."""
         if self.case_id in changed.cases or changed.everything:
-            self.load()
+            try:
+                self.load()
+            except UserError:  # the case was deleted or replaced by an import
+                self.reject()
+
+    def _fill_more_menu(self) -> None:
+        self.more_menu.clear()
+        _, main = case_actions.main_action(self.case)
+        for event in events_from(self.case.status):
+            if main == f"event:{event.value}":
+                continue
+            action = self.more_menu.addAction(event.label)
+            action.triggered.connect(lambda _=False, e=event: self.open_event(e))
+        if self.case.status not in CLOSED_STATUSES:
+            self.more_menu.addSeparator()
+            self.more_menu.addAction("移交上一级").triggered.connect(self.open_escalation)
+            if self.case.status in (CaseStatus.ACCEPTED, CaseStatus.MEDIATING):
+                self.more_menu.addAction("延长调解期限").triggered.connect(self.open_extension)
+        self.more_button.setEnabled(not self.more_menu.isEmpty())
 
     @staticmethod
     def _pairs(pairs: list[tuple[str, QWidget | str]]) -> QWidget:
@@ -220,11 +319,28 @@ class CasePage(QDialog):
             column.addWidget(widget)
         return box
 
-    def _case_section(self, case: CaseDetail) -> QWidget:
+    def _buttons(self, *pairs: tuple[str, Callable[[], object]]) -> QWidget:
+        """A row of buttons; none on an archived case (it is read-only)."""
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+        if self.case.status is not CaseStatus.ARCHIVED:
+            for text, slot in pairs:
+                widget = button(text)
+                widget.clicked.connect(lambda _=False, s=slot: s())
+                row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addStretch(1)
+        return box
+
+    # ------------------------------------------------------------ 登记
+
+    def _registration_tab(self, case: CaseDetail) -> list[QWidget]:
         if case.escalations:
             moves = "\n".join(
                 f"{date_text(e.on)}　{e.from_tier.label} → {e.to_tier.label}"
                 + (f"（{e.reason}）" if e.reason else "")
+                + (f"　决定人：{e.decided_by}" if e.decided_by else "")
                 for e in case.escalations
             )
         else:
@@ -241,61 +357,187 @@ class CasePage(QDialog):
             ("发生地点", case.place.text() or "没有填写"),
             ("涉及金额", money_text(case.amount)),
         ]
-        if case.risk_flags:
-            pairs.append(("风险提示", "、".join(f.label for f in case.risk_flags)))
+        if case.mediation_extended_to:
+            pairs.append(
+                (
+                    "调解期限",
+                    f"延长至{date_text(case.mediation_extended_to)}（{case.extension_reason}）",
+                )
+            )
         pairs.append(("纠纷简要情况", case.facts or "没有填写"))
         if case.requests:
             pairs.append(
                 ("申请事项", "\n".join(f"{i}. {r}" for i, r in enumerate(case.requests, 1)))
             )
-        return self._section("案件情况", self._pairs(pairs))
+        risk: list[tuple[str, QWidget | str]] = [
+            ("风险", "、".join(f.label for f in case.risk_flags) or "没有"),
+            ("预警等级", case.risk_level.label if case.risk_level else "无"),
+        ]
+        if case.risk_measures:
+            risk.append(("预防措施", case.risk_measures))
+        if case.police_reported_on:
+            risk.append(("报告公安机关", date_text(case.police_reported_on)))
+        if case.escalation_prevented:
+            risk.append(("防止激化", "成功防止了纠纷激化"))
+        history = "\n".join(
+            f"{date_text(h.on)}　{h.event_label}：{h.to_status.label}"
+            + (f"（{h.reason}）" if h.reason else "")
+            + (f"　{h.actor}" if h.actor else "")
+            for h in case.status_history
+        )
+        edit = "修改登记" if case.status is not CaseStatus.ARCHIVED else ""
+        return [
+            self._section(
+                "案件情况",
+                self._pairs(pairs),
+                self._buttons((edit, self.edit_registration)) if edit else QWidget(),
+            ),
+            self._section(
+                "风险与预警", self._pairs(risk), self._buttons(("修改风险", self.open_risk))
+            ),
+            self._section("办理经过", paragraph(history or "没有记录")),
+        ]
 
-    def _parties_section(self, case: CaseDetail) -> QWidget:
+    # ------------------------------------------------------------ 当事人
+
+    def _parties_tab(self, case: CaseDetail) -> list[QWidget]:
         blocks: list[QWidget] = []
         for party in case.parties:
             title = SpacedLabel(party_title(party))
             title.setProperty("bold", True)
             blocks.append(title)
-            details = paragraph("\n".join(party_lines(party)))
-            details.setContentsMargins(32, 0, 0, 8)
+            lines = party_lines(party)
+            for agent in party.agents:
+                lines.append(
+                    f"委托代理人：{agent.name}（{agent.authority_kind.label}"
+                    + (
+                        f"，{plain_date_text(agent.authorised_on)}授权"
+                        if agent.authorised_on
+                        else ""
+                    )
+                    + "）"
+                    + (f"　权限：{agent.authority}" if agent.authority else "")
+                )
+            details = paragraph("\n".join(lines))
+            details.setContentsMargins(32, 0, 0, 4)
             blocks.append(details)
+            blocks.append(
+                self._buttons(
+                    ("添加委托代理人", lambda p=party: self.open_agent(p.id, None)),
+                    *(
+                        (f"修改代理人{a.name}", lambda p=party, a=a: self.open_agent(p.id, a))
+                        for a in party.agents
+                    ),
+                    ("删除这位当事人", lambda p=party: self.remove_party(p)),
+                )
+            )
         if not blocks:
             blocks.append(paragraph("没有当事人"))
-        return self._section("当事人", *blocks)
+        participants = "\n".join(
+            f"{p.name}（{p.kind.label}" + (f"，{p.organisation}" if p.organisation else "") + "）"
+            for p in case.participants
+        )
+        return [
+            self._section(
+                "当事人",
+                *blocks,
+                self._buttons(("修改当事人或添加当事人", self.edit_registration)),
+            ),
+            self._section(
+                "邀请参与调解的人员",
+                paragraph(participants or "没有"),
+                self._buttons(("添加参与人员", lambda: self.open_participant(None))),
+            ),
+        ]
 
-    def _panel_section(self, case: CaseDetail) -> QWidget:
-        if not case.panel:
-            return self._section("调解员", paragraph("还没有指定调解员"))
+    # ------------------------------------------------------------ 调解员
+
+    def _panel_tab(self, case: CaseDetail) -> list[QWidget]:
         lines = "\n".join(f"{m.role.label}：{m.name}" for m in case.panel)
-        return self._section("调解员", paragraph(lines))
-
-    def _agreement_section(self, case: CaseDetail) -> QWidget:
-        agreement = case.agreement
-        if agreement is None:
-            return self._section(
-                "调解协议", paragraph("尚未录入协议。请按上面的“录入/修改协议”填写。")
+        return [
+            self._section(
+                "调解员",
+                paragraph(lines or "还没有指定调解员"),
+                self._buttons(
+                    ("指定调解员", self.open_panel),
+                    *(
+                        (f"去掉{m.name}", lambda m=m: self.remove_panel_member(m.mediator_id))
+                        for m in case.panel
+                    ),
+                ),
             )
-        names = [p.name for p in case.parties]
+        ]
 
-        def who(index: int | None) -> str:
-            return names[index] if index is not None and 0 <= index < len(names) else ""
+    # ------------------------------------------------------------ 调解记录
 
+    def _sessions_tab(self, case: CaseDetail) -> list[QWidget]:
+        widgets: list[QWidget] = []
+        for number, s in enumerate(case.sessions, 1):
+            when = s.held_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            text = [
+                f"时间：{when}　地点：{s.place or '没有填写'}",
+                f"{'调查人' if s.kind is SessionKind.INVESTIGATION else '调解员'}："
+                + "、".join(s.mediators_present.splitlines()),
+                f"{'被调查人' if s.kind is SessionKind.INVESTIGATION else '当事人'}："
+                + "、".join(s.parties_present.splitlines()),
+            ]
+            if s.participants_present:
+                text.append("其他参加人：" + "、".join(s.participants_present.splitlines()))
+            if s.statements:
+                text.append(f"陈述：{s.statements}")
+            if s.facts_verified:
+                text.append(f"查明的事实：{s.facts_verified}")
+            if s.outcome:
+                text.append(f"结果：{s.outcome}")
+            widgets.append(
+                self._section(
+                    f"{number}. {s.kind.label}记录",
+                    paragraph("\n".join(text)),
+                    self._buttons(("修改", lambda s=s: self.open_session(s.kind, s))),
+                )
+            )
+        if not widgets:
+            widgets.append(paragraph("还没有调查记录或调解记录。"))
+        widgets.append(
+            self._buttons(
+                ("添加调解记录", lambda: self.open_session(SessionKind.MEDIATION, None)),
+                ("添加调查记录", lambda: self.open_session(SessionKind.INVESTIGATION, None)),
+            )
+        )
+        return widgets
+
+    # ------------------------------------------------------------ 协议
+
+    def _who(self, index: int | None) -> str:
+        names = [p.name for p in self.case.parties]
+        return names[index] if index is not None and 0 <= index < len(names) else ""
+
+    def _agreement_tab(self, case: CaseDetail) -> list[QWidget]:
+        agreement = case.agreement
+        edit_row = self._buttons(("录入/修改协议", self.edit_agreement))
+        if agreement is None:
+            return [
+                self._section(
+                    "调解协议", paragraph("尚未录入协议。请按下面的“录入/修改协议”填写。"), edit_row
+                )
+            ]
         terms: list[str] = []
         for number, term in enumerate(agreement.terms, 1):
             details = [
-                f"履行人：{who(term.obligor)}" if who(term.obligor) else "",
-                f"权利人：{who(term.obligee)}" if who(term.obligee) else "",
+                f"履行人：{self._who(term.obligor)}" if self._who(term.obligor) else "",
+                f"权利人：{self._who(term.obligee)}" if self._who(term.obligee) else "",
                 f"金额：{money_text(term.amount)}" if term.amount is not None else "",
-                f"履行期限：{date_text(term.due)}" if term.due else "",
             ]
             detail = "　".join(item_text(d) for d in details if d)
-            terms.append(f"{number}. {term.text}" + (f"\n　　{detail}" if detail else ""))
+            when = describe(term.schedule) if term.schedule else ""
+            terms.append(
+                f"{number}. {term.text}"
+                + (f"\n　　{detail}" if detail else "")
+                + (f"\n　　履行方式：{when}" if when else "")
+            )
         pairs: list[tuple[str, QWidget | str]] = [
             ("协议形式", agreement.form.label),
-            (
-                "达成日期",
-                date_text(agreement.reached_on) if agreement.reached_on else "没有填写",
-            ),
+            ("达成日期", date_text(agreement.reached_on) if agreement.reached_on else "没有填写"),
             ("纠纷主要事实", agreement.facts or "没有填写"),
             ("争议事项", agreement.issues or "没有填写"),
             ("各方责任", agreement.responsibility or "没有填写"),
@@ -303,7 +545,264 @@ class CasePage(QDialog):
         ]
         if agreement.total_amount is not None:
             pairs.append(("金额合计", money_text(agreement.total_amount)))
-        return self._section("调解协议", self._pairs(pairs))
+        confirmation = "没有申请"
+        if agreement.confirmation_applied_on:
+            confirmation = (
+                f"{date_text(agreement.confirmation_applied_on)}向{agreement.confirmation_court}申请"
+                + (f"；{agreement.confirmation_result}" if agreement.confirmation_result else "")
+            )
+        schedule_buttons = [
+            (f"第{n}项的履行方式", lambda t=t: self.open_schedule(t))
+            for n, t in enumerate(agreement.terms, 1)
+            if t.schedule is not None
+        ]
+        return [
+            self._section("调解协议", self._pairs(pairs), edit_row),
+            self._section("履行方式", self._buttons(*schedule_buttons)),
+            self._section(
+                "司法确认",
+                paragraph(confirmation),
+                self._buttons(("登记司法确认", self.open_confirmation)),
+            ),
+        ]
+
+    # ------------------------------------------------------------ 履行与回访
+
+    def _term_state(self, term: TermView, today: date) -> str:
+        assert term.schedule is not None
+        status = obligation_status(term.schedule, term.payments, today)
+        parts = [status.state.label]
+        if status.state is ObligationState.OVERDUE:
+            parts.append(f"逾期{status.days_late}天")
+        if status.next_due and status.state is not ObligationState.PERFORMED:
+            parts.append(f"下一期限{date_text(status.next_due)}")
+        if status.outstanding_fen:
+            parts.append(f"到期未付{yuan_figures(status.outstanding_fen)}")
+        if status.paid_fen:
+            parts.append(f"已付{yuan_figures(status.paid_fen)}")
+        return "，".join(parts)
+
+    def _performance_tab(self, case: CaseDetail) -> list[QWidget]:
+        widgets: list[QWidget] = []
+        today = date.today()
+        terms = [t for t in (case.agreement.terms if case.agreement else ()) if t.schedule]
+        for term in terms:
+            assert term.schedule is not None
+            records = "\n".join(
+                f"{date_text(p.on)}　"
+                + (yuan_figures(p.amount_fen) if p.amount_fen is not None else "已履行")
+                + (f"　{note}" if note else "")
+                for p, note in zip(term.payments, term.payment_notes, strict=False)
+            )
+            widgets.append(
+                self._section(
+                    f"第{term.position + 1}项：{term.text}",
+                    paragraph(
+                        f"履行方式：{describe(term.schedule)}\n"
+                        f"现在：{self._term_state(term, today)}\n"
+                        f"履行记录：{records or '还没有'}"
+                    ),
+                    self._buttons(("登记履行", lambda t=term: self.open_payment(t))),
+                )
+            )
+        if not widgets:
+            widgets.append(paragraph("没有需要履行的义务（协议达成后在这里登记履行情况）。"))
+        visits = "\n".join(
+            f"{date_text(f.on)}　{f.by_name}回访{f.met_with}："
+            + ("已履行" if f.performed else "未履行" if f.performed is False else "")
+            + (f"，{f.satisfaction.label}" if f.satisfaction else "")
+            + (f"。{f.notes}" if f.notes else "")
+            + (f"\n　　遗留风险：{f.risks}；措施：{f.measures}" if f.risks else "")
+            for f in case.follow_ups
+        )
+        widgets.append(
+            self._section(
+                "回访",
+                paragraph(visits or "还没有回访记录"),
+                self._buttons(
+                    ("登记回访", lambda: self.open_follow_up(None)),
+                    *(
+                        (f"修改{date_text(f.on)}的回访", lambda f=f: self.open_follow_up(f))
+                        for f in case.follow_ups
+                    ),
+                ),
+            )
+        )
+        return widgets
+
+    # ------------------------------------------------------------ 卷宗
+
+    def _dossier_tab(self, case: CaseDetail) -> list[QWidget]:
+        widgets: list[QWidget] = []
+        for attachment in case.attachments:
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            size = (
+                f"{attachment.size / 1024:.0f} KB"
+                if attachment.size >= 1024
+                else f"{attachment.size} 字节"
+            )
+            added = attachment.added_at.astimezone().strftime("%Y-%m-%d")
+            line.addWidget(
+                paragraph(
+                    f"{attachment.original_name}　{size}　{added}"
+                    + (f"\n{attachment.description}" if attachment.description else "")
+                ),
+                1,
+            )
+            opener = button("打开")
+            opener.setAccessibleName(f"打开{attachment.original_name}")
+            opener.clicked.connect(lambda _=False, a=attachment: self.open_attachment(a.sha256))
+            line.addWidget(opener, 0, Qt.AlignmentFlag.AlignVCenter)
+            widgets.append(row)
+        if not widgets:
+            widgets.append(paragraph("还没有附件。证据、照片、收据、扫描件都可以附在案件上。"))
+        print_row = QWidget()
+        prints = QHBoxLayout(print_row)
+        prints.setContentsMargins(0, 0, 0, 0)
+        if case.agreement is not None:
+            again = button("打印协议")
+            again.clicked.connect(self.print_agreement)
+            prints.addWidget(again, 0, Qt.AlignmentFlag.AlignVCenter)
+        prints.addStretch(1)
+        return [
+            self._section("附件", *widgets, self._buttons(("添加附件", self.add_attachment))),
+            self._section("打印", print_row),
+        ]
+
+    # ------------------------------------------------------------ actions
+
+    def do_main_action(self) -> None:
+        _, what = case_actions.main_action(self.case)
+        if what.startswith("event:"):
+            self.open_event(CaseEvent(what.removeprefix("event:")))
+        elif what == "agreement":
+            self.show_tab("agreement")
+            self.edit_agreement()
+        elif what == "payment":
+            self.show_tab("performance")
+            terms = [
+                t for t in (self.case.agreement.terms if self.case.agreement else ()) if t.schedule
+            ]
+            today = date.today()
+            open_terms = [
+                t
+                for t in terms
+                if t.schedule
+                and obligation_status(t.schedule, t.payments, today).state
+                is not ObligationState.PERFORMED
+            ]
+            if open_terms:
+                self.open_payment(open_terms[0])
+        elif what == "follow_up":
+            self.show_tab("performance")
+            self.open_follow_up(None)
+        elif what == "amend":
+            self.amend_archived()
+
+    def _run(self, dialog: RecordDialog) -> bool:
+        self.dialog = dialog
+        try:
+            accepted = bool(dialog.exec())
+        finally:
+            self.dialog = None
+        if accepted and dialog.changed is not None:
+            self.changed = dialog.changed
+        return accepted
+
+    def open_event(self, event: CaseEvent) -> None:
+        self._run(case_actions.event_dialog(self, self.db, self.case, event))
+
+    def open_escalation(self) -> None:
+        self._run(case_actions.escalate_dialog(self, self.db, self.case))
+
+    def open_extension(self) -> None:
+        self._run(case_actions.extension_dialog(self, self.db, self.case))
+
+    def open_risk(self) -> None:
+        self._run(case_actions.risk_dialog(self, self.db, self.case))
+
+    def open_agent(self, party_id: int, agent) -> None:  # type: ignore[no-untyped-def]
+        self._run(case_actions.agent_dialog(self, self.db, self.case, party_id, agent))
+
+    def open_participant(self, participant) -> None:  # type: ignore[no-untyped-def]
+        self._run(case_actions.participant_dialog(self, self.db, self.case, participant))
+
+    def open_panel(self) -> None:
+        self._run(case_actions.panel_dialog(self, self.db, self.case))
+
+    def open_session(self, kind: SessionKind, session) -> None:  # type: ignore[no-untyped-def]
+        self._run(case_actions.session_dialog(self, self.db, self.case, kind, session))
+
+    def open_schedule(self, term: TermView) -> None:
+        self._run(case_actions.schedule_dialog(self, self.db, self.case, term))
+
+    def open_payment(self, term: TermView) -> None:
+        self._run(case_actions.payment_dialog(self, self.db, self.case, term))
+
+    def open_follow_up(self, visit) -> None:  # type: ignore[no-untyped-def]
+        self._run(case_actions.follow_up_dialog(self, self.db, self.case, visit))
+
+    def open_confirmation(self) -> None:
+        self._run(case_actions.confirmation_dialog(self, self.db, self.case))
+
+    def remove_party(self, party: PartyView) -> None:
+        question = removal_question(self.case, party)
+        if question is not None and not messages.confirm(
+            self, "删除当事人", question, "删除这位当事人", "不删除"
+        ):
+            return
+        run_operation(
+            self, people.remove_party, self.db, self.case_id, party.id, error_title="没有删除"
+        )
+
+    def remove_panel_member(self, mediator_id: int) -> None:
+        run_operation(self, people.remove_panel_member, self.db, self.case_id, mediator_id)
+
+    def add_attachment(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择要附上的文件", str(Path.home()))
+        if path:
+            run_operation(
+                self,
+                sittings.add_attachment,
+                self.db,
+                self.case_id,
+                path,
+                in_thread=True,
+                wait_text="正在复制文件……",
+                error_title="没有附上",
+            )
+
+    def open_attachment(self, sha256: str) -> None:
+        try:
+            path = sittings.attachment_file(self.db, sha256)
+        except UserError as error:
+            messages.show_error(self, error.message, "打不开附件")
+            return
+        self.opener(path)
+
+    def edit_registration(self, amendment_reason: str = "") -> None:
+        from ui.register_dialog import RegisterDialog
+
+        dialog = RegisterDialog(self.db, self, self.case, amendment_reason=amendment_reason)
+        self.dialog = dialog
+        try:
+            if dialog.exec() and dialog.changed is not None:
+                self.changed = dialog.changed
+        finally:
+            self.dialog = None
+
+    def amend_archived(self) -> None:
+        reason, ok = QInputDialog.getMultiLineText(
+            self,
+            "归档后更正",
+            "案件已经归档。更正的原因会记入办理经过。\n请写明为什么要更正：",
+        )
+        if ok and reason.strip():
+            self.edit_registration(amendment_reason=reason)
+        elif ok:
+            messages.show_info(self, "没有写更正的原因，案件没有改动。", "没有更正")
 
     # ------------------------------------------------------------ agreement
 
@@ -312,8 +811,12 @@ class CasePage(QDialog):
             messages.show_info(self, "这个案件已经归档，协议不能再修改。", "不能修改")
             return
         dialog = self.make_agreement_dialog()
-        if dialog.exec() and dialog.changed is not None:
-            self.changed = dialog.changed  # the page has read it again already (the broadcast)
+        self.dialog = dialog
+        try:
+            if dialog.exec() and dialog.changed is not None:
+                self.changed = dialog.changed  # the page has read it again (the broadcast)
+        finally:
+            self.dialog = None
 
     def make_agreement_dialog(self):  # type: ignore[no-untyped-def]
         from ui.agreement_dialog import AgreementDialog
@@ -354,7 +857,7 @@ class CasePage(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy_box.setVisible(busy)
-        for widget in (self.print_button, self.edit_button, self.close_button):
+        for widget in (self.print_button, self.main_button, self.more_button, self.close_button):
             widget.setEnabled(not busy)
 
     def _print_done(self, path_text: str, title: str) -> None:

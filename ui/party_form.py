@@ -17,6 +17,7 @@ from ui.widgets import (
     OptionalDate,
     button,
     combo,
+    hint,
     select_code,
 )
 
@@ -28,6 +29,10 @@ class PartySection(QGroupBox):
 
     def __init__(self, index: int, role: PartyRole, removable: bool) -> None:
         super().__init__()
+        #: The saved party shown here (None: a new one).
+        self.party_id: int | None = None
+        #: The same person found in an earlier case, offered by the returning box.
+        self.returning_party: PartyDraft | None = None
         self.title_label = QLabel()
         style.make_heading(self.title_label)
         self.remove_button = button("删除这位当事人")
@@ -83,10 +88,20 @@ class PartySection(QGroupBox):
             "phone": g.add("联系电话", self.org_phone, "手机11位；固定电话要带区号"),
             "address": g.add("地址", self.org_address),
         }
+        #: "这位当事人以前来过" with a button that fills the form from the earlier case.
+        self.returning_label = hint("")
+        self.returning_button = button("用以前的资料填写")
+        returning = QHBoxLayout()
+        returning.addWidget(self.returning_label, 1)
+        returning.addWidget(self.returning_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.returning_box = QWidget()
+        self.returning_box.setLayout(returning)
+        self.returning_box.hide()
         layout = QVBoxLayout(self)
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.error)
+        layout.addWidget(self.returning_box)
         layout.addWidget(g)
         self.kind.currentIndexChanged.connect(self._show_kind)
         self.set_index(index)
@@ -126,11 +141,30 @@ class PartySection(QGroupBox):
         widgets.append(self.org_address)
         return widgets
 
+    def fill(self, draft: PartyDraft) -> None:
+        """Show a saved (or drafted) party; its id goes back with the corrections."""
+        self.party_id = draft.id
+        select_code(self.role, draft.role)
+        select_code(self.kind, draft.kind)
+        person = draft.kind == PartyKind.PERSON.value
+        (self.name if person else self.org_name).setText(draft.name)
+        select_code(self.sex, draft.sex)
+        self.ethnicity.setText(draft.ethnicity)
+        self.birth.set_value(draft.birth_date)
+        self.id_number.setText(draft.id_number)
+        (self.phone if person else self.org_phone).setText(draft.phone)
+        (self.address if person else self.org_address).setText(draft.address)
+        self.occupation.setText(draft.occupation)
+        self.credit_code.setText(draft.credit_code)
+        self.representative.setText(draft.legal_representative)
+        self._show_kind()
+
     def draft(self) -> PartyDraft:
         """What was typed, exactly; the service checks it."""
         role = str(self.role.currentData())
         if self.is_person():
             return PartyDraft(
+                id=self.party_id,
                 role=role,
                 kind=PartyKind.PERSON.value,
                 name=self.name.text(),
@@ -143,6 +177,7 @@ class PartySection(QGroupBox):
                 occupation=self.occupation.text(),
             )
         return PartyDraft(
+            id=self.party_id,
             role=role,
             kind=PartyKind.ORGANIZATION.value,
             name=self.org_name.text(),

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.codes import DisputeType, PartyRole, Source, Tier
-from app.domain.drafts import CaseDraft
+from app.domain.drafts import CaseDraft, PartyDraft
 from app.domain.errors import ValidationError
 from app.domain.values import Place
 from app.services.cases import register_case
 from app.services.database import Database
+from app.services.people import find_returning_parties, update_case
 from app.views import CaseDetail, Changed
-from ui import messages
+from ui import drafts, messages
 from ui.operations import run_operation, with_changed
 from ui.party_form import PartySection
 from ui.screen_fit import fit_to_screen
@@ -38,18 +43,34 @@ from ui.widgets import (
     reveal,
     scroll_area,
     select_code,
+    to_qdate,
 )
 
 
 class RegisterDialog(QDialog):
     """Fill in, press "保存登记"; wrong fields get red words underneath and nothing is lost."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    #: The scrolling body. Shadows `QWidget.scroll(dx, dy)`, which nothing calls on a dialog.
+    scroll: QScrollArea  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        case: CaseDetail | None = None,
+        amendment_reason: str = "",
+    ) -> None:
         super().__init__(parent)
         self.db = db
+        #: The saved case being corrected (None: a new registration).
+        self.case = case
+        self.amendment_reason = amendment_reason
         self.result_case: CaseDetail | None = None
         self.changed: Changed | None = None
-        self.setWindowTitle("登记新纠纷")
+        self.draft_key = drafts.draft_key(
+            db.path, "case" if case else "register", case.id if case else None
+        )
+        self.setWindowTitle(f"修改登记　{case.number}" if case else "登记新纠纷")
         self.setModal(True)
 
         self.title = QLineEdit()
@@ -160,22 +181,76 @@ class RegisterDialog(QDialog):
         layout.addWidget(self.scroll, 1)
         layout.addLayout(bottom)
 
-        self.add_party(PartyRole.APPLICANT)
-        self.add_party(PartyRole.RESPONDENT)
+        if case is None:
+            self.add_party(PartyRole.APPLICANT)
+            self.add_party(PartyRole.RESPONDENT)
+        else:
+            self.save_button.setText("保存修改")
+            self.fill(case_draft(case))
+            # The tier moves only by an escalation, recorded with its reason.
+            self.tier.setEnabled(False)
+            self.tier.setToolTip("层级只能在案件页用“移交上一级”改变")
         self._initial = self.state()
+        self._offer_draft()
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(400)
+        self._draft_timer.timeout.connect(self.keep_draft)
+        self._watch(self)
         fit_to_screen(self)  # the buttons below the scrolling form stay above the taskbar
         self.title.setFocus()
 
     # ------------------------------------------------------------ parties
 
-    def add_party(self, role: PartyRole = PartyRole.RESPONDENT, focus: bool = False) -> None:
+    def add_party(
+        self, role: PartyRole = PartyRole.RESPONDENT, focus: bool = False
+    ) -> PartySection:
         section = PartySection(len(self.parties), role, removable=len(self.parties) >= 2)
         section.remove_requested.connect(self.remove_party)
+        for edit in (section.id_number, section.phone, section.name):
+            edit.editingFinished.connect(lambda s=section: self.look_for_returning(s))
+        section.returning_button.clicked.connect(lambda: self.use_returning(section))
+        if hasattr(self, "_draft_timer"):
+            self._watch(section)
         self.parties.append(section)
         self.parties_box.addWidget(section)
         self._after_parties_change()
         if focus:
             QTimer.singleShot(0, self, lambda: reveal(self.scroll, section.role))
+        return section
+
+    def look_for_returning(self, section: PartySection) -> None:
+        """Before a new party is typed in full, offer the same person from an earlier case."""
+        if section.party_id is not None or section.returning_box.isVisible():
+            return
+        found = find_returning_parties(
+            self.db,
+            id_number=section.id_number.text(),
+            phone=section.phone.text() if section.is_person() else section.org_phone.text(),
+            name=section.display_name(),
+            exclude_case_id=self.case.id if self.case else None,
+            limit=1,
+        )
+        if not found:
+            return
+        earlier = found[0]
+        how = {"id_number": "身份证号相同", "phone": "电话相同", "name": "姓名相同"}
+        section.returning_label.set_text(
+            f"这位当事人以前来过（{how[earlier.matched_on]}）：{earlier.party.name}，"
+            f"{earlier.case_number}　{earlier.case_title}"
+        )
+        section.returning_party = earlier.party
+        section.returning_box.show()
+
+    def use_returning(self, section: PartySection) -> None:
+        """Fill the section from the earlier case (the role stays as chosen here)."""
+        earlier = section.returning_party
+        if earlier is None:
+            return
+        role = str(section.role.currentData())
+        section.fill(dataclasses.replace(earlier, role=role, id=None))
+        section.returning_box.hide()
+        section.name.setFocus()
 
     def remove_party(self, section: PartySection) -> None:
         name = section.display_name()
@@ -225,6 +300,69 @@ class RegisterDialog(QDialog):
 
     # ------------------------------------------------------------ saving
 
+    def fill(self, draft: CaseDraft) -> None:
+        """Show a case (to correct it) or a kept draft."""
+        self.title.setText(draft.title)
+        select_code(self.dispute_type, draft.dispute_type)
+        select_code(self.source, draft.source)
+        if draft.received_on is not None:
+            self.received_on.setDate(to_qdate(draft.received_on))
+        select_code(self.tier, draft.tier)
+        self.compound.setText(draft.place.compound)
+        self.building.setText(draft.place.building)
+        self.unit.setText(draft.place.unit)
+        self.room.setText(draft.place.room)
+        self.amount.setText(draft.amount)
+        self.facts.set_text(draft.facts)
+        self.requests.set_text("\n".join(draft.requests))
+        for section in list(self.parties):
+            self.parties.remove(section)
+            section.setParent(None)
+            section.deleteLater()
+        for party in draft.parties:
+            self.add_party(PartyRole(party.role)).fill(party)
+        for index, section in enumerate(self.parties):
+            section.remove_button.setVisible(index >= 2 or self.case is not None)
+
+    # ------------------------------------------------------------ drafts
+
+    def _watch(self, root: QWidget) -> None:
+        for edit in root.findChildren(QLineEdit):
+            edit.textChanged.connect(self._changed)
+        for edit in root.findChildren(MultiLineEdit):
+            edit.textChanged.connect(self._changed)
+        for box in root.findChildren(QComboBox):
+            box.currentIndexChanged.connect(self._changed)
+
+    def _changed(self, *_: object) -> None:
+        self._draft_timer.start()
+
+    def keep_draft(self) -> None:
+        if self.is_dirty():
+            values = dataclasses.asdict(self.draft())
+            title = self.windowTitle()
+            drafts.keep(
+                self.draft_key, title, self.db.path, self.case.id if self.case else None, values
+            )
+        else:
+            drafts.discard(self.draft_key)
+
+    def _offer_draft(self) -> None:
+        found = drafts.find(self.draft_key)
+        if found is None:
+            return
+        when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if messages.confirm(
+            self,
+            "接着填写",
+            f"上次（{when}）填写的“{self.windowTitle()}”还没有保存。\n要接着填写吗？",
+            "接着填写",
+            "不要了，重新填写",
+        ):
+            self.fill(draft_from_values(found.values))
+        else:
+            drafts.discard(self.draft_key)
+
     def draft(self) -> CaseDraft:
         """The form as typed: nothing trimmed or corrected here (the service does that)."""
         return CaseDraft(
@@ -243,6 +381,20 @@ class RegisterDialog(QDialog):
         )
 
     def save(self) -> None:
+        if self.case is not None:
+            run_operation(
+                self,
+                with_changed(update_case),
+                self.db,
+                self.case.id,
+                self.draft(),
+                amendment_reason=self.amendment_reason,
+                on_done=self._saved,
+                on_fields=self.show_errors,
+                origin=self,
+                error_title="没有保存",
+            )
+            return
         run_operation(
             self,
             with_changed(register_case),
@@ -256,6 +408,8 @@ class RegisterDialog(QDialog):
 
     def _saved(self, saved: tuple[CaseDetail, Changed]) -> None:
         self.result_case, self.changed = saved
+        self._draft_timer.stop()
+        drafts.discard(self.draft_key)
         self.accept()
 
     def error_map(self) -> ErrorMap:
@@ -274,7 +428,9 @@ class RegisterDialog(QDialog):
         first = self.error_map().show(errors).first
         if first is not None:
             target = first
-            self.scroll.widget().layout().activate()
+            body = self.scroll.widget()
+            if body is not None and (body_layout := body.layout()) is not None:
+                body_layout.activate()
             reveal(self.scroll, target)
             # Once the red lines have taken their room, scroll again to the final place.
             QTimer.singleShot(0, self, lambda: reveal(self.scroll, target))
@@ -289,10 +445,56 @@ class RegisterDialog(QDialog):
     def reject(self) -> None:
         if self.is_dirty() and not messages.confirm(
             self,
-            "放弃登记",
-            "已经填写的内容还没有保存。\n要放弃这次登记吗？放弃后填写的内容不会保留。",
-            "放弃登记",
+            "放弃修改" if self.case else "放弃登记",
+            "已经填写的内容还没有保存。\n要放弃吗？放弃后填写的内容不会保留。",
+            "放弃",
             "继续填写",
         ):
             return
+        self._draft_timer.stop()
+        drafts.discard(self.draft_key)
         super().reject()
+
+
+def case_draft(case: CaseDetail) -> CaseDraft:
+    """The registration form as it opens on a saved case."""
+    return CaseDraft(
+        title=case.title,
+        dispute_type=case.dispute_type.value,
+        source=case.source.value,
+        received_on=case.received_on,
+        tier=case.tier.value,
+        status=case.status.value,
+        place=case.place,
+        amount=f"{case.amount:.2f}" if case.amount is not None else "",
+        persons_involved=case.persons_involved,
+        risk_flags=[f.value for f in case.risk_flags],
+        facts=case.facts,
+        requests=list(case.requests),
+        parties=[
+            PartyDraft(
+                id=p.id,
+                role=p.role.value,
+                kind=p.kind.value,
+                name=p.name,
+                sex=p.sex.value if p.sex else None,
+                ethnicity=p.ethnicity,
+                birth_date=p.birth_date,
+                id_number=p.id_number,
+                phone=p.phone,
+                address=p.address,
+                occupation=p.occupation,
+                credit_code=p.credit_code,
+                legal_representative=p.legal_representative,
+            )
+            for p in case.parties
+        ],
+    )
+
+
+def draft_from_values(values: dict[str, object]) -> CaseDraft:
+    """A kept draft back as the form's draft (dates are already dates)."""
+    data = dict(values)
+    place = data.pop("place", None) or {}
+    parties = [PartyDraft(**p) for p in data.pop("parties", None) or []]  # type: ignore[arg-type]
+    return CaseDraft(place=Place(**place), parties=parties, **data)  # type: ignore[arg-type]

@@ -13,8 +13,17 @@ from datetime import date
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Agent, Case, CaseRequest, Participant, Party, StatusChange
-from app.domain.codes import CaseStatus, PartyRole, Tier
+from app.db.models import (
+    Agent,
+    Case,
+    CaseRequest,
+    Mediator,
+    PanelMember,
+    Participant,
+    Party,
+    StatusChange,
+)
+from app.domain.codes import CaseStatus, PanelRole, PartyRole, Tier
 from app.domain.drafts import CaseDraft, PartyDraft
 from app.domain.errors import NotFoundError, UserError, ValidationError
 from app.domain.money import to_fen
@@ -359,3 +368,55 @@ def _returning(
         )
     found.sort(key=lambda pair: pair[0])
     return [r for _, r in found[:limit]]
+
+
+# --- The panel --------------------------------------------------------------------------------
+
+
+def add_panel_member(
+    db: Database,
+    case_ref: str | int,
+    mediator_id: int,
+    role: PanelRole,
+    *,
+    chosen_by: str = "committee",
+    reason: str = "",
+    actor: str = DEFAULT_ACTOR,
+) -> tuple[CaseDetail, Changed]:
+    """Put a mediator on the case's panel by hand (the committee designates, or the parties
+    choose, art. 19); one mediator once, and one 主持人 per panel."""
+    with db.operation(actor, "panel.add", case=case_ref) as op:
+        case = op.the_case
+        mediator = op.session.get(Mediator, mediator_id)
+        if mediator is None:
+            raise NotFoundError("找不到这位调解员，可能已从名册中删除。")
+        if not mediator.active:
+            raise UserError(f"{mediator.name}已不在岗，不能再指定为调解员。")
+        if any(m.mediator_id == mediator_id for m in case.panel):
+            raise UserError(f"{mediator.name}已经在这个案件的调解员中。")
+        if role is PanelRole.LEAD and any(m.role == PanelRole.LEAD for m in case.panel):
+            raise UserError("已经有主持调解的调解员；一个案件只能有一位主持人。")
+        case.panel.append(
+            PanelMember(
+                mediator_id=mediator_id,
+                role=role.value,
+                chosen_by=chosen_by,
+                reason=reason.strip(),
+            )
+        )
+        op.session.flush()
+        op.result = case_detail(op.session, case.id)
+        op.refresh(Changed(case_list=True))
+    return op.outcome
+
+
+def remove_panel_member(
+    db: Database, case_ref: str | int, mediator_id: int, *, actor: str = DEFAULT_ACTOR
+) -> tuple[CaseDetail, Changed]:
+    with db.operation(actor, "panel.remove", case=case_ref) as op:
+        case = op.the_case
+        case.panel = [m for m in case.panel if m.mediator_id != mediator_id]
+        op.session.flush()
+        op.result = case_detail(op.session, case.id)
+        op.refresh(Changed(case_list=True))
+    return op.outcome

@@ -251,7 +251,7 @@ def buttons_of(dialog: QDialog) -> list[QPushButton]:
     if isinstance(dialog, RegisterDialog | AgreementDialog):
         return [dialog.save_button, dialog.cancel_button]
     if isinstance(dialog, CasePage):
-        return [dialog.print_button, dialog.edit_button, dialog.close_button]
+        return [dialog.main_button, dialog.more_button, dialog.print_button, dialog.close_button]
     assert isinstance(dialog, FormatDialog)
     return [dialog.pdf_button, dialog.word_button, dialog.cancel_button]
 

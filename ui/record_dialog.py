@@ -1,0 +1,367 @@
+"""One dialog for the small records of a case: a sitting, an agent, a payment, a visit…
+
+Each record is described once, as a list of `Spec` (key, label, kind); the dialog builds the
+fields, collects the values into a dict, saves through `run_operation`, shows the service's
+errors beside their fields (the keys are the services' field names), and keeps what was typed
+as a draft until it is saved or thrown away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt, QTime, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import ValidationError
+from app.views import Changed
+from ui import drafts, messages
+from ui.operations import run_operation, with_changed
+from ui.screen_fit import fit_to_screen
+from ui.widgets import (
+    ErrorLabel,
+    ErrorMap,
+    FormGrid,
+    MultiLineEdit,
+    OptionalDate,
+    button,
+    chain_tab_order,
+    combo,
+    date_edit,
+    from_qdate,
+    hint,
+    reveal,
+    scroll_area,
+    select_code,
+    to_qdate,
+)
+
+#: A moment after the last key press the draft is written (not on every key).
+DRAFT_DELAY_MS = 400
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One field of a record. `kind`: text, lines, date, optional_date, datetime, choice,
+    checks (several choices), bool, money."""
+
+    key: str
+    label: str
+    kind: str = "text"
+    choices: tuple[tuple[object, str], ...] = ()
+    hint: str = ""
+    lines: int = 3
+    #: For optional_date and bool: the words of the switch ("已报告公安机关").
+    switch: str = ""
+
+
+class _Checks(QWidget):
+    """Several choices, each a check box (risk flags, the routes the parties were told)."""
+
+    def __init__(self, choices: Iterable[tuple[object, str]]) -> None:
+        super().__init__()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.boxes: list[tuple[object, QCheckBox]] = []
+        for code, label in choices:
+            box = QCheckBox(label)
+            column.addWidget(box)
+            self.boxes.append((code, box))
+
+    def value(self) -> list[object]:
+        return [code for code, box in self.boxes if box.isChecked()]
+
+    def set_value(self, codes: Iterable[object]) -> None:
+        wanted = set(codes)
+        for code, box in self.boxes:
+            box.setChecked(code in wanted)
+
+
+def _datetime_edit(value: datetime | None) -> QDateTimeEdit:
+    edit = QDateTimeEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    _set_datetime(edit, value or datetime.now().replace(second=0, microsecond=0))
+    return edit
+
+
+def _set_datetime(edit: QDateTimeEdit, value: datetime) -> None:
+    local = value.astimezone() if value.tzinfo else value
+    edit.setDateTime(QDateTime(to_qdate(local.date()), QTime(local.hour, local.minute)))
+
+
+class RecordDialog(QDialog):
+    """Fill in one record and save it; `save(values)` returns the service's `(result, changed)`."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        specs: Sequence[Spec],
+        save: Callable[[dict[str, Any]], tuple[Any, Changed]],
+        *,
+        values: dict[str, Any] | None = None,
+        intro: str = "",
+        save_text: str = "保存",
+        draft_key: str | None = None,
+        database: Path | None = None,
+        case_id: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.title = title
+        self.specs = list(specs)
+        self._save = save
+        self.draft_key = draft_key
+        self.database = database
+        self.case_id = case_id
+        self.result: Any = None
+        self.changed: Changed | None = None
+        self.errors = ErrorMap()
+        self.inputs: dict[str, QWidget] = {}
+
+        grid = FormGrid()
+        for spec in self.specs:
+            widget = self._make(spec)
+            self.inputs[spec.key] = widget
+            focus = widget.switch if isinstance(widget, OptionalDate) else None
+            stretch = spec.kind in ("text", "lines", "checks")
+            self.errors.add_field(
+                spec.key, grid.add(f"{spec.label}：", widget, spec.hint, focus, stretch)
+            )
+        self.summary = ErrorLabel()
+        self.errors.general = self.summary
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(20, 12, 20, 12)
+        if intro:
+            column.addWidget(hint(intro))
+        column.addWidget(grid)
+        column.addStretch(1)
+        self.scroll = scroll_area(body)
+
+        self.save_button = button(save_text, primary=True)
+        self.save_button.setDefault(True)
+        self.cancel_button = button("取消")
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignBottom)
+        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 12)
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(buttons)
+        layout.itemAt(1).layout().setContentsMargins(20, 0, 20, 0)
+
+        if values:
+            self.set_values(values)
+        self._initial = self.values()
+        self._offer_draft()
+        chain_tab_order([*self._focus_order(), self.save_button, self.cancel_button])
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.keep_draft)
+        self._watch_changes()
+        self.resize(720, 600)
+        fit_to_screen(self)
+        if self.specs:
+            first = self._focus_order()[0]
+            first.setFocus()
+
+    # ------------------------------------------------------------ fields
+
+    def _make(self, spec: Spec) -> QWidget:
+        kind = spec.kind
+        if kind in ("text", "money"):
+            edit = QLineEdit()
+            if kind == "money":
+                edit.setPlaceholderText("例如 1250.50")
+            return edit
+        if kind == "lines":
+            return MultiLineEdit(spec.lines)
+        if kind == "date":
+            return date_edit()
+        if kind == "optional_date":
+            return OptionalDate(spec.switch or "有", None)
+        if kind == "datetime":
+            return _datetime_edit(None)
+        if kind == "choice":
+            return combo(spec.choices)
+        if kind == "checks":
+            return _Checks(spec.choices)
+        if kind == "bool":
+            return QCheckBox(spec.switch or spec.label)
+        raise ValueError(f"unknown field kind {kind}")
+
+    def _focus_order(self) -> list[QWidget]:
+        order: list[QWidget] = []
+        for widget in self.inputs.values():
+            if isinstance(widget, OptionalDate):
+                order += [widget.switch, widget.edit]
+            elif isinstance(widget, _Checks):
+                order += [box for _, box in widget.boxes]
+            else:
+                order.append(widget)
+        return order
+
+    def values(self) -> dict[str, Any]:
+        """What is typed and chosen, as is (the service checks and trims)."""
+        out: dict[str, Any] = {}
+        for spec in self.specs:
+            widget = self.inputs[spec.key]
+            if isinstance(widget, QLineEdit | MultiLineEdit):
+                out[spec.key] = widget.text()
+            elif isinstance(widget, OptionalDate):
+                out[spec.key] = widget.value()
+            elif isinstance(widget, QDateTimeEdit):
+                moment = widget.dateTime()
+                day, time = moment.date(), moment.time()
+                out[spec.key] = datetime(
+                    day.year(), day.month(), day.day(), time.hour(), time.minute()
+                )
+            elif isinstance(widget, QComboBox):
+                out[spec.key] = widget.currentData()
+            elif isinstance(widget, _Checks):
+                out[spec.key] = widget.value()
+            elif isinstance(widget, QCheckBox):
+                out[spec.key] = widget.isChecked()
+            else:  # a DateEdit
+                out[spec.key] = from_qdate(widget.date())  # type: ignore[attr-defined]
+        return out
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            widget = self.inputs.get(key)
+            if widget is None:
+                continue
+            if isinstance(widget, QLineEdit):
+                widget.setText("" if value is None else str(value))
+            elif isinstance(widget, MultiLineEdit):
+                widget.set_text("" if value is None else str(value))
+            elif isinstance(widget, OptionalDate):
+                widget.set_value(value)
+            elif isinstance(widget, QDateTimeEdit):
+                if isinstance(value, datetime):
+                    _set_datetime(widget, value)
+            elif isinstance(widget, QComboBox):
+                select_code(widget, value)
+            elif isinstance(widget, _Checks):
+                widget.set_value(value or [])
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+            elif isinstance(value, date):
+                widget.setDate(to_qdate(value))  # type: ignore[attr-defined]
+
+    def _watch_changes(self) -> None:
+        for widget in self.inputs.values():
+            if isinstance(widget, QLineEdit | MultiLineEdit):
+                widget.textChanged.connect(self._changed)
+            elif isinstance(widget, OptionalDate):
+                widget.switch.toggled.connect(self._changed)
+                widget.edit.dateChanged.connect(self._changed)
+            elif isinstance(widget, QDateTimeEdit):
+                widget.dateTimeChanged.connect(self._changed)
+            elif isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(self._changed)
+            elif isinstance(widget, _Checks):
+                for _, box in widget.boxes:
+                    box.toggled.connect(self._changed)
+            elif isinstance(widget, QCheckBox):
+                widget.toggled.connect(self._changed)
+            else:
+                widget.dateChanged.connect(self._changed)  # type: ignore[attr-defined]
+
+    def _changed(self, *_: object) -> None:
+        if self.draft_key is not None:
+            self._draft_timer.start()
+
+    # ------------------------------------------------------------ drafts
+
+    def is_dirty(self) -> bool:
+        return self.values() != self._initial
+
+    def keep_draft(self) -> None:
+        if self.draft_key is None or self.database is None:
+            return
+        if self.is_dirty():
+            drafts.keep(self.draft_key, self.title, self.database, self.case_id, self.values())
+        else:
+            drafts.discard(self.draft_key)
+
+    def _offer_draft(self) -> None:
+        if self.draft_key is None:
+            return
+        found = drafts.find(self.draft_key)
+        if found is None or found.values == self._initial:
+            return
+        when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if messages.confirm(
+            self,
+            "接着填写",
+            f"上次（{when}）填写的“{self.title}”还没有保存。\n要接着填写吗？",
+            "接着填写",
+            "不要了，重新填写",
+        ):
+            self.set_values(found.values)
+        else:
+            drafts.discard(self.draft_key)
+
+    # ------------------------------------------------------------ saving
+
+    def save(self) -> None:
+        run_operation(
+            self,
+            with_changed(self._save),
+            self.values(),
+            on_done=self._saved,
+            on_fields=self.show_errors,
+            origin=self,
+            error_title="没有保存",
+        )
+
+    def _saved(self, saved: tuple[Any, Changed]) -> None:
+        self.result, self.changed = saved
+        if self.draft_key is not None:
+            self._draft_timer.stop()
+            drafts.discard(self.draft_key)
+        self.accept()
+
+    def show_errors(self, errors: list[ValidationError]) -> None:
+        first = self.errors.show(errors).first
+        if first is not None:
+            reveal(self.scroll, first)
+
+    def reject(self) -> None:
+        if self.is_dirty():
+            if self.draft_key is not None:
+                self._draft_timer.stop()
+                self.keep_draft()
+                if not messages.confirm(
+                    self,
+                    "关闭",
+                    "填写的内容还没有保存。关闭后会保留为草稿，下次打开时可以接着填写。",
+                    "关闭",
+                    "继续填写",
+                ):
+                    return
+            elif not messages.confirm(
+                self, "放弃", "填写的内容还没有保存，要放弃吗？", "放弃", "继续填写"
+            ):
+                return
+        super().reject()
