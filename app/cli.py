@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
+from app.domain.codes import FailureRoute, Labelled, ReferralTarget, Tier
 from app.domain.errors import UserError
+from app.domain.lifecycle import TRANSITIONS, CaseEvent, EventInput, Need
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 PROG = "laoniangjiu-cli"
@@ -56,12 +62,19 @@ def _unquote(text: str) -> str:
     return "、".join(bare)
 
 
+#: A message this program wrote itself (a value's type check, a rule between options) is Chinese
+#: from its first character; argparse's own messages all start in English.
+_OWN_MESSAGE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“].*", re.DOTALL)
+
+
 def translate_argparse_error(message: str) -> str:
     """argparse's English error in Chinese; one it does not know becomes a general sentence."""
     arg = "这一项"
     about_argument = _ARGUMENT.fullmatch(message)
     if about_argument:
         arg, message = about_argument["arg"], about_argument["rest"]
+    if _OWN_MESSAGE.fullmatch(message):
+        return message if about_argument is None else f"{arg}：{message}"
     for pattern, chinese in _ARGPARSE_ERRORS:
         match = pattern.fullmatch(message)
         if match:
@@ -77,6 +90,10 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
+class ChineseListHelpFormatter(ChineseHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Chinese help whose description and epilog keep their lines (a list of codes)."""
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     """argparse that speaks Chinese: usage, help, section titles and every error message."""
 
@@ -90,12 +107,15 @@ class ChineseArgumentParser(argparse.ArgumentParser):
             "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示这份说明，然后退出"
         )
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
+        self.refuse(translate_argparse_error(message))
+
+    def refuse(self, chinese: str) -> NoReturn:
+        """A usage error in Chinese: also a rule between options that argparse cannot state."""
         self.print_usage(sys.stderr)
         self.exit(
             EXIT_USAGE,
-            f"命令写得不对：{translate_argparse_error(message)}\n"
-            f"请加 --help 查看用法，例如 {PROG} --help\n",
+            f"命令写得不对：{chinese}\n请加 --help 查看用法，例如 {self.prog} --help\n",
         )
 
 
@@ -174,7 +194,167 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="文件",
         help="保存到的文件，例如 协议.pdf",
     )
+
+    due = commands.add_parser(
+        "due",
+        help="列出到期和逾期的事项（待办）",
+        description="列出所有案件中已经逾期、或七天内到期的事项，最紧急的在前",
+    )
+    due.add_argument(
+        "--on", type=parse_day, default=None, metavar="日期", help="按哪一天计算（默认今天）"
+    )
+    due.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    case = commands.add_parser(
+        "case", help="查看或办理一个案件", description="查看一个案件的全部情况，或办理一步"
+    )
+    case_commands = case.add_subparsers(
+        dest="case_command", required=True, metavar="操作", title="操作"
+    )
+    show = case_commands.add_parser(
+        "show",
+        help="显示案件的全部情况和操作记录",
+        description="显示案件的当事人、调解员、层级、办理经过、协议和履行情况、回访、风险和操作记录",
+    )
+    show.add_argument("case", metavar="案件", help=CASE_HELP)
+    show.add_argument("--json", action="store_true", help="以 JSON 输出（身份证号完整）")
+
+    escalate = case_commands.add_parser(
+        "escalate",
+        help="移交上一级（院落、社区或社区以外）",
+        description="把案件移交上一级：楼栋 → 院落 → 社区 → 社区以外，只能向上",
+        epilog=f"例如：{PROG} case escalate （2026）飞人调字第12号 --to courtyard "
+        "--reason 涉及两个单元",
+    )
+    escalate.add_argument("case", metavar="案件", help=CASE_HELP)
+    escalate.add_argument(
+        "--to",
+        required=True,
+        choices=[t.value for t in Tier],
+        metavar="层级",
+        help="courtyard（院落）、community（社区）或 referred（移交社区以外，要写 --target）",
+    )
+    escalate.add_argument("--reason", required=True, metavar="原因", help="为什么要移交")
+    escalate.add_argument(
+        "--target",
+        choices=[t.value for t in ReferralTarget],
+        default=None,
+        metavar="部门",
+        help=f"移交社区以外时接收的部门：{_codes(ReferralTarget)}",
+    )
+    escalate.add_argument("--on", type=parse_day, default=None, metavar="日期", help=ON_HELP)
+    escalate.add_argument("--by", default="", metavar="姓名", help="决定移交的人（默认为经办人）")
+    escalate.add_argument("--actor", default=None, metavar="姓名", help=ACTOR_HELP)
+    escalate.set_defaults(usage_error=escalate.refuse)
+
+    event = case_commands.add_parser(
+        "event",
+        help="办理一步：受理、开始调解、调解不成、归档……",
+        description="办理案件的一步；案件当前状态不允许、或缺少需要的内容时，不做任何改动并说明原因",
+        epilog=_events_epilog(),
+        formatter_class=ChineseListHelpFormatter,
+    )
+    event.add_argument("case", metavar="案件", help=CASE_HELP)
+    event.add_argument(
+        "event",
+        choices=[e.value for e in CaseEvent],
+        metavar="事项",
+        help="要办理的事项代码，见下面的列表",
+    )
+    event.add_argument("--reason", default="", metavar="原因", help="原因或说明")
+    event.add_argument("--on", type=parse_day, default=None, metavar="日期", help=ON_HELP)
+    event.add_argument("--withdrawn-by", default="", metavar="姓名", help="撤回申请的当事人")
+    event.add_argument(
+        "--target",
+        choices=[t.value for t in ReferralTarget],
+        default=None,
+        metavar="部门",
+        help=f"移交给哪个部门：{_codes(ReferralTarget)}",
+    )
+    event.add_argument(
+        "--routes",
+        type=parse_routes,
+        default=None,
+        metavar="途径",
+        help=f"调解不成时已告知当事人的途径，用逗号分开：{_codes(FailureRoute)}",
+    )
+    event.add_argument("--actor", default=None, metavar="姓名", help=ACTOR_HELP)
+    event.set_defaults(usage_error=event.refuse)
     return parser
+
+
+CASE_HELP = "案件编号（如 （2026）飞人调字第12号）、uuid 或序号"
+ON_HELP = "办理的日期，写成 年-月-日，如 2026-11-05（默认今天）"
+ACTOR_HELP = "经办人姓名，记入操作记录（默认：本机用户）"
+
+#: What an event's needs ask for on the command line.
+_NEED_OPTIONS = {
+    Need.REASON: "--reason",
+    Need.WITHDRAWN_BY: "--withdrawn-by",
+    Need.REFERRED_TO: "--target",
+    Need.ROUTES: "--routes",
+}
+
+
+def _codes(enum: type[Labelled]) -> str:
+    return "、".join(f"{m.value}（{m.label}）" for m in enum)
+
+
+def event_options(event: CaseEvent) -> list[str]:
+    """The options an event needs in any status (its rows' needs the person types in)."""
+    needs = {n for row in TRANSITIONS if row.event is event for n in row.needs}
+    return [_NEED_OPTIONS[n] for n in Need if n in needs and n in _NEED_OPTIONS]
+
+
+def _events_epilog() -> str:
+    width = max(len(e.value) for e in CaseEvent)
+    lines = ["事项代码："]
+    for e in CaseEvent:
+        needs = event_options(e)
+        lines.append(
+            f"  {e.value:<{width}}  {e.label}" + (f"  要写 {'、'.join(needs)}" if needs else "")
+        )
+    lines.append("")
+    lines.append(
+        f"例如：{PROG} case event （2026）飞人调字第12号 fail --routes court,arbitration "
+        "--reason 双方分歧过大"
+    )
+    return "\n".join(lines)
+
+
+def parse_day(text: str) -> date:
+    """A date as the command line takes it: 2026-11-05 (full-width digits are read too)."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", cleaned):
+            raise ValueError(cleaned)
+        year, month, day = (int(part) for part in cleaned.split("-"))
+        return date(year, month, day)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日期“{text}”不对，请写成 年-月-日，例如 2026-11-05"
+        ) from None
+
+
+def parse_routes(text: str) -> frozenset[FailureRoute]:
+    """ "court,arbitration" → the routes; a Chinese comma or 、 separates as well."""
+    parts = [p.strip() for p in re.split(r"[,，、]", unicodedata.normalize("NFKC", text))]
+    routes: set[FailureRoute] = set()
+    for part in parts:
+        if not part:
+            continue
+        try:
+            routes.add(FailureRoute(part))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"没有“{part}”这种途径，可以写的有：{_codes(FailureRoute)}，"
+                "几种之间用逗号分开，例如 court,arbitration"
+            ) from None
+    if not routes:
+        raise argparse.ArgumentTypeError(
+            f"请写明告知当事人的途径：{_codes(FailureRoute)}，例如 court"
+        )
+    return frozenset(routes)
 
 
 def _open(args: argparse.Namespace, *, create: bool = False):  # type: ignore[no-untyped-def]
@@ -284,6 +464,141 @@ def cmd_print(args: argparse.Namespace) -> str:
     return print_agreement(_open(args), args.case, fmt, args.output).message
 
 
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def cmd_due(args: argparse.Namespace) -> str:
+    from app.services.due import due_items
+
+    on = args.on or date.today()
+    items = due_items(_open(args), on)
+    if args.json:
+        return _json(
+            [
+                {
+                    "case_number": i.case_number,
+                    "case_id": i.case_id,
+                    "kind": i.kind.value,
+                    "on": i.on.isoformat(),
+                    "days_late": i.days_late,
+                    "overdue": i.overdue,
+                    "what": i.what,
+                    "ref": i.ref,
+                }
+                for i in items
+            ]
+        )
+    if not items:
+        return f"没有到期或逾期的事项（按{on:%Y-%m-%d}计算）"
+    lines = [
+        f"{i.case_number}\t{i.kind.label}\t{i.on:%Y-%m-%d}"
+        f"\t{f'逾期{i.days_late}天' if i.overdue else '未逾期'}\t{i.what}"
+        for i in items
+    ]
+    late = sum(1 for i in items if i.overdue)
+    lines.append(f"共{len(items)}项，其中逾期{late}项（按{on:%Y-%m-%d}计算）")
+    return "\n".join(lines)
+
+
+def cmd_case_show(args: argparse.Namespace) -> str:
+    from app.services.case_report import case_report, case_text
+
+    db = _open(args)
+    if args.json:
+        return _json(case_report(db, args.case, date.today()))
+    return case_text(db, args.case, date.today())
+
+
+def _actor(args: argparse.Namespace) -> str:
+    from app.services.operations import DEFAULT_ACTOR
+
+    return (args.actor or "").strip() or DEFAULT_ACTOR
+
+
+def cmd_case_escalate(args: argparse.Namespace) -> str:
+    from app.services.case_life import apply_event, escalate
+
+    to = Tier(args.to)
+    if to is Tier.REFERRED:
+        if args.target is None:
+            args.usage_error(
+                "移交社区以外（--to referred）要用 --target 写明接收的部门："
+                f"{_codes(ReferralTarget)}，例如 --target judicial_office"
+            )
+        by = args.by.strip()
+        if by and args.actor and by != args.actor.strip():
+            args.usage_error(
+                "移交社区以外时，决定移交的人记为经办人：--by 和 --actor 只写一个，或者写同一个人"
+            )
+        target = ReferralTarget(args.target)
+        detail, _ = apply_event(
+            _open(args),
+            args.case,
+            CaseEvent.REFER,
+            EventInput(reason=args.reason, referred_to=target),
+            on=args.on,
+            actor=by or _actor(args),
+        )
+        return f"已移交{target.label}：案件{detail.number}现在是“{detail.status.label}”。"
+    if args.target is not None:
+        args.usage_error("--target 只在移交社区以外（--to referred）时写")
+    detail, _ = escalate(
+        _open(args),
+        args.case,
+        to,
+        args.reason,
+        on=args.on,
+        decided_by=args.by,
+        actor=_actor(args),
+    )
+    move = detail.escalations[-1]
+    return (
+        f"已移交：案件{detail.number}从“{move.from_tier.label}”移交到“{move.to_tier.label}”，"
+        f"决定人：{move.decided_by}。"
+    )
+
+
+def cmd_case_event(args: argparse.Namespace) -> str:
+    from app.services.case_life import apply_event
+
+    event = CaseEvent(args.event)
+    wanted = event_options(event)
+    given = {
+        "--withdrawn-by": bool(args.withdrawn_by),
+        "--target": args.target is not None,
+        "--routes": args.routes is not None,
+    }
+    for option, present in given.items():
+        if present and option not in wanted:
+            args.usage_error(f"“{event.label}”（{event.value}）不用写 {option}")
+    detail, _ = apply_event(
+        _open(args),
+        args.case,
+        event,
+        EventInput(
+            reason=args.reason,
+            withdrawn_by=args.withdrawn_by,
+            referred_to=ReferralTarget(args.target) if args.target else None,
+            routes=args.routes or frozenset(),
+        ),
+        on=args.on,
+        actor=_actor(args),
+    )
+    return f"已办理“{event.label}”：案件{detail.number}现在是“{detail.status.label}”。"
+
+
+CASE_COMMANDS = {
+    "show": cmd_case_show,
+    "escalate": cmd_case_escalate,
+    "event": cmd_case_event,
+}
+
+
+def cmd_case(args: argparse.Namespace) -> str:
+    return CASE_COMMANDS[args.case_command](args)
+
+
 COMMANDS = {
     "init": cmd_init,
     "demo": cmd_demo,
@@ -291,6 +606,8 @@ COMMANDS = {
     "export": cmd_export,
     "cases": cmd_cases,
     "print": cmd_print,
+    "due": cmd_due,
+    "case": cmd_case,
 }
 
 
@@ -298,9 +615,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         print(COMMANDS[args.command](args))
+        sys.stdout.flush()
     except UserError as error:
         print(f"错误：{error.message}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:  # `… | head` stopped reading: nothing went wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception:  # a bug, not the user's doing: keep the details for the maintainer
         from app.logs import log_exception
 
