@@ -25,18 +25,20 @@ run: $(STAMP)
 test: $(STAMP)
 	PYTHON=$(PYTHON) scripts/debian-deps.sh test
 	$(VENV)/bin/ruff check app ui tests
+	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app ui tests
 	$(VENV)/bin/ruff format --check app ui tests
+	$(VENV)/bin/mypy
 
 # Benchmarks are not tests: they print figures against the budgets of the design guide.
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis artifacts
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis artifacts
 
 # For maintainers: after changing app/db/models.py, write the migration that matches it.
 #   make migration m="add mediation session place"

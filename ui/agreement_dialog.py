@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -132,6 +133,9 @@ class TermSection(QGroupBox):
 
 class AgreementDialog(QDialog):
     """Write or rewrite the agreement; wrong fields get red words, nothing typed is lost."""
+
+    #: The scrolling body. Shadows `QWidget.scroll(dx, dy)`, which nothing calls on a dialog.
+    scroll: QScrollArea  # type: ignore[assignment]
 
     def __init__(self, db: Database, case: CaseDetail, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -310,7 +314,9 @@ class AgreementDialog(QDialog):
         first = self.errors.show(errors).first
         if first is not None:
             target = first
-            self.scroll.widget().layout().activate()
+            body = self.scroll.widget()
+            if body is not None and (body_layout := body.layout()) is not None:
+                body_layout.activate()
             reveal(self.scroll, target)
             QTimer.singleShot(0, self, lambda: reveal(self.scroll, target))
 

@@ -123,19 +123,19 @@ class WrappedTextDelegate(QStyledItemDelegate):
     ) -> None:
         item = QStyleOptionViewItem(option)
         self.initStyleOption(item, index)
-        text = keep_together(index.column(), item.text)  # type: ignore[attr-defined]
-        item.text = ""  # type: ignore[attr-defined]
-        widget = item.widget  # type: ignore[attr-defined]
+        text = keep_together(index.column(), item.text)
+        item.text = ""
+        widget = item.widget
         view_style = widget.style() if widget is not None else QApplication.style()
         # Background, alternating colour and selection as usual; the text comes next.
         view_style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
-        cell: QRect = item.rect  # type: ignore[attr-defined]
+        cell: QRect = item.rect
         area = cell.adjusted(CELL_PADDING, 0, -CELL_PADDING, 0)
-        layout, height = self.layout(text, item.font, area.width())  # type: ignore[attr-defined]
+        layout, height = self.layout(text, item.font, area.width())
         top = area.top() + (area.height() - height) / 2
         painter.save()
         painter.setClipRect(cell)
-        painter.setPen(item.palette.color(QPalette.ColorRole.Text))  # type: ignore[attr-defined]
+        painter.setPen(item.palette.color(QPalette.ColorRole.Text))
         layout.draw(painter, QPointF(area.left(), top))
         painter.restore()
 
@@ -143,9 +143,9 @@ class WrappedTextDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         text = keep_together(index.column(), str(index.data() or ""))
-        font: QFont = option.font  # type: ignore[attr-defined]
+        font: QFont = option.font
         natural = QFontMetrics(font).horizontalAdvance(text)
-        given = option.rect.width() - 2 * CELL_PADDING - GRID_LINE  # type: ignore[attr-defined]
+        given = option.rect.width() - 2 * CELL_PADDING - GRID_LINE
         width = given if given > 0 else natural
         _layout, height = self.layout(text, font, width)
         return QSize(natural + 2 * CELL_PADDING, round(height) + 2 * CELL_PADDING_TOP)
@@ -159,8 +159,8 @@ class OpenButtonDelegate(QStyledItemDelegate):
     @staticmethod
     def button_rect(option: QStyleOptionViewItem) -> QRect:
         """The button, centred in its cell: a tall wrapped row does not make a tall button."""
-        cell: QRect = option.rect  # type: ignore[attr-defined]
-        wanted = max(MIN_BUTTON, option.fontMetrics.height() + 12)  # type: ignore[attr-defined]
+        cell: QRect = option.rect
+        wanted = max(MIN_BUTTON, option.fontMetrics.height() + 12)
         height = min(cell.height() - 2 * BUTTON_MARGIN, wanted)
         top = cell.center().y() - height // 2
         return QRect(cell.x() + BUTTON_MARGIN, top, cell.width() - 2 * BUTTON_MARGIN, height)
@@ -171,7 +171,7 @@ class OpenButtonDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         rect = self.button_rect(option)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -183,7 +183,7 @@ class OpenButtonDelegate(QStyledItemDelegate):
         painter.setBrush(fill)
         painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 6, 6)
         painter.setPen(text)
-        font = option.font  # type: ignore[attr-defined]
+        font = option.font
         font.setBold(True)
         painter.setFont(font)
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), OPEN_TEXT)
@@ -192,7 +192,7 @@ class OpenButtonDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        metrics = option.fontMetrics  # type: ignore[attr-defined]
+        metrics = option.fontMetrics
         width = max(MIN_BUTTON, metrics.horizontalAdvance(OPEN_TEXT) + 2 * 18)
         height = max(MIN_BUTTON, metrics.height() + 12)
         return QSize(width + 2 * BUTTON_MARGIN, height + 2 * BUTTON_MARGIN)

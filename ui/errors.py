@@ -1,20 +1,26 @@
 """Unexpected errors: written to the log file, then an apology that names the file.
 
 The program keeps running: one broken action must not lose the rest of someone's work.
+A hard crash (a segfault inside Qt) cannot be caught: `faulthandler` writes the Python
+traceback of every thread into the same log file as the process dies.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import sys
 import traceback
 from types import TracebackType
+from typing import TextIO
 
 from app.domain.errors import UserError
 from app.paths import log_path
 
 _logger: logging.Logger | None = None
 _showing = False
+#: The log file as faulthandler writes to it: open for the life of the process.
+_crash_file: TextIO | None = None
 
 
 def logger() -> logging.Logger:
@@ -79,3 +85,20 @@ def handle_exception(
 
 def install_excepthook() -> None:
     sys.excepthook = handle_exception
+
+
+def enable_crash_traces() -> None:
+    """A hard crash writes the Python traceback of every thread into the log file.
+
+    faulthandler writes to the file's descriptor when the process dies, so the file is opened
+    once and stays open; a read-only data folder leaves the traceback on stderr (if any).
+    """
+    global _crash_file
+    if _crash_file is None:
+        try:
+            _crash_file = open(log_path(), "a", encoding="utf-8")  # noqa: SIM115
+        except OSError:
+            if sys.stderr is not None:  # None for a windowed program on Windows
+                faulthandler.enable(all_threads=True)
+            return
+    faulthandler.enable(file=_crash_file, all_threads=True)

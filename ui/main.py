@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     style.setup_application(app)
     install_wheel_guard(app)  # the wheel scrolls forms, never changes a field by itself
     errors.install_excepthook()
+    errors.enable_crash_traces()  # a segfault in Qt leaves its traceback in the log too
     quiet = bool(args.exit_after_paint or args.screenshot)
 
     from ui.main_window import MainWindow

@@ -109,7 +109,7 @@ def make_font(pixels: int, bold: bool = False) -> QFont:
 def saved_scale() -> int:
     value = QSettings().value(SETTINGS_KEY, 100)
     try:
-        scale = int(value)  # type: ignore[arg-type]
+        scale = int(value)  # type: ignore[call-overload]  # QSettings.value() is typed `object`
     except (TypeError, ValueError):
         return 100
     return scale if scale in SCALES else 100
@@ -361,11 +361,11 @@ class LargeControlsStyle(QProxyStyle):
         if corners is None:
             super().drawPrimitive(element, option, painter, widget)
             return
-        rect = option.rect  # type: ignore[attr-defined]
+        rect = option.rect
         half = max(4.0, min(rect.width(), rect.height()) * 0.3)
         centre = QPointF(rect.center())
         points = [centre + QPointF(x * half, y * half) for x, y in corners]
-        enabled = bool(option.state & QStyle.StateFlag.State_Enabled)  # type: ignore[attr-defined]
+        enabled = bool(option.state & QStyle.StateFlag.State_Enabled)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)

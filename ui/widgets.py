@@ -338,7 +338,7 @@ class ChoiceDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         size = super().sizeHint(option, index)
-        metrics = option.fontMetrics  # type: ignore[attr-defined]
+        metrics = option.fontMetrics
         height = max(MIN_TARGET, metrics.height() + 20, size.height())
         return QSize(size.width() + 24, height)
 

@@ -73,11 +73,11 @@ def _texts(document: tree.Document) -> Iterator[tuple[str, str]]:
                     yield f"协议第{cn_number(k)}项", item
             case tree.Table(header, rows):
                 yield "表头", "".join(header)
-                for r, row in enumerate(rows, 1):
+                for r, cells in enumerate(rows, 1):
                     # A table without a header is a register: its rows are named by their labels.
-                    label = row[0].replace("\n", "")
+                    label = cells[0].replace("\n", "")
                     where = f"表格第{r}行" if header else f"“{label}”一栏"
-                    for cell in row:
+                    for cell in cells:
                         yield where, cell
             case tree.SignatureBlock(left, right, seal_label, issuer, date_text):
                 for text in (*left, *right, seal_label, date_text):

@@ -553,7 +553,7 @@ def _first_line_chars(paragraph: DocxParagraph, size: float) -> None:
     """First-line indent of two characters (w:firstLineChars, which Word scales with the font;
     w:firstLine for readers that only know lengths)."""
     paragraph.paragraph_format.first_line_indent = Pt(2 * size)  # w:ind in schema order
-    paragraph._p.pPr.find(qn("w:ind")).set(qn("w:firstLineChars"), "200")
+    paragraph._p.get_or_add_pPr().find(qn("w:ind")).set(qn("w:firstLineChars"), "200")
 
 
 def _cell_margin(cell: _Cell, side: str, points: float) -> None:

@@ -32,7 +32,7 @@ FALLBACK_FONT = "LXGWWenKai"
 class _FontFile(NamedTuple):
     name: str
     file: str
-    index: int  # face index inside a .ttc collection
+    face: int  # face index inside a .ttc collection
 
 
 # uming.ttc holds four faces: 0 = AR PL UMing CN (simplified glyph forms), 1 = HK, 2 = TW,
@@ -57,7 +57,7 @@ def _load(font: _FontFile) -> None:
 
     rlfixes.apply()
     with as_file(files("resources") / "fonts" / font.file) as path:
-        tt = TTFont(font.name, str(path), subfontIndex=font.index)
+        tt = TTFont(font.name, str(path), subfontIndex=font.face)
     pdfmetrics.registerFont(tt)
     # Map <b>/<i> to the same face so stray markup never falls back to Helvetica.
     pdfmetrics.registerFontFamily(
@@ -150,7 +150,7 @@ def coverage(font: str) -> frozenset[int]:
     """
     spec = next(f for f in _FONTS if f.name == font)
     with as_file(files("resources") / "fonts" / spec.file) as path, open(path, "rb") as handle:
-        return frozenset(_read_cmap(handle, spec.index))
+        return frozenset(_read_cmap(handle, spec.face))
 
 
 def _read_cmap(handle: BinaryIO, index: int) -> set[int]:

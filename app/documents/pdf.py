@@ -11,7 +11,7 @@ import copy
 import functools
 import math
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -55,7 +55,7 @@ _AVAILABLE = _PAGE_W - _LEFT - _RIGHT
 TEXT_WIDTH = math.floor(_AVAILABLE / BODY_SIZE) * BODY_SIZE
 _SLACK = (_AVAILABLE - TEXT_WIDTH) / 2
 
-_ALIGN = {
+_ALIGN: dict[Align, Literal[0, 1, 2, 4]] = {
     Align.LEFT: TA_LEFT,
     Align.CENTER: TA_CENTER,
     Align.RIGHT: TA_RIGHT,
@@ -199,7 +199,8 @@ class _KeepWithStart(Flowable):
         self.follower: Flowable | None = None
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        frame = self._doctemplateAttr("frame")
+        # types-reportlab leaves out reportlab's private members used below and in this file.
+        frame = self._doctemplateAttr("frame")  # type: ignore[attr-defined]
         if frame is None or getattr(frame, "_atTop", False):
             return 0, 0  # at the top of a page a break would gain nothing
         heading = self.heading.getSpaceBefore() + self.heading.wrap(available_width, 1e6)[1]
@@ -211,7 +212,7 @@ class _KeepWithStart(Flowable):
             follower = min(self.follower.wrap(available_width, 1e6)[1], first_lines)
         elif isinstance(self.follower, RLTable):  # its first rows (tables split by rows)
             self.follower.wrap(available_width, 1e6)
-            follower = sum(self.follower._rowHeights[:2])
+            follower = sum(self.follower._rowHeights[:2])  # type: ignore[attr-defined]
         elif self.follower is not None:  # ruled lines and the like: whole, they cannot split
             follower = self.follower.wrap(available_width, 1e6)[1]
         if available_height < heading + follower:
@@ -311,8 +312,9 @@ def _table(block: tree.Table) -> RLTable:
                 ("GRID", (0, 0), (-1, -1), 0.6, "black"),
                 # A row split over a page is closed at the foot of the page and at the top of
                 # the next, like every other row.
-                ("LINEBELOW", (0, "inrowsplitstart"), (last, "inrowsplitstart"), 0.6, "black"),
-                ("LINEABOVE", (0, "inrowsplitend"), (last, "inrowsplitend"), 0.6, "black"),
+                # (types-reportlab expects these row names in the column's place.)
+                ("LINEBELOW", (0, "inrowsplitstart"), (last, "inrowsplitstart"), 0.6, "black"),  # type: ignore[list-item]
+                ("LINEABOVE", (0, "inrowsplitend"), (last, "inrowsplitend"), 0.6, "black"),  # type: ignore[list-item]
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), pad),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -344,14 +346,15 @@ class _RuledTable(RLTable):
         if not parts and in_row and available_height >= self.MIN_ROOM_TO_SPLIT_A_ROW:
             # reportlab loses track of the height of a vertically centred cell it splits
             # (the rest of the row grows with every page): the split row is set at the top.
-            row = self._getFirstPossibleSplitRowPosition(available_height, ignoreSpans=1)
-            for style in self._cellStyles[row] if row < len(self._cellStyles) else ():
+            # Private members of reportlab's Table, which types-reportlab leaves out.
+            row = self._getFirstPossibleSplitRowPosition(available_height, ignoreSpans=1)  # type: ignore[attr-defined]
+            for style in self._cellStyles[row] if row < len(self._cellStyles) else ():  # type: ignore[attr-defined]
                 style.valign = "TOP"
-            parts = self._splitRows(available_height, doInRowSplit=1)
+            parts = self._splitRows(available_height, doInRowSplit=1)  # type: ignore[attr-defined]
             if len(parts) == 2:
                 _name_both_halves(*parts)
-        for part in parts:  # made while splitInRow was off
-            part.splitInRow = in_row
+        for part in parts:  # made while splitInRow was off; Tables, typed as Flowables
+            part.splitInRow = in_row  # type: ignore[attr-defined]
         return parts
 
 
@@ -359,7 +362,7 @@ def _name_both_halves(top: RLTable, rest: RLTable) -> None:
     """After a split inside a row, the half that lacks it gets the row's first cell (reportlab
     puts a cell that needs no splitting into one half only)."""
     repeated = rest.repeatRows if isinstance(rest.repeatRows, int) else len(rest.repeatRows)
-    first, second = top._cellvalues[-1], rest._cellvalues[repeated]
+    first, second = top._cellvalues[-1], rest._cellvalues[repeated]  # type: ignore[attr-defined]
     if first[0] and not second[0]:
         second[0] = [copy.copy(f) for f in first[0]]
     elif second[0] and not first[0]:
@@ -448,7 +451,7 @@ class _NumberedCanvas(Canvas):
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # private, not in types-reportlab
 
     def save(self) -> None:
         total = len(self._pages)
@@ -459,6 +462,6 @@ class _NumberedCanvas(Canvas):
         super().save()
 
     def _page_number(self, total: int) -> None:
-        text = f"第 {self._pageNumber} 页  共 {total} 页"
+        text = f"第 {self.getPageNumber()} 页  共 {total} 页"
         self.setFont(BODY_FONT, layout.PAGE_NUMBER_SIZE)
         self.drawCentredString(_PAGE_W / 2, layout.PAGE_NUMBER_FROM_BOTTOM_MM * mm, text)

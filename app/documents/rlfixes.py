@@ -17,7 +17,14 @@ from reportlab import rl_config
 from reportlab.lib import textsplit
 from reportlab.pdfbase import ttfonts
 from reportlab.platypus import paragraph as rl_paragraph
-from reportlab.platypus.paragraph import Paragraph, ParaLines, cjkU, makeCJKParaLine
+
+# types-reportlab leaves out these module-level helpers of the CJK line breaker.
+from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
+    Paragraph,
+    ParaLines,
+    cjkU,
+    makeCJKParaLine,
+)
 
 from app.documents.linebreak import CANNOT_START, break_lines
 
@@ -74,9 +81,10 @@ def apply() -> None:
         # addObjects looks the function up in the module at call time, so replacing it works.
         ttfonts.makeToUnicodeCMap = to_unicode_cmap
         missing = "".join(sorted(CANNOT_START - set(textsplit.ALL_CANNOT_START)))
-        textsplit.ALL_CANNOT_START += missing
+        # The stubs declare the constant Final; extending it is the point of this fix.
+        textsplit.ALL_CANNOT_START += missing  # type: ignore[misc]
         # paragraph.py imported the string by value: update its copy too.
-        rl_paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START
+        rl_paragraph.ALL_CANNOT_START = textsplit.ALL_CANNOT_START  # type: ignore[attr-defined]
         # Not a trap, a default: ASCII85 on top of zlib makes every stream a quarter larger
         # and costs encoding time; a PDF of binary streams is just as valid.
         rl_config.useA85 = 0
@@ -91,7 +99,7 @@ class CJKParagraph(Paragraph):
             maxWidths = [maxWidths]
         style = self.style
         self.height = 0
-        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara  # the second half of a split paragraph keeps its lines
         if not self.frags:
             return ParaLines(

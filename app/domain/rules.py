@@ -303,9 +303,10 @@ def check_case(draft: CaseDraft, today: date | None = None) -> CleanCase:
         c.errors.append(ValidationError("persons_involved", "涉及人数", "应为0或正整数"))
     flags: list[RiskFlag] = []
     for i, flag in enumerate(draft.risk_flags):
-        flags.append(
-            c.run(lambda f=flag, i=i: choose(RiskFlag, f, f"risk_flags[{i}]", "风险"), None)
-        )
+        try:
+            flags.append(choose(RiskFlag, flag, f"risk_flags[{i}]", "风险"))
+        except ValidationError as error:
+            c.errors.append(error)
     facts = c.run(lambda: optional_text(draft.facts, "facts", "纠纷简要情况", 5000), "")
     requests = tuple(r.strip() for r in draft.requests if r and r.strip())
     place = Place(
@@ -381,13 +382,13 @@ def check_agreement(
             c.errors.extend(
                 e.within(f"terms[{index}]", f"协议第{index + 1}条的") for e in errors.errors
             )
-    texts = [
-        c.run(lambda: optional_text(draft.facts, "facts", "纠纷主要事实", 5000), ""),
-        c.run(lambda: optional_text(draft.issues, "issues", "争议事项", 5000), ""),
-        c.run(lambda: optional_text(draft.responsibility, "responsibility", "各方责任", 5000), ""),
-    ]
+    facts = c.run(lambda: optional_text(draft.facts, "facts", "纠纷主要事实", 5000), "")
+    issues = c.run(lambda: optional_text(draft.issues, "issues", "争议事项", 5000), "")
+    responsibility = c.run(
+        lambda: optional_text(draft.responsibility, "responsibility", "各方责任", 5000), ""
+    )
     c.raise_if_any()
-    return CleanAgreement(form, reached_on, *texts, terms=tuple(terms))
+    return CleanAgreement(form, reached_on, facts, issues, responsibility, terms=tuple(terms))
 
 
 def _check_reached_on(value: date | None, received_on: date | None, today: date) -> date | None:

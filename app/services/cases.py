@@ -6,8 +6,20 @@ import uuid as uuid_module
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Select,
+    UnaryExpression,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.db.models import (
@@ -69,10 +81,13 @@ def allocate_number(session: Session, committee: Committee, year: int) -> tuple[
     saving at once cannot both get the same number. A number already taken (e.g. imported from
     another system) is skipped, so a number is never handed out twice.
     """
-    bumped = session.execute(
-        update(CaseNumberSequence)
-        .where(CaseNumberSequence.year == year)
-        .values(last_seq=CaseNumberSequence.last_seq + 1)
+    bumped = cast(  # an UPDATE's result is a CursorResult; SQLAlchemy types it as Result
+        CursorResult[Any],
+        session.execute(
+            update(CaseNumberSequence)
+            .where(CaseNumberSequence.year == year)
+            .values(last_seq=CaseNumberSequence.last_seq + 1)
+        ),
     ).rowcount
     if not bumped:
         session.add(CaseNumberSequence(year=year, last_seq=1))
@@ -434,7 +449,7 @@ SORT_COLUMNS = {
 
 
 def _filtered(query: CaseQuery, base: Select) -> Select:
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if query.statuses:
         conditions.append(Case.status.in_(sorted(query.statuses)))
     if query.tiers:
@@ -462,7 +477,7 @@ def list_cases(
 ) -> list[CaseRow]:
     """One page of the case list, read with Core into plain rows."""
     columns = SORT_COLUMNS.get(query.sort, SORT_COLUMNS["received_on"])
-    order = [c.desc() if query.descending else c.asc() for c in columns]
+    order: list[UnaryExpression[Any]] = [c.desc() if query.descending else c.asc() for c in columns]
     order.append(Case.id.desc() if query.descending else Case.id.asc())
     base = select(
         Case.id,

@@ -160,7 +160,7 @@ def ensure_committee(
             op.session.flush()
             op.track("committee", None, lambda: row_fields(committee), new=True)
         op.result = committee_info(committee)
-    return op.result  # type: ignore[no-any-return]
+    return op.result
 
 
 def committee_info(committee: Committee) -> CommitteeInfo:
