@@ -31,7 +31,13 @@ from PySide6.QtWidgets import (
 from app.domain.codes import CaseStatus, PartyKind, SessionKind
 from app.domain.errors import UserError
 from app.domain.lifecycle import CLOSED_STATUSES, CaseEvent, events_from
-from app.domain.schedule import ObligationState, describe, obligation_status, yuan_figures
+from app.domain.schedule import (
+    ObligationState,
+    ScheduleKind,
+    describe,
+    obligation_status,
+    yuan_figures,
+)
 from app.services import people, sittings
 from app.services.database import Database
 from app.services.detail import get_case
@@ -130,6 +136,10 @@ def removal_question(case: CaseDetail, party: PartyView) -> str | None:
         f"要把{party_title(party)}从案件中删除吗{agents}？\n"
         "删除后，已经打印的文书不会改变，需要时请重新打印。"
     )
+
+
+def _monthly(term: TermView) -> bool:
+    return term.schedule is not None and term.schedule.kind is ScheduleKind.RECURRING
 
 
 class CasePage(QDialog):
@@ -291,7 +301,7 @@ class CasePage(QDialog):
             self.more_menu.addAction("移交上一级").triggered.connect(self.open_escalation)
             if self.case.status in (CaseStatus.ACCEPTED, CaseStatus.MEDIATING):
                 self.more_menu.addAction("延长调解期限").triggered.connect(self.open_extension)
-        self.more_button.setEnabled(not self.more_menu.isEmpty())
+        self.more_button.setVisible(not self.more_menu.isEmpty())
 
     @staticmethod
     def _pairs(pairs: list[tuple[str, QWidget | str]]) -> QWidget:
@@ -526,7 +536,9 @@ class CasePage(QDialog):
             details = [
                 f"履行人：{self._who(term.obligor)}" if self._who(term.obligor) else "",
                 f"权利人：{self._who(term.obligee)}" if self._who(term.obligee) else "",
-                f"金额：{money_text(term.amount)}" if term.amount is not None else "",
+                f"{'每月' if _monthly(term) else ''}金额：{money_text(term.amount)}"
+                if term.amount is not None
+                else "",
             ]
             detail = "　".join(item_text(d) for d in details if d)
             when = describe(term.schedule) if term.schedule else ""
@@ -588,8 +600,12 @@ class CasePage(QDialog):
         terms = [t for t in (case.agreement.terms if case.agreement else ()) if t.schedule]
         for term in terms:
             assert term.schedule is not None
-            records = "\n".join(
-                f"{date_text(p.on)}　"
+            performed = (
+                obligation_status(term.schedule, term.payments, today).state
+                is ObligationState.PERFORMED
+            )
+            records = "".join(
+                f"\n　　{date_text(p.on)}　"
                 + (yuan_figures(p.amount_fen) if p.amount_fen is not None else "已履行")
                 + (f"　{note}" if note else "")
                 for p, note in zip(term.payments, term.payment_notes, strict=False)
@@ -602,7 +618,9 @@ class CasePage(QDialog):
                         f"现在：{self._term_state(term, today)}\n"
                         f"履行记录：{records or '还没有'}"
                     ),
-                    self._buttons(("登记履行", lambda t=term: self.open_payment(t))),
+                    self._buttons(
+                        *(() if performed else (("登记履行", lambda t=term: self.open_payment(t)),))
+                    ),
                 )
             )
         if not widgets:
@@ -707,6 +725,7 @@ class CasePage(QDialog):
             accepted = bool(dialog.exec())
         finally:
             self.dialog = None
+            dialog.deleteLater()  # a child of the page: closed, it must not linger
         if accepted and dialog.changed is not None:
             self.changed = dialog.changed
         return accepted
@@ -792,6 +811,7 @@ class CasePage(QDialog):
                 self.changed = dialog.changed
         finally:
             self.dialog = None
+            dialog.deleteLater()
 
     def amend_archived(self) -> None:
         reason, ok = QInputDialog.getMultiLineText(
@@ -817,6 +837,7 @@ class CasePage(QDialog):
                 self.changed = dialog.changed  # the page has read it again (the broadcast)
         finally:
             self.dialog = None
+            dialog.deleteLater()
 
     def make_agreement_dialog(self):  # type: ignore[no-untyped-def]
         from ui.agreement_dialog import AgreementDialog

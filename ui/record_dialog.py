@@ -18,6 +18,7 @@ from PySide6.QtCore import QDateTime, Qt, QTime, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QHBoxLayout,
@@ -229,6 +230,8 @@ class RecordDialog(QDialog):
                 out[spec.key] = widget.text()
             elif isinstance(widget, OptionalDate):
                 out[spec.key] = widget.value()
+            elif isinstance(widget, QDateEdit):
+                out[spec.key] = from_qdate(widget.date())
             elif isinstance(widget, QDateTimeEdit):
                 moment = widget.dateTime()
                 day, time = moment.date(), moment.time()
@@ -241,8 +244,6 @@ class RecordDialog(QDialog):
                 out[spec.key] = widget.value()
             elif isinstance(widget, QCheckBox):
                 out[spec.key] = widget.isChecked()
-            else:  # a DateEdit
-                out[spec.key] = from_qdate(widget.date())  # type: ignore[attr-defined]
         return out
 
     def set_values(self, values: dict[str, Any]) -> None:
@@ -256,6 +257,9 @@ class RecordDialog(QDialog):
                 widget.set_text("" if value is None else str(value))
             elif isinstance(widget, OptionalDate):
                 widget.set_value(value)
+            elif isinstance(widget, QDateEdit):
+                if isinstance(value, date):
+                    widget.setDate(to_qdate(value))
             elif isinstance(widget, QDateTimeEdit):
                 if isinstance(value, datetime):
                     _set_datetime(widget, value)
@@ -265,8 +269,6 @@ class RecordDialog(QDialog):
                 widget.set_value(value or [])
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
-            elif isinstance(value, date):
-                widget.setDate(to_qdate(value))  # type: ignore[attr-defined]
 
     def _watch_changes(self) -> None:
         for widget in self.inputs.values():
@@ -275,6 +277,8 @@ class RecordDialog(QDialog):
             elif isinstance(widget, OptionalDate):
                 widget.switch.toggled.connect(self._changed)
                 widget.edit.dateChanged.connect(self._changed)
+            elif isinstance(widget, QDateEdit):
+                widget.dateChanged.connect(self._changed)
             elif isinstance(widget, QDateTimeEdit):
                 widget.dateTimeChanged.connect(self._changed)
             elif isinstance(widget, QComboBox):
@@ -284,8 +288,6 @@ class RecordDialog(QDialog):
                     box.toggled.connect(self._changed)
             elif isinstance(widget, QCheckBox):
                 widget.toggled.connect(self._changed)
-            else:
-                widget.dateChanged.connect(self._changed)  # type: ignore[attr-defined]
 
     def _changed(self, *_: object) -> None:
         if self.draft_key is not None:

@@ -95,18 +95,22 @@ def fits(window: QWidget) -> bool:
 class _RefitOnShow(QObject):
     """Fits the dialog again just after it is shown, if the real frame makes it stick out."""
 
+    # What to refit with is kept as Qt properties, not Python attributes: a dialog that
+    # outlives its Python wrapper (a child of a page, closed) still has a filter that works.
     def __init__(self, dialog: QWidget, width: int | None, fill_height: bool) -> None:
         super().__init__(dialog)
-        self._dialog = dialog
-        self._width = width
-        self._fill_height = fill_height
+        self.setProperty("fit_width", -1 if width is None else width)
+        self.setProperty("fill_height", fill_height)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._dialog and event.type() == QEvent.Type.Show:
+        if event.type() == QEvent.Type.Show and watched is self.parent():
             # The frame is known once the window system has placed the window.
             QTimer.singleShot(0, self, self._check)
         return False
 
     def _check(self) -> None:
-        if self._dialog.isVisible() and not fits(self._dialog):
-            _fit(self._dialog, self._width, self._fill_height)
+        dialog = self.parent()
+        if isinstance(dialog, QWidget) and dialog.isVisible() and not fits(dialog):
+            width = self.property("fit_width")
+            width = None if width is None or int(width) < 0 else int(width)
+            _fit(dialog, width, bool(self.property("fill_height")))

@@ -151,7 +151,7 @@ def test_instalments_and_monthly_payments_are_worded_as_agreed(
     )
     monthly = Schedule.monthly(10, 60_000, date(2026, 4, 1), date(2027, 3, 31))
     assert case.agreement is not None
-    one, two, three = case.agreement.terms
+    _one, two, three = case.agreement.terms
     terms = (
         dataclasses.replace(two, schedule=parts),
         TermView(
