@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThreadPool
@@ -433,12 +434,12 @@ class CasePage(QDialog):
             blocks.append(details)
             blocks.append(
                 self._buttons(
-                    ("添加委托代理人", lambda p=party: self.open_agent(p.id, None)),
+                    ("添加委托代理人", partial(self.open_agent, party.id, None)),
                     *(
-                        (f"修改代理人{a.name}", lambda p=party, a=a: self.open_agent(p.id, a))
+                        (f"修改代理人{a.name}", partial(self.open_agent, party.id, a))
                         for a in party.agents
                     ),
-                    ("删除这位当事人", lambda p=party: self.remove_party(p)),
+                    ("删除这位当事人", partial(self.remove_party, party)),
                 )
             )
         if not blocks:
@@ -503,7 +504,7 @@ class CasePage(QDialog):
                 self._section(
                     f"{number}. {s.kind.label}记录",
                     paragraph("\n".join(text)),
-                    self._buttons(("修改", lambda s=s: self.open_session(s.kind, s))),
+                    self._buttons(("修改", partial(self.open_session, s.kind, s))),
                 )
             )
         if not widgets:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLineEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -107,6 +108,9 @@ def _set_datetime(edit: QDateTimeEdit, value: datetime) -> None:
 class RecordDialog(QDialog):
     """Fill in one record and save it; `save(values)` returns the service's `(result, changed)`."""
 
+    #: The scrolling body. Shadows `QWidget.scroll(dx, dy)`, which nothing calls on a dialog.
+    scroll: QScrollArea  # type: ignore[assignment]
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -160,6 +164,7 @@ class RecordDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
+        buttons.setContentsMargins(20, 0, 20, 0)
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignBottom)
         buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -167,7 +172,6 @@ class RecordDialog(QDialog):
         layout.setContentsMargins(0, 0, 0, 12)
         layout.addWidget(self.scroll, 1)
         layout.addLayout(buttons)
-        layout.itemAt(1).layout().setContentsMargins(20, 0, 20, 0)
 
         if values:
             self.set_values(values)
