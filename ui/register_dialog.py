@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -329,8 +330,8 @@ class RegisterDialog(QDialog):
     def _watch(self, root: QWidget) -> None:
         for edit in root.findChildren(QLineEdit):
             edit.textChanged.connect(self._changed)
-        for edit in root.findChildren(MultiLineEdit):
-            edit.textChanged.connect(self._changed)
+        for text_edit in root.findChildren(MultiLineEdit):
+            text_edit.textChanged.connect(self._changed)
         for box in root.findChildren(QComboBox):
             box.currentIndexChanged.connect(self._changed)
 
@@ -495,6 +496,7 @@ def case_draft(case: CaseDetail) -> CaseDraft:
 def draft_from_values(values: dict[str, object]) -> CaseDraft:
     """A kept draft back as the form's draft (dates are already dates)."""
     data = dict(values)
-    place = data.pop("place", None) or {}
-    parties = [PartyDraft(**p) for p in data.pop("parties", None) or []]  # type: ignore[arg-type]
+    # `dataclasses.asdict` of a CaseDraft: the place as a dict, the parties as a list of dicts.
+    place = cast(dict[str, Any], data.pop("place", None) or {})
+    parties = [PartyDraft(**p) for p in cast(list[dict[str, Any]], data.pop("parties", None) or [])]
     return CaseDraft(place=Place(**place), parties=parties, **data)  # type: ignore[arg-type]
