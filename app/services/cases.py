@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -23,7 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.db.models import (
+    Agent,
     Agreement,
+    Attachment,
     Case,
     CaseNumberSequence,
     CaseRequest,
@@ -31,9 +33,13 @@ from app.db.models import (
     Committee,
     Escalation,
     FollowUp,
+    Instalment,
+    MediationSession,
     Obligation,
     PanelMember,
+    Participant,
     Party,
+    Payment,
     StatusChange,
 )
 from app.domain.codes import (
@@ -141,16 +147,188 @@ def committee_row(session: Session) -> Committee:
 
 
 @dataclass(frozen=True)
-class CaseHistory:
-    """What an imported or demo case brings beyond registration: panel, tiers, agreement, visits."""
+class PanelSeat:
+    """A mediator on the panel, and how the panel came to have them (art. 19)."""
 
-    panel: tuple[tuple[int, PanelRole], ...] = ()
-    escalations: tuple[tuple[Tier, Tier, date, str], ...] = ()
+    mediator_id: int
+    role: PanelRole
+    #: "committee" (designated) or "parties" (chosen by the parties).
+    chosen_by: str = "committee"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class TierMove:
+    """One escalation between tiers, and who decided it."""
+
+    from_tier: Tier
+    to_tier: Tier
+    on: date
+    reason: str = ""
+    decided_by: str = ""
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One follow-up visit (回访)."""
+
+    on: date
+    mediator_id: int | None
+    performed: bool | None
+    satisfaction: str | None
+    notes: str = ""
+    met_with: str = ""
+    risks: str = ""
+    measures: str = ""
+
+
+@dataclass(frozen=True)
+class StatusStep:
+    """One recorded move of the case's status, as the status history holds it."""
+
+    event: str
+    from_status: CaseStatus | None
+    to_status: CaseStatus
+    on: date
+    actor: str = ""
+    reason: str = ""
+    withdrawn_by: str = ""
+    #: app.domain.codes.ReferralTarget code
+    referred_to: str | None = None
+    #: app.domain.codes.FailureRoute codes
+    routes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgentRecord:
+    """委托代理人 of the party at index `party` of the case's parties."""
+
+    party: int
+    name: str
+    phone: str = ""
+    authority_kind: str = "general"
+    authorised_on: date | None = None
+    authority: str = ""
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    """Someone invited to help (art. 20): not a party, not a mediator."""
+
+    name: str
+    kind: str
+    organisation: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """调查记录 or 调解记录; those present are names, one per line; `held_at` is aware."""
+
+    kind: str
+    held_at: datetime
+    place: str = ""
+    mediators_present: str = ""
+    parties_present: str = ""
+    participants_present: str = ""
+    recorder: str = ""
+    statements: str = ""
+    facts_verified: str = ""
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class AttachmentRecord:
+    """A file of the case known by its content hash (the content itself travels apart)."""
+
+    sha256: str
+    original_name: str
+    size: int
+    added_at: datetime
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TermPerformance:
+    """How one agreement term falls due and what was performed against it.
+
+    `instalments` are (due, amount in fen or None); `payments` (day, amount in fen or None,
+    note), oldest first. For "recurring" the term's amount is per month.
+    """
+
+    schedule_kind: str = "one_off"
+    day_of_month: int | None = None
+    starts_on: date | None = None
+    until: date | None = None
+    instalments: tuple[tuple[date, int | None], ...] = ()
+    payments: tuple[tuple[date, int | None, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """司法确认 of the agreement (art. 33)."""
+
+    applied_on: date | None = None
+    court: str = ""
+    result: str = ""
+    decided_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CaseLife:
+    """The case's own fields that its life fills in after registration."""
+
+    accepted_on: date | None = None
+    declined_reason: str = ""
+    tier_resolved: Tier | None = None
+    mediation_extended_to: date | None = None
+    extension_reason: str = ""
+    risk_level: str | None = None
+    risk_measures: str = ""
+    police_reported_on: date | None = None
+    escalation_prevented: bool = False
+    outcome_note: str = ""
+    performed_on: date | None = None
+    closed_on: date | None = None
+    archived_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CaseHistory:
+    """What an imported or demo case brings beyond registration: its whole life so far.
+
+    The first three kinds of record may be given as the short tuples the demo uses, or as
+    `PanelSeat`, `TierMove` and `Visit` with every field.
+    """
+
+    panel: tuple[tuple[int, PanelRole] | PanelSeat, ...] = ()
+    escalations: tuple[tuple[Tier, Tier, date, str] | TierMove, ...] = ()
     agreement: CleanAgreement | None = None
-    #: (date, mediator id or None, performed, satisfaction code or None, notes)
-    follow_ups: tuple[tuple[date, int | None, bool | None, str | None, str], ...] = ()
-    #: (event, from status, to status, date, actor, reason) from the first move to the last.
-    status_history: tuple[tuple[str, CaseStatus | None, CaseStatus, date, str, str], ...] = ()
+    #: (date, mediator id or None, performed, satisfaction code or None, notes) or `Visit`
+    follow_ups: tuple[tuple[date, int | None, bool | None, str | None, str] | Visit, ...] = ()
+    #: From the first move to the last; empty: one "register" or "import" step is written.
+    status_history: tuple[StatusStep, ...] = ()
+    life: CaseLife = CaseLife()
+    agents: tuple[AgentRecord, ...] = ()
+    participants: tuple[ParticipantRecord, ...] = ()
+    #: In the order held.
+    sessions: tuple[SessionRecord, ...] = ()
+    attachments: tuple[AttachmentRecord, ...] = ()
+    #: One per term of `agreement`, in the same order; empty: every term one-off, unperformed.
+    performance: tuple[TermPerformance, ...] = ()
+    confirmation: Confirmation = Confirmation()
+
+
+def _seat(entry: tuple[int, PanelRole] | PanelSeat) -> PanelSeat:
+    return entry if isinstance(entry, PanelSeat) else PanelSeat(*entry)
+
+
+def _move(entry: tuple[Tier, Tier, date, str] | TierMove) -> TierMove:
+    return entry if isinstance(entry, TierMove) else TierMove(*entry)
+
+
+def _visit(entry: tuple[date, int | None, bool | None, str | None, str] | Visit) -> Visit:
+    return entry if isinstance(entry, Visit) else Visit(*entry)
 
 
 def add_case(
@@ -171,6 +349,7 @@ def add_case(
     else:
         number, seq = allocate_number(session, committee, clean.received_on.year)
         year = clean.received_on.year
+    history = history or CaseHistory()
     parties = [
         Party(
             position=i,
@@ -186,10 +365,23 @@ def add_case(
             occupation=p.occupation,
             credit_code=p.credit_code,
             legal_representative=p.legal_representative,
+            agents=[
+                Agent(
+                    name=a.name,
+                    phone=a.phone,
+                    authority_kind=a.authority_kind,
+                    authorised_on=a.authorised_on,
+                    authority=a.authority,
+                )
+                for a in history.agents
+                if a.party == i
+            ],
         )
         for i, p in enumerate(clean.parties)
     ]
-    history = history or CaseHistory()
+    if any(not 0 <= a.party < len(parties) for a in history.agents):
+        raise ValueError("an agent names a party the case does not have")
+    life = history.life
     case = Case(
         uuid=case_uuid or str(uuid_module.uuid4()),
         number=number,
@@ -199,8 +391,11 @@ def add_case(
         dispute_type=clean.dispute_type.value,
         source=clean.source.value,
         received_on=clean.received_on,
+        accepted_on=life.accepted_on,
+        declined_reason=life.declined_reason,
         status=clean.status.value,
         tier=clean.tier.value,
+        tier_resolved=life.tier_resolved.value if life.tier_resolved else None,
         compound=clean.place.compound,
         building=clean.place.building,
         unit=clean.place.unit,
@@ -208,36 +403,91 @@ def add_case(
         amount_fen=to_fen(clean.amount) if clean.amount is not None else None,
         persons_involved=clean.persons_involved,
         facts=clean.facts,
-        declined_reason="",
-        outcome_note="",
+        outcome_note=life.outcome_note,
+        mediation_extended_to=life.mediation_extended_to,
+        extension_reason=life.extension_reason,
+        risk_level=life.risk_level,
+        risk_measures=life.risk_measures,
+        police_reported_on=life.police_reported_on,
+        escalation_prevented=life.escalation_prevented,
+        performed_on=life.performed_on,
+        closed_on=life.closed_on,
+        archived_at=life.archived_at,
         parties=parties,
         requests=[CaseRequest(position=i, text=t) for i, t in enumerate(clean.requests)],
         risk_flags=[CaseRiskFlag(flag=f.value) for f in clean.risk_flags],
         panel=[
-            PanelMember(mediator_id=mediator_id, role=role.value, chosen_by="committee", reason="")
-            for mediator_id, role in history.panel
+            PanelMember(
+                mediator_id=s.mediator_id, role=s.role.value, chosen_by=s.chosen_by, reason=s.reason
+            )
+            for s in map(_seat, history.panel)
         ],
         escalations=[
-            Escalation(from_tier=a.value, to_tier=b.value, on=on, reason=reason)
-            for a, b, on, reason in history.escalations
+            Escalation(
+                from_tier=m.from_tier.value,
+                to_tier=m.to_tier.value,
+                on=m.on,
+                reason=m.reason,
+                decided_by=m.decided_by,
+            )
+            for m in map(_move, history.escalations)
         ],
         follow_ups=[
             FollowUp(
-                on=on, mediator_id=by, performed=performed, satisfaction=satisfaction, notes=notes
+                on=v.on,
+                mediator_id=v.mediator_id,
+                performed=v.performed,
+                satisfaction=v.satisfaction,
+                notes=v.notes,
+                met_with=v.met_with,
+                risks=v.risks,
+                measures=v.measures,
             )
-            for on, by, performed, satisfaction, notes in history.follow_ups
+            for v in map(_visit, history.follow_ups)
+        ],
+        participants=[
+            Participant(name=p.name, kind=p.kind, organisation=p.organisation, phone=p.phone)
+            for p in history.participants
+        ],
+        sessions=[
+            MediationSession(
+                kind=m.kind,
+                held_at=m.held_at,
+                place=m.place,
+                mediators_present=m.mediators_present,
+                parties_present=m.parties_present,
+                participants_present=m.participants_present,
+                recorder=m.recorder,
+                statements=m.statements,
+                facts_verified=m.facts_verified,
+                outcome=m.outcome,
+            )
+            for m in history.sessions
+        ],
+        attachments=[
+            Attachment(
+                sha256=a.sha256,
+                original_name=a.original_name,
+                size=a.size,
+                added_at=a.added_at,
+                description=a.description,
+            )
+            for a in history.attachments
         ],
     )
     case.status_changes = [
         StatusChange(
-            event=event,
-            from_status=previous.value if previous else None,
-            to_status=status.value,
-            on=on,
-            actor=by or actor,
-            reason=reason,
+            event=step.event,
+            from_status=step.from_status.value if step.from_status else None,
+            to_status=step.to_status.value,
+            on=step.on,
+            actor=step.actor,
+            reason=step.reason,
+            withdrawn_by=step.withdrawn_by,
+            referred_to=step.referred_to,
+            routes=",".join(sorted(step.routes)),
         )
-        for event, previous, status, on, by, reason in history.status_history
+        for step in history.status_history
     ] or [
         # Registered here, or brought by a file that does not say how it got to its status.
         StatusChange(
@@ -252,9 +502,36 @@ def add_case(
     if history.agreement is not None:
         case.agreement = Agreement()
         fill_agreement(case.agreement, parties, history.agreement)
+        _fill_performance(case.agreement, history.performance, history.confirmation)
+    elif history.performance or history.confirmation != Confirmation():
+        raise ValueError("performance or a judicial confirmation without an agreement")
     session.add(case)
     session.flush()
     return case
+
+
+def _fill_performance(
+    agreement: Agreement, performance: tuple[TermPerformance, ...], confirmation: Confirmation
+) -> None:
+    """The schedules, instalments and payments of new obligations, and the confirmation."""
+    if len(performance) > len(agreement.obligations):
+        raise ValueError("more term schedules than the agreement has terms")
+    for obligation, term in zip(agreement.obligations, performance, strict=False):
+        obligation.schedule_kind = term.schedule_kind
+        obligation.day_of_month = term.day_of_month
+        obligation.starts_on = term.starts_on
+        obligation.until = term.until
+        obligation.instalments = [
+            Instalment(position=i, due_on=due, amount_fen=amount)
+            for i, (due, amount) in enumerate(term.instalments)
+        ]
+        obligation.payments = [
+            Payment(on=on, amount_fen=amount, note=note) for on, amount, note in term.payments
+        ]
+    agreement.confirmation_applied_on = confirmation.applied_on
+    agreement.confirmation_court = confirmation.court
+    agreement.confirmation_result = confirmation.result
+    agreement.confirmation_decided_on = confirmation.decided_on
 
 
 def fill_agreement(agreement: Agreement, parties: list[Party], clean: CleanAgreement) -> None:

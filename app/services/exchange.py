@@ -1,4 +1,9 @@
-"""The case exchange format, version 1 (shared/exchange-format.md): export and import.
+"""The case exchange format (docs/exchange-format.md): export writes version 2; import reads 1, 2.
+
+Version 2 carries a case's whole life: its status history, sessions, invited participants,
+agents, attachments (their particulars, not their content), obligation schedules with their
+instalments and payments, the judicial confirmation and the follow-ups in full. A version 1
+file is read as before; a case from it gets one "import" step as its status history.
 
 Import is all-or-nothing: the whole file is checked first, and one wrong value rejects it with a
 Chinese message naming the case (index and title), the field and what is wrong. A uuid already
@@ -10,8 +15,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,11 +30,28 @@ from app.db.models import (
     ElderCategoryRow,
     Mediator,
     MediatorSpecialty,
+    Obligation,
+    Party,
 )
-from app.domain.codes import DisputeType, Labelled, PanelRole, Satisfaction, Sex, Tier
+from app.domain.codes import (
+    AuthorityKind,
+    CaseStatus,
+    DisputeType,
+    FailureRoute,
+    Labelled,
+    PanelRole,
+    ParticipantKind,
+    ReferralTarget,
+    RiskLevel,
+    Satisfaction,
+    SessionKind,
+    Sex,
+    Tier,
+)
 from app.domain.drafts import AgreementDraft, CaseDraft, PartyDraft, TermDraft
 from app.domain.errors import ImportFileError, UserError, ValidationError, ValidationErrors
-from app.domain.money import from_fen, parse_exchange_money
+from app.domain.lifecycle import CaseEvent, next_status
+from app.domain.money import from_fen, parse_exchange_money, to_fen
 from app.domain.rules import (
     CleanAgreement,
     CleanCase,
@@ -37,10 +59,28 @@ from app.domain.rules import (
     check_case,
     check_mediator_birth_date,
     choose,
+    optional_text,
 )
+from app.domain.schedule import Instalment as ScheduleInstalment
+from app.domain.schedule import Schedule, ScheduleKind, validate_schedule
 from app.domain.validation import check_phone, require_text
 from app.domain.values import Place
-from app.services.cases import CaseHistory, add_case, reserve_numbers
+from app.services.cases import (
+    AgentRecord,
+    AttachmentRecord,
+    CaseHistory,
+    CaseLife,
+    Confirmation,
+    PanelSeat,
+    ParticipantRecord,
+    SessionRecord,
+    StatusStep,
+    TermPerformance,
+    TierMove,
+    Visit,
+    add_case,
+    reserve_numbers,
+)
 from app.services.database import DEFAULT_COMMITTEE_NAME, DEFAULT_SHORT_NAME, Database
 from app.services.files import os_problem, write_atomically
 from app.services.operations import DEFAULT_ACTOR
@@ -49,63 +89,152 @@ from app.views import Changed
 E = TypeVar("E", bound=Labelled)
 
 FORMAT = "laoniangjiu-exchange"
-VERSION = 1
+#: The version export writes, and the newest one import reads.
+VERSION = 2
+#: Every version import reads.
+READABLE_VERSIONS = (1, 2)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})")
 
-TOP_KEYS = {"format", "version", "committee", "mediators", "cases"}
-COMMITTEE_KEYS = {"name", "short_name"}
-PLACE_KEYS = {"compound", "building", "unit", "room"}
-MEDIATOR_KEYS = {
-    "uuid",
-    "name",
-    "sex",
-    "birth_date",
-    "elder_category",
-    "phone",
-    "address",
-    "specialties",
-    "active",
+
+class PanelChoice(Labelled):
+    """How a mediator came to be on the panel (art. 19)."""
+
+    COMMITTEE = "committee", "调解委员会指定"
+    PARTIES = "parties", "当事人选定"
+
+
+#: Events of the status history: the life cycle's, and the steps that are not table moves.
+HISTORY_EVENTS: dict[str, str] = {
+    "register": "登记",
+    "import": "导入",
+    **{e.value: e.label for e in CaseEvent},
+    "amend": "归档后更正",
 }
-CASE_KEYS = {
-    "uuid",
-    "number",
-    "title",
-    "dispute_type",
-    "source",
-    "received_on",
-    "tier",
-    "status",
-    "place",
-    "amount",
-    "persons_involved",
-    "risk_flags",
-    "facts",
-    "requests",
-    "parties",
-    "panel",
-    "escalations",
-    "agreement",
-    "follow_ups",
-}
-PARTY_KEYS = {
-    "role",
-    "kind",
-    "name",
-    "sex",
-    "ethnicity",
-    "birth_date",
-    "id_number",
-    "phone",
-    "address",
-    "occupation",
-    "credit_code",
-    "legal_representative",
-}
-PANEL_KEYS = {"mediator", "role"}
-ESCALATION_KEYS = {"from", "to", "on", "reason"}
-AGREEMENT_KEYS = {"form", "reached_on", "facts", "responsibility", "terms"}
-TERM_KEYS = {"text", "obligor", "obligee", "amount", "due", "performed_on"}
-FOLLOW_UP_KEYS = {"on", "by", "performed", "satisfaction", "notes"}
+
+
+def _keys(v1: set[str], added_in_2: set[str] | None = None) -> dict[int, frozenset[str]]:
+    """The keys an object may have, per version of the format."""
+    return {1: frozenset(v1), 2: frozenset(v1 | (added_in_2 or set()))}
+
+
+def _v2_keys(keys: set[str]) -> dict[int, frozenset[str]]:
+    """An object that only version 2 has (it can only be reached in a version 2 file)."""
+    return {2: frozenset(keys)}
+
+
+TOP_KEYS = _keys({"format", "version", "committee", "mediators", "cases"})
+COMMITTEE_KEYS = _keys({"name", "short_name"})
+PLACE_KEYS = _keys({"compound", "building", "unit", "room"})
+MEDIATOR_KEYS = _keys(
+    {
+        "uuid",
+        "name",
+        "sex",
+        "birth_date",
+        "elder_category",
+        "phone",
+        "address",
+        "specialties",
+        "active",
+    },
+    {"notes"},
+)
+CASE_KEYS = _keys(
+    {
+        "uuid",
+        "number",
+        "title",
+        "dispute_type",
+        "source",
+        "received_on",
+        "tier",
+        "status",
+        "place",
+        "amount",
+        "persons_involved",
+        "risk_flags",
+        "facts",
+        "requests",
+        "parties",
+        "panel",
+        "escalations",
+        "agreement",
+        "follow_ups",
+    },
+    {
+        "accepted_on",
+        "declined_reason",
+        "tier_resolved",
+        "risk_level",
+        "risk_measures",
+        "police_reported_on",
+        "escalation_prevented",
+        "participants",
+        "mediation_extended_to",
+        "extension_reason",
+        "sessions",
+        "performed_on",
+        "outcome_note",
+        "closed_on",
+        "archived_at",
+        "status_history",
+        "attachments",
+    },
+)
+PARTY_KEYS = _keys(
+    {
+        "role",
+        "kind",
+        "name",
+        "sex",
+        "ethnicity",
+        "birth_date",
+        "id_number",
+        "phone",
+        "address",
+        "occupation",
+        "credit_code",
+        "legal_representative",
+    },
+    {"agents"},
+)
+AGENT_KEYS = _v2_keys({"name", "phone", "authority_kind", "authorised_on", "authority"})
+PARTICIPANT_KEYS = _v2_keys({"name", "kind", "organisation", "phone"})
+PANEL_KEYS = _keys({"mediator", "role"}, {"chosen_by", "reason"})
+ESCALATION_KEYS = _keys({"from", "to", "on", "reason"}, {"decided_by"})
+SESSION_KEYS = _v2_keys(
+    {
+        "kind",
+        "held_at",
+        "place",
+        "mediators_present",
+        "parties_present",
+        "participants_present",
+        "recorder",
+        "statements",
+        "facts_verified",
+        "outcome",
+    }
+)
+AGREEMENT_KEYS = _keys(
+    {"form", "reached_on", "facts", "responsibility", "terms"}, {"issues", "confirmation"}
+)
+CONFIRMATION_KEYS = _v2_keys({"applied_on", "court", "result", "decided_on"})
+TERM_KEYS = _keys(
+    {"text", "obligor", "obligee", "amount", "due", "performed_on"},
+    {"schedule", "day_of_month", "starts_on", "until", "instalments", "payments"},
+)
+INSTALMENT_KEYS = _v2_keys({"due", "amount"})
+PAYMENT_KEYS = _v2_keys({"on", "amount", "note"})
+FOLLOW_UP_KEYS = _keys(
+    {"on", "by", "performed", "satisfaction", "notes"}, {"met_with", "risks", "measures"}
+)
+STATUS_KEYS = _v2_keys(
+    {"event", "from", "to", "on", "actor", "reason", "withdrawn_by", "referred_to", "routes"}
+)
+ATTACHMENT_KEYS = _v2_keys({"sha256", "original_name", "size", "added_at", "description"})
 
 
 # ====================================================================== export
@@ -120,28 +249,44 @@ def _date(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _stamp(value: datetime | None) -> str | None:
+    """A moment as ISO 8601 in UTC with its offset: 2026-03-10T06:30:00+00:00."""
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
 def _money(fen: int | None) -> str | None:
     return str(from_fen(fen)) if fen is not None else None
 
 
+def _lines(text: str) -> list[str]:
+    """Names kept one per line, as a list."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def export_data(db: Database) -> dict[str, Any]:
-    """Every committee setting, mediator and case that version 1 carries, as JSON-ready data."""
+    """Every committee setting, mediator and case, as JSON-ready data of the newest version."""
     with db.reading() as session:
         committee = session.scalar(select(Committee).limit(1))
         mediators = session.scalars(
             select(Mediator).options(selectinload(Mediator.specialties)).order_by(Mediator.id)
         ).all()
         uuid_of = {m.id: m.uuid for m in mediators}
+        obligations = selectinload(Case.agreement).selectinload(Agreement.obligations)
         cases = session.scalars(
             select(Case)
             .options(
-                selectinload(Case.parties),
+                selectinload(Case.parties).selectinload(Party.agents),
                 selectinload(Case.requests),
                 selectinload(Case.risk_flags),
                 selectinload(Case.panel),
                 selectinload(Case.escalations),
-                selectinload(Case.agreement).selectinload(Agreement.obligations),
+                obligations.selectinload(Obligation.instalments),
+                obligations.selectinload(Obligation.payments),
                 selectinload(Case.follow_ups),
+                selectinload(Case.sessions),
+                selectinload(Case.status_changes),
+                selectinload(Case.participants),
+                selectinload(Case.attachments),
             )
             .order_by(Case.id)
         ).all()
@@ -162,6 +307,7 @@ def export_data(db: Database) -> dict[str, Any]:
                     "address": _place(m.compound, m.building, m.unit, m.room),
                     "specialties": [s.dispute_type for s in m.specialties],
                     "active": m.active,
+                    "notes": m.notes or None,
                 }
                 for m in mediators
             ],
@@ -169,29 +315,76 @@ def export_data(db: Database) -> dict[str, Any]:
         }
 
 
+def _export_agreement(a: Agreement, index_of: dict[int, int]) -> dict[str, Any]:
+    confirmation = {
+        "applied_on": _date(a.confirmation_applied_on),
+        "court": a.confirmation_court or None,
+        "result": a.confirmation_result or None,
+        "decided_on": _date(a.confirmation_decided_on),
+    }
+    return {
+        "form": a.form,
+        "reached_on": _date(a.reached_on),
+        "facts": a.facts or None,
+        "issues": a.issues or None,
+        "responsibility": a.responsibility or None,
+        "terms": [
+            {
+                "text": o.text,
+                "obligor": index_of.get(o.obligor_party_id) if o.obligor_party_id else None,
+                "obligee": index_of.get(o.obligee_party_id) if o.obligee_party_id else None,
+                "amount": _money(o.amount_fen),
+                "due": _date(o.due_on),
+                "performed_on": _date(o.performed_on),
+                "schedule": o.schedule_kind or ScheduleKind.ONE_OFF.value,
+                "day_of_month": o.day_of_month,
+                "starts_on": _date(o.starts_on),
+                "until": _date(o.until),
+                "instalments": [
+                    {"due": _date(i.due_on), "amount": _money(i.amount_fen)}
+                    for i in sorted(o.instalments, key=lambda i: i.position)
+                ],
+                "payments": [
+                    {"on": _date(p.on), "amount": _money(p.amount_fen), "note": p.note or None}
+                    for p in sorted(o.payments, key=lambda p: (p.on, p.id))
+                ],
+            }
+            for o in sorted(a.obligations, key=lambda o: o.position)
+        ],
+        "confirmation": confirmation if any(confirmation.values()) else None,
+    }
+
+
+def _export_party(p: Party) -> dict[str, Any]:
+    return {
+        "role": p.role,
+        "kind": p.kind,
+        "name": p.name,
+        "sex": p.sex,
+        "ethnicity": p.ethnicity or None,
+        "birth_date": _date(p.birth_date),
+        "id_number": p.id_number or None,
+        "phone": p.phone or None,
+        "address": p.address or None,
+        "occupation": p.occupation or None,
+        "credit_code": p.credit_code or None,
+        "legal_representative": p.legal_representative or None,
+        "agents": [
+            {
+                "name": g.name,
+                "phone": g.phone or None,
+                "authority_kind": g.authority_kind,
+                "authorised_on": _date(g.authorised_on),
+                "authority": g.authority or None,
+            }
+            for g in sorted(p.agents, key=lambda g: g.id)
+        ],
+    }
+
+
 def _export_case(case: Case, uuid_of: dict[int, str]) -> dict[str, Any]:
     parties = sorted(case.parties, key=lambda p: p.position)
     index_of = {p.id: i for i, p in enumerate(parties)}
-    agreement = None
-    if case.agreement is not None:
-        a = case.agreement
-        agreement = {
-            "form": a.form,
-            "reached_on": _date(a.reached_on),
-            "facts": a.facts or None,
-            "responsibility": a.responsibility or None,
-            "terms": [
-                {
-                    "text": o.text,
-                    "obligor": index_of.get(o.obligor_party_id) if o.obligor_party_id else None,
-                    "obligee": index_of.get(o.obligee_party_id) if o.obligee_party_id else None,
-                    "amount": _money(o.amount_fen),
-                    "due": _date(o.due_on),
-                    "performed_on": _date(o.performed_on),
-                }
-                for o in a.obligations
-            ],
-        }
     return {
         "uuid": case.uuid,
         "number": case.number,
@@ -199,46 +392,108 @@ def _export_case(case: Case, uuid_of: dict[int, str]) -> dict[str, Any]:
         "dispute_type": case.dispute_type,
         "source": case.source,
         "received_on": _date(case.received_on),
+        "accepted_on": _date(case.accepted_on),
+        "declined_reason": case.declined_reason or None,
         "tier": case.tier,
+        "tier_resolved": case.tier_resolved,
         "status": case.status,
         "place": _place(case.compound, case.building, case.unit, case.room),
         "amount": _money(case.amount_fen),
         "persons_involved": case.persons_involved,
         "risk_flags": sorted(f.flag for f in case.risk_flags),
+        "risk_level": case.risk_level,
+        "risk_measures": case.risk_measures or None,
+        "police_reported_on": _date(case.police_reported_on),
+        "escalation_prevented": case.escalation_prevented,
         "facts": case.facts or None,
         "requests": [r.text for r in case.requests],
-        "parties": [
+        "parties": [_export_party(p) for p in parties],
+        "participants": [
             {
-                "role": p.role,
-                "kind": p.kind,
                 "name": p.name,
-                "sex": p.sex,
-                "ethnicity": p.ethnicity or None,
-                "birth_date": _date(p.birth_date),
-                "id_number": p.id_number or None,
+                "kind": p.kind,
+                "organisation": p.organisation or None,
                 "phone": p.phone or None,
-                "address": p.address or None,
-                "occupation": p.occupation or None,
-                "credit_code": p.credit_code or None,
-                "legal_representative": p.legal_representative or None,
             }
-            for p in parties
+            for p in sorted(case.participants, key=lambda p: p.id)
         ],
-        "panel": [{"mediator": uuid_of[m.mediator_id], "role": m.role} for m in case.panel],
+        "panel": [
+            {
+                "mediator": uuid_of[m.mediator_id],
+                "role": m.role,
+                "chosen_by": m.chosen_by,
+                "reason": m.reason or None,
+            }
+            for m in sorted(case.panel, key=lambda m: m.id)
+        ],
         "escalations": [
-            {"from": e.from_tier, "to": e.to_tier, "on": _date(e.on), "reason": e.reason or None}
-            for e in case.escalations
+            {
+                "from": e.from_tier,
+                "to": e.to_tier,
+                "on": _date(e.on),
+                "reason": e.reason or None,
+                "decided_by": e.decided_by or None,
+            }
+            for e in sorted(case.escalations, key=lambda e: e.id)
         ],
-        "agreement": agreement,
+        "mediation_extended_to": _date(case.mediation_extended_to),
+        "extension_reason": case.extension_reason or None,
+        "sessions": [
+            {
+                "kind": s.kind,
+                "held_at": _stamp(s.held_at),
+                "place": s.place or None,
+                "mediators_present": _lines(s.mediators_present),
+                "parties_present": _lines(s.parties_present),
+                "participants_present": _lines(s.participants_present),
+                "recorder": s.recorder or None,
+                "statements": s.statements or None,
+                "facts_verified": s.facts_verified or None,
+                "outcome": s.outcome or None,
+            }
+            for s in sorted(case.sessions, key=lambda s: (s.held_at, s.id))
+        ],
+        "agreement": _export_agreement(case.agreement, index_of) if case.agreement else None,
+        "performed_on": _date(case.performed_on),
         "follow_ups": [
             {
                 "on": _date(f.on),
                 "by": uuid_of.get(f.mediator_id) if f.mediator_id else None,
+                "met_with": f.met_with or None,
                 "performed": f.performed,
                 "satisfaction": f.satisfaction,
+                "risks": f.risks or None,
+                "measures": f.measures or None,
                 "notes": f.notes or None,
             }
-            for f in case.follow_ups
+            for f in sorted(case.follow_ups, key=lambda f: f.id)
+        ],
+        "outcome_note": case.outcome_note or None,
+        "closed_on": _date(case.closed_on),
+        "archived_at": _stamp(case.archived_at),
+        "status_history": [
+            {
+                "event": c.event,
+                "from": c.from_status,
+                "to": c.to_status,
+                "on": _date(c.on),
+                "actor": c.actor or None,
+                "reason": c.reason or None,
+                "withdrawn_by": c.withdrawn_by or None,
+                "referred_to": c.referred_to,
+                "routes": [r for r in c.routes.split(",") if r],
+            }
+            for c in sorted(case.status_changes, key=lambda c: c.id)
+        ],
+        "attachments": [
+            {
+                "sha256": a.sha256,
+                "original_name": a.original_name,
+                "size": a.size,
+                "added_at": _stamp(a.added_at),
+                "description": a.description or None,
+            }
+            for a in sorted(case.attachments, key=lambda a: a.id)
         ],
     }
 
@@ -268,11 +523,18 @@ class ImportReport:
     skipped_mediators: list[str] = field(default_factory=list)
     #: What became of the file's committee, when it differs from the database's.
     committee_note: str = ""
+    #: Attachments recorded from the file: their particulars only, the files travel apart.
+    attachments_added: int = 0
 
     def summary(self) -> str:
         lines = [f"导入完成：新增案件{self.cases_added}件，新增调解员{self.mediators_added}名。"]
         if self.committee_note:
             lines.append(self.committee_note)
+        if self.attachments_added:
+            lines.append(
+                f"案件附件{self.attachments_added}个只导入了登记信息（文件名、大小、说明）；"
+                "交换文件不带附件本身，请把附件文件另行拷贝过来。"
+            )
         if self.skipped_mediators:
             lines.append(
                 f"已存在而跳过的调解员{len(self.skipped_mediators)}名："
@@ -306,6 +568,7 @@ MEDIATOR_LABELS = {
     "address": "住址",
     "specialties": "擅长的纠纷类型",
     "active": "是否在岗",
+    "notes": "备注",
 }
 CASE_LABELS = {
     "uuid": "唯一标识",
@@ -314,19 +577,36 @@ CASE_LABELS = {
     "dispute_type": "纠纷类型",
     "source": "案件来源",
     "received_on": "受理日期",
+    "accepted_on": "决定受理的日期",
+    "declined_reason": "不予受理的理由",
     "tier": "化解层级",
+    "tier_resolved": "化解成功的层级",
     "status": "办理状态",
     "place": "发生地点",
     "amount": "涉及金额",
     "persons_involved": "涉及人数",
     "risk_flags": "风险",
+    "risk_level": "预警等级",
+    "risk_measures": "预防措施",
+    "police_reported_on": "报告公安机关的日期",
+    "escalation_prevented": "是否防止了激化",
     "facts": "纠纷简要情况",
     "requests": "申请事项",
     "parties": "当事人",
+    "participants": "参与调解的其他人员",
     "panel": "调解员组",
     "escalations": "层级变更",
+    "mediation_extended_to": "调解期限延长至",
+    "extension_reason": "延长调解期限的理由",
+    "sessions": "调查和调解记录",
     "agreement": "调解协议",
+    "performed_on": "履行完毕的日期",
     "follow_ups": "回访",
+    "outcome_note": "结果说明",
+    "closed_on": "结案日期",
+    "archived_at": "归档时间",
+    "status_history": "办理经过",
+    "attachments": "附件",
 }
 PARTY_LABELS = {
     "role": "身份",
@@ -341,15 +621,55 @@ PARTY_LABELS = {
     "occupation": "职业或职务",
     "credit_code": "统一社会信用代码",
     "legal_representative": "法定代表人",
+    "agents": "委托代理人",
 }
-PANEL_LABELS = {"mediator": "调解员", "role": "角色"}
-ESCALATION_LABELS = {"from": "原层级", "to": "新层级", "on": "变更日期", "reason": "原因"}
+AGENT_LABELS = {
+    "name": "代理人姓名",
+    "phone": "联系电话",
+    "authority_kind": "授权类型",
+    "authorised_on": "授权日期",
+    "authority": "代理权限",
+}
+PARTICIPANT_LABELS = {
+    "name": "姓名",
+    "kind": "身份",
+    "organisation": "单位或与当事人的关系",
+    "phone": "联系电话",
+}
+PANEL_LABELS = {"mediator": "调解员", "role": "角色", "chosen_by": "产生方式", "reason": "说明"}
+ESCALATION_LABELS = {
+    "from": "原层级",
+    "to": "新层级",
+    "on": "变更日期",
+    "reason": "原因",
+    "decided_by": "决定人",
+}
+SESSION_LABELS = {
+    "kind": "记录类别",
+    "held_at": "时间",
+    "place": "地点",
+    "mediators_present": "到场的调解员",
+    "parties_present": "到场的当事人",
+    "participants_present": "到场的其他人员",
+    "recorder": "记录人",
+    "statements": "各方陈述",
+    "facts_verified": "查明的事实",
+    "outcome": "结果",
+}
 AGREEMENT_LABELS = {
     "form": "协议形式",
     "reached_on": "达成日期",
     "facts": "纠纷主要事实",
+    "issues": "争议事项",
     "responsibility": "各方责任",
     "terms": "协议条款",
+    "confirmation": "司法确认",
+}
+CONFIRMATION_LABELS = {
+    "applied_on": "申请日期",
+    "court": "受理法院",
+    "result": "确认结果",
+    "decided_on": "裁定日期",
 }
 TERM_LABELS = {
     "text": "内容",
@@ -358,31 +678,69 @@ TERM_LABELS = {
     "amount": "金额",
     "due": "履行期限",
     "performed_on": "履行日期",
+    "schedule": "履行方式",
+    "day_of_month": "每月履行日",
+    "starts_on": "开始日期",
+    "until": "截止日期",
+    "instalments": "分期",
+    "payments": "履行记录",
 }
+INSTALMENT_LABELS = {"due": "履行期限", "amount": "金额"}
+PAYMENT_LABELS = {"on": "履行日期", "amount": "履行金额", "note": "说明"}
 FOLLOW_UP_LABELS = {
     "on": "回访日期",
     "by": "回访人",
+    "met_with": "回访对象",
     "performed": "是否已履行",
     "satisfaction": "满意度",
+    "risks": "遗留风险",
+    "measures": "采取的措施",
     "notes": "回访情况",
+}
+STATUS_LABELS = {
+    "event": "办理事项",
+    "from": "原状态",
+    "to": "新状态",
+    "on": "日期",
+    "actor": "经办人",
+    "reason": "原因",
+    "withdrawn_by": "撤回人",
+    "referred_to": "移交给",
+    "routes": "告知当事人的途径",
+}
+ATTACHMENT_LABELS = {
+    "sha256": "文件校验值",
+    "original_name": "文件名",
+    "size": "文件大小",
+    "added_at": "添加时间",
+    "description": "说明",
 }
 NOTHING_CHANGED = "导入失败，数据库没有任何改动。"
 
 
 class _Where:
-    """Where in the file a value sits, for messages: 第2个案件“楼上渗水纠纷”的……"""
+    """Where in the file a value sits, for messages: 第2个案件“楼上渗水纠纷”的……
 
-    def __init__(self, prefix: str, labels: Mapping[str, str] | None = None) -> None:
+    It also knows the file's version, which decides the keys an object may have.
+    """
+
+    def __init__(
+        self, prefix: str, labels: Mapping[str, str] | None = None, version: int = VERSION
+    ) -> None:
         self.prefix = prefix
         self.labels = labels or {}
+        self.version = version
 
     def name(self, key: str) -> str:
         """受理日期（received_on）: the Chinese name with the key as the file writes it."""
         label = self.labels.get(key)
         return f"{label}（{key}）" if label else f"“{key}”"
 
+    def label(self, key: str) -> str:
+        return self.labels.get(key, key)
+
     def inner(self, extra: str, labels: Mapping[str, str]) -> _Where:
-        return _Where(self.prefix + extra, labels)
+        return _Where(self.prefix + extra, labels, self.version)
 
     def fail(self, problem: str) -> ImportFileError:
         return ImportFileError(f"{NOTHING_CHANGED}{self.prefix}{problem}")
@@ -399,16 +757,27 @@ def _shown(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def _expect_object(value: Any, allowed: set[str], where: _Where, what: str) -> dict[str, Any]:
+def _expect_object(
+    value: Any, keys: Mapping[int, frozenset[str]], where: _Where, what: str
+) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise where.fail(f"{what}应是一个对象（用大括号 {{ }} 括起来）。")
+    allowed = keys.get(where.version, frozenset())
     unknown = sorted(set(value) - allowed)
-    if unknown:
+    if not unknown:
+        return value
+    newer = keys.get(VERSION, frozenset())
+    if where.version < VERSION and set(unknown) <= newer:
         raise where.fail(
-            f"{what}中有不认识的字段“{'、'.join(unknown)}”。交换文件只能包含第1版格式规定的字段，"
-            "请检查拼写。"
+            f"{what}中的“{'、'.join(unknown)}”是第{VERSION}版格式才有的字段，"
+            f'而文件写的是第{where.version}版（"version": {where.version}）。'
+            f'如果文件是按第{VERSION}版写的，请把版本号改为 "version": {VERSION}；'
+            "否则请删去这些字段。"
         )
-    return value
+    raise where.fail(
+        f"{what}中有不认识的字段“{'、'.join(unknown)}”。交换文件只能包含第{where.version}版"
+        "格式规定的字段，请检查拼写。"
+    )
 
 
 def _list(value: Any, where: _Where, key: str) -> list[Any]:
@@ -431,6 +800,29 @@ def _text(value: Any, where: _Where, key: str) -> str:
     return value
 
 
+def _checked_text(
+    value: Any, where: _Where, key: str, limit: int, *, required: bool = False
+) -> str:
+    """Text stripped and within `limit` characters; `required`: not blank either."""
+    raw = _text(value, where, key)
+    try:
+        if required:
+            return require_text(raw, key, where.label(key), max_length=limit)
+        return optional_text(raw, key, where.label(key), limit)
+    except ValidationError as error:
+        raise where.invalid(error, key) from None
+
+
+def _phone(value: Any, where: _Where, key: str = "phone") -> str:
+    raw = _text(value, where, key)
+    if not raw.strip():
+        return ""
+    try:
+        return check_phone(raw, key, where.label(key))
+    except ValidationError as error:
+        raise where.invalid(error, key) from None
+
+
 def _date_value(value: Any, where: _Where, key: str) -> date | None:
     if value is None:
         return None
@@ -442,6 +834,35 @@ def _date_value(value: Any, where: _Where, key: str) -> date | None:
     raise where.fail(
         f"{where.name(key)}应是有效日期，写成 YYYY-MM-DD，例如 2026-03-02，现在是{_shown(value)}。"
     )
+
+
+def _required_date(value: Any, where: _Where, key: str, example: str = "2026-03-05") -> date:
+    day = _date_value(value, where, key)
+    if day is None:
+        raise where.fail(f"缺少{where.name(key)}，例如 {example}。")
+    return day
+
+
+def _timestamp(value: Any, where: _Where, key: str) -> datetime | None:
+    """A moment with its offset from UTC, returned in UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str) and _TIMESTAMP.fullmatch(value):
+        try:
+            return datetime.fromisoformat(value).astimezone(UTC)
+        except ValueError:
+            pass
+    raise where.fail(
+        f"{where.name(key)}应是带时区的时间，写成 YYYY-MM-DDTHH:MM:SS+08:00，"
+        f"例如 2026-03-10T14:30:00+08:00（北京时间），现在是{_shown(value)}。"
+    )
+
+
+def _required_timestamp(value: Any, where: _Where, key: str) -> datetime:
+    moment = _timestamp(value, where, key)
+    if moment is None:
+        raise where.fail(f"缺少{where.name(key)}，例如 2026-03-10T14:30:00+08:00。")
+    return moment
 
 
 def _money_text(value: Any, where: _Where, key: str) -> str:
@@ -457,6 +878,12 @@ def _money_text(value: Any, where: _Where, key: str) -> str:
     except ValidationError as error:
         raise where.fail(f"{where.name(key)}：{error.problem}。") from None
     return value
+
+
+def _fen(value: Any, where: _Where, key: str) -> int | None:
+    """An amount of the file in fen; None when absent."""
+    text = _money_text(value, where, key)
+    return to_fen(parse_exchange_money(text)) if text else None
 
 
 def _int_or_none(value: Any, where: _Where, key: str) -> int | None:
@@ -498,6 +925,22 @@ def _choice(enum: type[E], value: Any, where: _Where, key: str) -> E:
         raise where.invalid(error, key) from None
 
 
+def _optional_choice(enum: type[E], value: Any, where: _Where, key: str) -> E | None:
+    return None if value is None else _choice(enum, value, where, key)
+
+
+def _names(value: Any, where: _Where, key: str) -> str:
+    """A list of names, kept one per line."""
+    names = []
+    for item in _list(value, where, key):
+        name = _checked_text(item, where, key, 60)
+        if "\n" in name or "\r" in name:
+            raise where.fail(f"{where.name(key)}中每个名字单独写一项，名字里不能换行。")
+        if name:
+            names.append(name)
+    return "\n".join(names)
+
+
 @dataclass
 class _MediatorIn:
     uuid: str
@@ -509,6 +952,7 @@ class _MediatorIn:
     place: Place
     specialties: list[str]
     active: bool
+    notes: str = ""
 
 
 @dataclass
@@ -516,10 +960,21 @@ class _CaseIn:
     uuid: str
     number: str | None
     clean: CleanCase
-    panel: list[tuple[str, PanelRole]]
-    escalations: list[tuple[Tier, Tier, date, str]]
+    #: (mediator uuid, role, chosen by, reason)
+    panel: list[tuple[str, PanelRole, str, str]]
+    escalations: list[TierMove]
     agreement: CleanAgreement | None
-    follow_ups: list[tuple[date, str | None, bool | None, str | None, str]]
+    #: (mediator uuid or None, the visit without its mediator id)
+    follow_ups: list[tuple[str | None, Visit]]
+    #: Everything else of the case's life, ready for `CaseHistory`.
+    life: CaseLife = field(default_factory=CaseLife)
+    status_history: tuple[StatusStep, ...] = ()
+    agents: tuple[AgentRecord, ...] = ()
+    participants: tuple[ParticipantRecord, ...] = ()
+    sessions: tuple[SessionRecord, ...] = ()
+    attachments: tuple[AttachmentRecord, ...] = ()
+    performance: tuple[TermPerformance, ...] = ()
+    confirmation: Confirmation = field(default_factory=Confirmation)
 
 
 def _read_file(path: Path) -> Any:
@@ -557,7 +1012,12 @@ def _read_file(path: Path) -> Any:
         ) from None
 
 
-def _check_header(data: Any) -> dict[str, Any]:
+def _readable() -> str:
+    return "和".join(f"第{v}版" for v in READABLE_VERSIONS)
+
+
+def _check_header(data: Any) -> tuple[dict[str, Any], int]:
+    """The file's top object and its version, refused unless this program can read it."""
     where = _Where("", TOP_LABELS)
     if not isinstance(data, dict):
         raise where.fail(
@@ -567,34 +1027,38 @@ def _check_header(data: Any) -> dict[str, Any]:
     if data.get("format") != FORMAT:
         raise where.fail(f"这不是老娘舅的案件交换文件（文件格式 format 应为“{FORMAT}”）。")
     version = data.get("version")
+    numbers = " 或 ".join(str(v) for v in READABLE_VERSIONS)
     if version is None:
         raise where.fail(
             f'文件缺少版本号（version），第{VERSION}版的文件应写 "version": {VERSION}。'
         )
     if isinstance(version, bool) or not isinstance(version, int):
         raise where.fail(
-            f"版本号（version）应是数字 {VERSION}（不带引号，也不带小数点），"
+            f"版本号（version）应是数字 {numbers}（不带引号，也不带小数点），"
             f"现在是 {json.dumps(version, ensure_ascii=False)}。"
         )
     if version > VERSION:
         raise where.fail(
-            f"这个文件是第{version}版格式，由更新版本的程序导出；本程序只认识第{VERSION}版。"
-            "请先把程序升级到最新版本。"
+            f"这个文件是第{version}版格式，由更新版本的程序导出；本程序只能读取{_readable()}。"
+            "请先把程序升级到最新版本，再导入这个文件。"
         )
-    if version < 1:
-        raise where.fail(f"版本号（version）应是数字 {VERSION}，现在是 {version}。")
-    return data
+    if version not in READABLE_VERSIONS:
+        raise where.fail(f"版本号（version）应是数字 {numbers}，现在是 {version}。")
+    return data, version
 
 
 def _category_choices(categories: Mapping[str, str]) -> str:
     return "、".join(f"{label}（{code}）" for code, label in categories.items())
 
 
-def _mediator_in(index: int, value: Any, categories: Mapping[str, str]) -> _MediatorIn:
+def _mediator_in(
+    index: int, value: Any, categories: Mapping[str, str], version: int
+) -> _MediatorIn:
     name_hint = value.get("name") if isinstance(value, dict) else None
     where = _Where(
         f"第{index + 1}名调解员{f'“{name_hint}”' if isinstance(name_hint, str) else ''}：",
         MEDIATOR_LABELS,
+        version,
     )
     data = _expect_object(value, MEDIATOR_KEYS, where, "调解员")
     name_text = _text(data.get("name"), where, "name")
@@ -631,7 +1095,12 @@ def _mediator_in(index: int, value: Any, categories: Mapping[str, str]) -> _Medi
         place=_place_value(data.get("address"), where, "address"),
         specialties=list(dict.fromkeys(specialties)),  # in the file's order, once each
         active=True if active is None else active,
+        notes=_checked_text(data.get("notes"), where, "notes", 5000),
     )
+
+
+def _party_where(where: _Where, index: int) -> _Where:
+    return where.inner(f"第{index + 1}位当事人：", PARTY_LABELS)
 
 
 def _party_draft(p_value: Any, where: _Where) -> PartyDraft:
@@ -655,7 +1124,7 @@ def _party_draft(p_value: Any, where: _Where) -> PartyDraft:
 
 def _case_draft(data: dict[str, Any], where: _Where) -> CaseDraft:
     parties = [
-        _party_draft(p, where.inner(f"第{i + 1}位当事人：", PARTY_LABELS))
+        _party_draft(p, _party_where(where, i))
         for i, p in enumerate(_list(data.get("parties"), where, "parties"))
     ]
     return CaseDraft(
@@ -680,33 +1149,77 @@ def _case_draft(data: dict[str, Any], where: _Where) -> CaseDraft:
     )
 
 
+def _agents_in(data: dict[str, Any], where: _Where) -> tuple[AgentRecord, ...]:
+    """Every party's agents (the parties' shape is already checked)."""
+    agents = []
+    for p_index, party in enumerate(_list(data.get("parties"), where, "parties")):
+        p_where = _party_where(where, p_index)
+        for a_index, a_value in enumerate(_list(party.get("agents"), p_where, "agents")):
+            a_where = p_where.inner(f"第{a_index + 1}位委托代理人：", AGENT_LABELS)
+            a = _expect_object(a_value, AGENT_KEYS, a_where, "委托代理人")
+            kind = a.get("authority_kind")
+            authority_kind = (
+                AuthorityKind.GENERAL
+                if kind is None
+                else _choice(AuthorityKind, kind, a_where, "authority_kind")
+            )
+            authority = _checked_text(a.get("authority"), a_where, "authority", 1000)
+            if authority_kind is AuthorityKind.SPECIAL and not authority:
+                raise a_where.fail(
+                    "特别授权（special）要写明代理权限（authority），例如 "
+                    "代为承认、放弃、变更调解请求，代为签署调解协议。"
+                )
+            agents.append(
+                AgentRecord(
+                    party=p_index,
+                    name=_checked_text(a.get("name"), a_where, "name", 60, required=True),
+                    phone=_phone(a.get("phone"), a_where),
+                    authority_kind=authority_kind.value,
+                    authorised_on=_date_value(a.get("authorised_on"), a_where, "authorised_on"),
+                    authority=authority,
+                )
+            )
+    return tuple(agents)
+
+
 def _panel_in(
     data: dict[str, Any], where: _Where, mediators: set[str]
-) -> list[tuple[str, PanelRole]]:
-    panel: list[tuple[str, PanelRole]] = []
+) -> list[tuple[str, PanelRole, str, str]]:
+    panel: list[tuple[str, PanelRole, str, str]] = []
     for m_index, m_value in enumerate(_list(data.get("panel"), where, "panel")):
         m_where = where.inner(f"调解员组第{m_index + 1}项：", PANEL_LABELS)
         m = _expect_object(m_value, PANEL_KEYS, m_where, "调解员组成员")
         mediator = _uuid(m.get("mediator"), m_where, "mediator")
         if mediator not in mediators:
             raise m_where.fail(f"调解员“{mediator}”既不在文件的调解员名单中，也不在数据库中。")
-        if any(mediator == u for u, _ in panel):
+        if any(mediator == seat[0] for seat in panel):
             raise m_where.fail(f"调解员“{mediator}”在调解员组中出现了两次，请删去一次。")
-        panel.append((mediator, _choice(PanelRole, m.get("role"), m_where, "role")))
+        role = _choice(PanelRole, m.get("role"), m_where, "role")
+        chosen = m.get("chosen_by")
+        chosen_by = (
+            PanelChoice.COMMITTEE
+            if chosen is None
+            else _choice(PanelChoice, chosen, m_where, "chosen_by")
+        )
+        reason = _checked_text(m.get("reason"), m_where, "reason", 2000)
+        panel.append((mediator, role, chosen_by.value, reason))
     return panel
 
 
-def _escalations_in(data: dict[str, Any], where: _Where) -> list[tuple[Tier, Tier, date, str]]:
-    escalations: list[tuple[Tier, Tier, date, str]] = []
+def _escalations_in(data: dict[str, Any], where: _Where) -> list[TierMove]:
+    escalations: list[TierMove] = []
     for e_index, e_value in enumerate(_list(data.get("escalations"), where, "escalations")):
         e_where = where.inner(f"第{e_index + 1}次层级变更：", ESCALATION_LABELS)
         e = _expect_object(e_value, ESCALATION_KEYS, e_where, "层级变更")
-        from_tier = _choice(Tier, e.get("from"), e_where, "from")
-        to_tier = _choice(Tier, e.get("to"), e_where, "to")
-        on = _date_value(e.get("on"), e_where, "on")
-        if on is None:
-            raise e_where.fail("缺少变更日期（on），例如 2026-03-05。")
-        escalations.append((from_tier, to_tier, on, _text(e.get("reason"), e_where, "reason")))
+        escalations.append(
+            TierMove(
+                from_tier=_choice(Tier, e.get("from"), e_where, "from"),
+                to_tier=_choice(Tier, e.get("to"), e_where, "to"),
+                on=_required_date(e.get("on"), e_where, "on"),
+                reason=_text(e.get("reason"), e_where, "reason"),
+                decided_by=_checked_text(e.get("decided_by"), e_where, "decided_by", 60),
+            )
+        )
     return escalations
 
 
@@ -721,13 +1234,28 @@ def _party_index(value: int | None, where: _Where, key: str, parties: list[Party
     )
 
 
-def _term_draft(t_value: Any, where: _Where, parties: list[PartyDraft]) -> TermDraft:
+#: The keys of the file for the fields `validate_schedule` names.
+_SCHEDULE_KEYS = {"amount_fen": "amount", "start": "starts_on"}
+
+
+def _schedule_key(field_name: str) -> str:
+    """instalments[1].amount_fen → instalments[1].amount: the key as the file writes it."""
+    head, dot, tail = field_name.partition(".")
+    if dot:
+        return f"{head}.{_SCHEDULE_KEYS.get(tail, tail)}"
+    return _SCHEDULE_KEYS.get(head, head)
+
+
+def _term_in(
+    t_value: Any, where: _Where, parties: list[PartyDraft], since: date | None
+) -> tuple[TermDraft, TermPerformance]:
+    """One term and how it is performed; `since`: the day performance can start."""
     t = _expect_object(t_value, TERM_KEYS, where, "协议条款")
     obligor = _int_or_none(t.get("obligor"), where, "obligor")
     obligee = _int_or_none(t.get("obligee"), where, "obligee")
     _party_index(obligor, where, "obligor", parties)
     _party_index(obligee, where, "obligee", parties)
-    return TermDraft(
+    draft = TermDraft(
         text=_text(t.get("text"), where, "text"),
         obligor=obligor,
         obligee=obligee,
@@ -735,67 +1263,356 @@ def _term_draft(t_value: Any, where: _Where, parties: list[PartyDraft]) -> TermD
         due=_date_value(t.get("due"), where, "due"),
         performed_on=_date_value(t.get("performed_on"), where, "performed_on"),
     )
+    kind = (
+        ScheduleKind.ONE_OFF
+        if t.get("schedule") is None
+        else _choice(ScheduleKind, t.get("schedule"), where, "schedule")
+    )
+    instalments = []
+    for i_index, i_value in enumerate(_list(t.get("instalments"), where, "instalments")):
+        i_where = where.inner(f"第{i_index + 1}期：", INSTALMENT_LABELS)
+        i = _expect_object(i_value, INSTALMENT_KEYS, i_where, "分期")
+        instalments.append(
+            ScheduleInstalment(
+                _required_date(i.get("due"), i_where, "due", "2026-04-01"),
+                _fen(i.get("amount"), i_where, "amount"),
+            )
+        )
+    amount_fen = to_fen(parse_exchange_money(draft.amount)) if draft.amount else None
+    payments_raw = _list(t.get("payments"), where, "payments")
+    if obligor is None and (kind is not ScheduleKind.ONE_OFF or payments_raw):
+        raise where.fail(
+            "这一条没有写明履行人（obligor），不是需要履行的义务，"
+            "不能有履行方式（schedule）或履行记录（payments）。"
+        )
+    # What the schedule alone decides; a one-off's amount and due are the term's own, checked
+    # with the agreement as in version 1.
+    schedule = Schedule(
+        kind,
+        due=draft.due if kind is ScheduleKind.RECURRING else None,
+        amount_fen=amount_fen if kind is ScheduleKind.RECURRING else None,
+        instalments=tuple(instalments),
+        day_of_month=_int_or_none(t.get("day_of_month"), where, "day_of_month"),
+        start=_date_value(t.get("starts_on"), where, "starts_on"),
+        until=_date_value(t.get("until"), where, "until"),
+    )
+    try:
+        validate_schedule(schedule)
+    except ValidationError as error:
+        raise where.invalid(error, _schedule_key(error.field)) from None
+    if kind is ScheduleKind.INSTALMENTS:
+        if draft.due is not None:
+            raise where.fail(
+                f"分期履行的条款不填{where.name('due')}，每期的期限写在分期（instalments）中。"
+            )
+        # The term's amount is the sum of the parts, as the program keeps it.
+        total = sum(i.amount_fen or 0 for i in instalments) or None
+        if draft.amount and amount_fen != total:
+            should = f"应为各期金额之和 {_money(total)}" if total else "应不填（各期都没有金额）"
+            raise where.fail(f"分期履行的{where.name('amount')}{should}，现在是{draft.amount}。")
+        draft = replace(draft, amount=_money(total) or "")
+    money = schedule.is_money if kind is ScheduleKind.INSTALMENTS else amount_fen is not None
+    payments = []
+    for p_index, p_value in enumerate(payments_raw):
+        p_where = where.inner(f"履行记录第{p_index + 1}项：", PAYMENT_LABELS)
+        p = _expect_object(p_value, PAYMENT_KEYS, p_where, "履行记录")
+        on = _required_date(p.get("on"), p_where, "on", "2026-04-01")
+        if since is not None and on < since:
+            raise p_where.fail(
+                f"{p_where.name('on')}不能早于协议达成的日期（{since:%Y-%m-%d}），现在是{on}。"
+            )
+        paid = _fen(p.get("amount"), p_where, "amount")
+        if money and not paid:
+            raise p_where.fail(
+                f'这一条是支付金钱的义务，{p_where.name("amount")}应是大于0的金额，例如 "600.00"。'
+            )
+        if not money and paid is not None:
+            raise p_where.fail(
+                f"这一条不是支付金钱的义务，不填{p_where.name('amount')}，只写履行日期和说明。"
+            )
+        payments.append((on, paid, _checked_text(p.get("note"), p_where, "note", 500)))
+    performance = TermPerformance(
+        schedule_kind=kind.value,
+        day_of_month=schedule.day_of_month,
+        starts_on=schedule.start,
+        until=schedule.until,
+        instalments=tuple((i.due, i.amount_fen) for i in instalments),
+        payments=tuple(payments),
+    )
+    return draft, performance
+
+
+def _confirmation_in(value: Any, where: _Where, reached_on: date | None) -> Confirmation:
+    if value is None:
+        return Confirmation()
+    c_where = where.inner("司法确认：", CONFIRMATION_LABELS)
+    c = _expect_object(value, CONFIRMATION_KEYS, c_where, "司法确认")
+    confirmation = Confirmation(
+        applied_on=_date_value(c.get("applied_on"), c_where, "applied_on"),
+        court=_checked_text(c.get("court"), c_where, "court", 100),
+        result=_checked_text(c.get("result"), c_where, "result", 100),
+        decided_on=_date_value(c.get("decided_on"), c_where, "decided_on"),
+    )
+    applied, decided = confirmation.applied_on, confirmation.decided_on
+    if applied is None:
+        if confirmation.court or confirmation.result or decided:
+            raise c_where.fail("写了法院或结果，也要写申请日期（applied_on），例如 2026-04-02。")
+        return confirmation
+    if reached_on is not None and applied < reached_on:
+        raise c_where.fail(
+            f"申请日期（applied_on）不能早于协议达成的日期（{reached_on:%Y-%m-%d}），现在是{applied}。"
+        )
+    if decided is not None and decided < applied:
+        raise c_where.fail(f"裁定日期（decided_on）不能早于申请日期（{applied:%Y-%m-%d}）。")
+    return confirmation
 
 
 def _agreement_in(
     data: dict[str, Any], where: _Where, parties: list[PartyDraft], clean: CleanCase
-) -> CleanAgreement | None:
+) -> tuple[CleanAgreement | None, tuple[TermPerformance, ...], Confirmation]:
     if data.get("agreement") is None:
-        return None
+        return None, (), Confirmation()
     a_where = where.inner("调解协议：", AGREEMENT_LABELS)
     a = _expect_object(data["agreement"], AGREEMENT_KEYS, a_where, "调解协议")
+    reached_on = _date_value(a.get("reached_on"), a_where, "reached_on")
+    since = reached_on or clean.received_on
     terms = [
-        _term_draft(t, a_where.inner(f"第{i + 1}条：", TERM_LABELS), parties)
+        _term_in(t, a_where.inner(f"第{i + 1}条：", TERM_LABELS), parties, since)
         for i, t in enumerate(_list(a.get("terms"), a_where, "terms"))
     ]
     draft = AgreementDraft(
         form=_text(a.get("form"), a_where, "form") or "written",
-        reached_on=_date_value(a.get("reached_on"), a_where, "reached_on"),
+        reached_on=reached_on,
         facts=_text(a.get("facts"), a_where, "facts"),
+        issues=_text(a.get("issues"), a_where, "issues"),
         responsibility=_text(a.get("responsibility"), a_where, "responsibility"),
-        terms=terms,
+        terms=[term for term, _ in terms],
     )
     try:
-        return check_agreement(draft, len(parties), received_on=clean.received_on)
+        agreement = check_agreement(draft, len(parties), received_on=clean.received_on)
     except ValidationErrors as errors:
         raise a_where.invalid(errors.errors[0]) from None
+    confirmation = _confirmation_in(a.get("confirmation"), a_where, reached_on)
+    return agreement, tuple(p for _, p in terms), confirmation
 
 
 def _follow_ups_in(
     data: dict[str, Any], where: _Where, mediators: set[str]
-) -> list[tuple[date, str | None, bool | None, str | None, str]]:
+) -> list[tuple[str | None, Visit]]:
     follow_ups = []
     for f_index, f_value in enumerate(_list(data.get("follow_ups"), where, "follow_ups")):
         f_where = where.inner(f"第{f_index + 1}次回访：", FOLLOW_UP_LABELS)
         f = _expect_object(f_value, FOLLOW_UP_KEYS, f_where, "回访")
-        on = _date_value(f.get("on"), f_where, "on")
-        if on is None:
-            raise f_where.fail("缺少回访日期（on），例如 2026-04-10。")
+        on = _required_date(f.get("on"), f_where, "on", "2026-04-10")
         by = _uuid(f.get("by"), f_where, "by") if f.get("by") is not None else None
         if by is not None and by not in mediators:
             raise f_where.fail(f"回访人“{by}”不在调解员名单中。")
-        satisfaction = f.get("satisfaction")
-        if satisfaction is not None:
-            _choice(Satisfaction, satisfaction, f_where, "satisfaction")
-        follow_ups.append(
-            (
-                on,
-                by,
-                _bool_or_none(f.get("performed"), f_where, "performed"),
-                satisfaction,
-                _text(f.get("notes"), f_where, "notes"),
-            )
+        satisfaction = _optional_choice(
+            Satisfaction, f.get("satisfaction"), f_where, "satisfaction"
         )
+        visit = Visit(
+            on=on,
+            mediator_id=None,
+            performed=_bool_or_none(f.get("performed"), f_where, "performed"),
+            satisfaction=satisfaction.value if satisfaction else None,
+            notes=_text(f.get("notes"), f_where, "notes"),
+            met_with=_checked_text(f.get("met_with"), f_where, "met_with", 200),
+            risks=_checked_text(f.get("risks"), f_where, "risks", 2000),
+            measures=_checked_text(f.get("measures"), f_where, "measures", 2000),
+        )
+        follow_ups.append((by, visit))
     return follow_ups
 
 
-def _case_where(index: int, title: Any) -> _Where:
+def _status_label(status: CaseStatus | None) -> str:
+    return f"“{status.label}”（{status.value}）" if status else "没有状态（null）"
+
+
+def _status_history_in(
+    data: dict[str, Any], where: _Where, status: CaseStatus
+) -> tuple[StatusStep, ...]:
+    """The recorded moves, refused unless they are moves the life cycle makes, in order."""
+    steps: list[StatusStep] = []
+    for s_index, s_value in enumerate(_list(data.get("status_history"), where, "status_history")):
+        s_where = where.inner(f"办理经过第{s_index + 1}步：", STATUS_LABELS)
+        s = _expect_object(s_value, STATUS_KEYS, s_where, "办理经过")
+        event = _text(s.get("event"), s_where, "event")
+        if event not in HISTORY_EVENTS:
+            allowed = "、".join(f"{label}（{code}）" for code, label in HISTORY_EVENTS.items())
+            raise s_where.fail(
+                f"办理事项（event）“{event}”不在可选范围内，请从这些中选择：{allowed}。"
+            )
+        before = _optional_choice(CaseStatus, s.get("from"), s_where, "from")
+        after = _choice(CaseStatus, s.get("to"), s_where, "to")
+        on = _required_date(s.get("on"), s_where, "on")
+        label = HISTORY_EVENTS[event]
+        if event in ("register", "import"):
+            if before is not None or (event == "register" and after is not CaseStatus.REGISTERED):
+                raise s_where.fail(
+                    f"“{label}”（{event}）是案件的第一步：原状态（from）应为 null"
+                    + (
+                        "，新状态（to）应为“已登记”（registered）。"
+                        if event == "register"
+                        else "。"
+                    )
+                )
+        elif event == "amend":
+            if before is not after:
+                raise s_where.fail("“归档后更正”（amend）不改变状态：原状态和新状态应相同。")
+        elif before is None or next_status(before, CaseEvent(event)) is not after:
+            raise s_where.fail(
+                f"“{label}”（{event}）不能让案件从{_status_label(before)}变为{_status_label(after)}。"
+            )
+        if steps:
+            previous = steps[-1]
+            if before is not previous.to_status:
+                raise s_where.fail(
+                    f"原状态（from）应是上一步的新状态{_status_label(previous.to_status)}，"
+                    f"现在是{_status_label(before)}。"
+                )
+            if on < previous.on:
+                raise s_where.fail(
+                    f"日期（on）{on}早于上一步的日期{previous.on}，办理经过应按先后顺序记录。"
+                )
+        elif before is not None:
+            raise s_where.fail("办理经过应从“登记”（register）或“导入”（import）开始。")
+        referred = _optional_choice(ReferralTarget, s.get("referred_to"), s_where, "referred_to")
+        routes = [
+            _choice(FailureRoute, r, s_where, "routes").value
+            for r in _list(s.get("routes"), s_where, "routes")
+        ]
+        steps.append(
+            StatusStep(
+                event=event,
+                from_status=before,
+                to_status=after,
+                on=on,
+                actor=_checked_text(s.get("actor"), s_where, "actor", 60),
+                reason=_checked_text(s.get("reason"), s_where, "reason", 5000),
+                withdrawn_by=_checked_text(s.get("withdrawn_by"), s_where, "withdrawn_by", 100),
+                referred_to=referred.value if referred else None,
+                routes=tuple(sorted(set(routes))),
+            )
+        )
+    if steps and steps[-1].to_status is not status:
+        raise where.fail(
+            f"办理状态（status）是{_status_label(status)}，而办理经过（status_history）的最后一步"
+            f"是{_status_label(steps[-1].to_status)}，两者应一致。"
+        )
+    return tuple(steps)
+
+
+def _participants_in(data: dict[str, Any], where: _Where) -> tuple[ParticipantRecord, ...]:
+    participants = []
+    for index, value in enumerate(_list(data.get("participants"), where, "participants")):
+        p_where = where.inner(f"第{index + 1}位参与调解的人员：", PARTICIPANT_LABELS)
+        p = _expect_object(value, PARTICIPANT_KEYS, p_where, "参与调解的人员")
+        participants.append(
+            ParticipantRecord(
+                name=_checked_text(p.get("name"), p_where, "name", 60, required=True),
+                kind=_choice(ParticipantKind, p.get("kind"), p_where, "kind").value,
+                organisation=_checked_text(p.get("organisation"), p_where, "organisation", 100),
+                phone=_phone(p.get("phone"), p_where),
+            )
+        )
+    return tuple(participants)
+
+
+def _sessions_in(data: dict[str, Any], where: _Where) -> tuple[SessionRecord, ...]:
+    sessions = []
+    for index, value in enumerate(_list(data.get("sessions"), where, "sessions")):
+        s_where = where.inner(f"第{index + 1}份调查或调解记录：", SESSION_LABELS)
+        s = _expect_object(value, SESSION_KEYS, s_where, "调查或调解记录")
+        sessions.append(
+            SessionRecord(
+                kind=_choice(SessionKind, s.get("kind"), s_where, "kind").value,
+                held_at=_required_timestamp(s.get("held_at"), s_where, "held_at"),
+                place=_checked_text(s.get("place"), s_where, "place", 200),
+                mediators_present=_names(s.get("mediators_present"), s_where, "mediators_present"),
+                parties_present=_names(s.get("parties_present"), s_where, "parties_present"),
+                participants_present=_names(
+                    s.get("participants_present"), s_where, "participants_present"
+                ),
+                recorder=_checked_text(s.get("recorder"), s_where, "recorder", 60),
+                statements=_checked_text(s.get("statements"), s_where, "statements", 20000),
+                facts_verified=_checked_text(
+                    s.get("facts_verified"), s_where, "facts_verified", 20000
+                ),
+                outcome=_checked_text(s.get("outcome"), s_where, "outcome", 5000),
+            )
+        )
+    return tuple(sessions)
+
+
+def _attachments_in(data: dict[str, Any], where: _Where) -> tuple[AttachmentRecord, ...]:
+    attachments = []
+    for index, value in enumerate(_list(data.get("attachments"), where, "attachments")):
+        a_where = where.inner(f"第{index + 1}个附件：", ATTACHMENT_LABELS)
+        a = _expect_object(value, ATTACHMENT_KEYS, a_where, "附件")
+        digest = _text(a.get("sha256"), a_where, "sha256").lower()
+        if not _SHA256.match(digest):
+            raise a_where.fail(
+                "文件校验值（sha256）应是64位的十六进制数字（0-9 和 a-f），"
+                f"现在是{_shown(a.get('sha256'))}。"
+            )
+        size = _int_or_none(a.get("size"), a_where, "size")
+        if size is None or size < 0:
+            raise a_where.fail(
+                f"文件大小（size）应是文件的字节数（0或正整数），现在是{_shown(size)}。"
+            )
+        attachments.append(
+            AttachmentRecord(
+                sha256=digest,
+                original_name=_checked_text(
+                    a.get("original_name"), a_where, "original_name", 255, required=True
+                ),
+                size=size,
+                added_at=_required_timestamp(a.get("added_at"), a_where, "added_at"),
+                description=_checked_text(a.get("description"), a_where, "description", 2000),
+            )
+        )
+    return tuple(attachments)
+
+
+def _life_in(data: dict[str, Any], where: _Where, clean: CleanCase) -> CaseLife:
+    accepted_on = _date_value(data.get("accepted_on"), where, "accepted_on")
+    if accepted_on is not None and accepted_on < clean.received_on:
+        raise where.fail(
+            f"决定受理的日期（accepted_on）不能早于受理日期（received_on）{clean.received_on}，"
+            f"现在是{accepted_on}。"
+        )
+    risk_level = _optional_choice(RiskLevel, data.get("risk_level"), where, "risk_level")
+    prevented = _bool_or_none(data.get("escalation_prevented"), where, "escalation_prevented")
+    return CaseLife(
+        accepted_on=accepted_on,
+        declined_reason=_checked_text(data.get("declined_reason"), where, "declined_reason", 5000),
+        tier_resolved=_optional_choice(Tier, data.get("tier_resolved"), where, "tier_resolved"),
+        mediation_extended_to=_date_value(
+            data.get("mediation_extended_to"), where, "mediation_extended_to"
+        ),
+        extension_reason=_checked_text(
+            data.get("extension_reason"), where, "extension_reason", 2000
+        ),
+        risk_level=risk_level.value if risk_level else None,
+        risk_measures=_checked_text(data.get("risk_measures"), where, "risk_measures", 2000),
+        police_reported_on=_date_value(data.get("police_reported_on"), where, "police_reported_on"),
+        escalation_prevented=bool(prevented),
+        outcome_note=_checked_text(data.get("outcome_note"), where, "outcome_note", 5000),
+        performed_on=_date_value(data.get("performed_on"), where, "performed_on"),
+        closed_on=_date_value(data.get("closed_on"), where, "closed_on"),
+        archived_at=_timestamp(data.get("archived_at"), where, "archived_at"),
+    )
+
+
+def _case_where(index: int, title: Any, version: int = VERSION) -> _Where:
     named = isinstance(title, str) and title.strip()
-    return _Where(f"第{index + 1}个案件{f'“{title.strip()}”' if named else ''}：", CASE_LABELS)
+    return _Where(
+        f"第{index + 1}个案件{f'“{title.strip()}”' if named else ''}：", CASE_LABELS, version
+    )
 
 
-def _case_in(index: int, value: Any, mediator_uuids: set[str]) -> _CaseIn:
-    where = _case_where(index, value.get("title") if isinstance(value, dict) else None)
+def _case_in(index: int, value: Any, mediator_uuids: set[str], version: int) -> _CaseIn:
+    where = _case_where(index, value.get("title") if isinstance(value, dict) else None, version)
     data = _expect_object(value, CASE_KEYS, where, "案件")
     case_uuid = _uuid(data.get("uuid"), where)
     number = data.get("number")
@@ -807,14 +1624,24 @@ def _case_in(index: int, value: Any, mediator_uuids: set[str]) -> _CaseIn:
     except ValidationErrors as errors:
         more = f"（另有{len(errors.errors) - 1}处错误）" if len(errors.errors) > 1 else ""
         raise where.invalid(errors.errors[0], more=more) from None
+    agreement, performance, confirmation = _agreement_in(data, where, draft.parties, clean)
+    # A version 1 file has none of the keys read below: they give the defaults.
     return _CaseIn(
         case_uuid,
         number.strip() if number else None,
         clean,
         _panel_in(data, where, mediator_uuids),
         _escalations_in(data, where),
-        _agreement_in(data, where, draft.parties, clean),
+        agreement,
         _follow_ups_in(data, where, mediator_uuids),
+        life=_life_in(data, where, clean),
+        status_history=_status_history_in(data, where, clean.status),
+        agents=_agents_in(data, where),
+        participants=_participants_in(data, where),
+        sessions=_sessions_in(data, where),
+        attachments=_attachments_in(data, where),
+        performance=performance,
+        confirmation=confirmation,
     )
 
 
@@ -823,8 +1650,8 @@ def import_file(db: Database, path: Path | str, actor: str = DEFAULT_ACTOR) -> I
     return import_data(db, _read_file(Path(path)), actor)
 
 
-def _committee_in(data: dict[str, Any]) -> tuple[str, str] | None:
-    where = _Where("", TOP_LABELS)
+def _committee_in(data: dict[str, Any], version: int) -> tuple[str, str] | None:
+    where = _Where("", TOP_LABELS, version)
     if data.get("committee") is None:
         return None
     committee = _expect_object(data["committee"], COMMITTEE_KEYS, where, "调解委员会（committee）")
@@ -902,7 +1729,7 @@ def _add_mediators(
             unit=m.place.unit,
             room=m.place.room,
             active=m.active,
-            notes="",
+            notes=m.notes,
             specialties=[
                 MediatorSpecialty(dispute_type=s, position=n) for n, s in enumerate(m.specialties)
             ],
@@ -923,25 +1750,37 @@ def _add_cases(
     """Insert the new cases; `cases` pairs each with its index in the file, for messages."""
     for i, c in cases:
         history = CaseHistory(
-            panel=tuple((mediator_ids[u], role) for u, role in c.panel),
+            panel=tuple(
+                PanelSeat(mediator_ids[u], role, chosen_by, reason)
+                for u, role, chosen_by, reason in c.panel
+            ),
             escalations=tuple(c.escalations),
             agreement=c.agreement,
             follow_ups=tuple(
-                (on, mediator_ids[by] if by else None, performed, satisfaction, notes)
-                for on, by, performed, satisfaction, notes in c.follow_ups
+                replace(visit, mediator_id=mediator_ids[by] if by else None)
+                for by, visit in c.follow_ups
             ),
+            status_history=c.status_history,
+            life=c.life,
+            agents=c.agents,
+            participants=c.participants,
+            sessions=c.sessions,
+            attachments=c.attachments,
+            performance=c.performance,
+            confirmation=c.confirmation,
         )
         try:
             add_case(session, c.clean, case_uuid=c.uuid, number=c.number, history=history)
         except UserError as error:  # rolled back with the whole import by the transaction
             raise _case_where(i, c.clean.title).fail(error.message) from None
         report.cases_added += 1
+        report.attachments_added += len(c.attachments)
 
 
 def import_data(db: Database, data: Any, actor: str = DEFAULT_ACTOR) -> ImportReport:
-    data = _check_header(data)
-    where = _Where("", TOP_LABELS)
-    committee_in = _committee_in(data)
+    data, version = _check_header(data)
+    where = _Where("", TOP_LABELS, version)
+    committee_in = _committee_in(data, version)
     mediators_raw = _list(data.get("mediators"), where, "mediators")
     cases_raw = _list(data.get("cases"), where, "cases")
 
@@ -960,7 +1799,7 @@ def import_data(db: Database, data: Any, actor: str = DEFAULT_ACTOR) -> ImportRe
         existing_numbers = set(session.scalars(select(Case.number)))
 
         # 1. Check everything before writing anything.
-        mediators = [_mediator_in(i, m, categories) for i, m in enumerate(mediators_raw)]
+        mediators = [_mediator_in(i, m, categories, version) for i, m in enumerate(mediators_raw)]
         seen: set[str] = set()
         for i, m in enumerate(mediators):
             if m.uuid in seen:
@@ -968,7 +1807,8 @@ def import_data(db: Database, data: Any, actor: str = DEFAULT_ACTOR) -> ImportRe
                     "uuid 与文件中另一名调解员重复。"
                 )
             seen.add(m.uuid)
-        cases = [_case_in(i, c, seen | set(existing_mediators)) for i, c in enumerate(cases_raw)]
+        known = seen | set(existing_mediators)
+        cases = [_case_in(i, c, known, version) for i, c in enumerate(cases_raw)]
         new_cases = [(i, c) for i, c in enumerate(cases) if c.uuid not in existing_cases]
         _check_unique(cases, existing_cases, existing_numbers)
 
@@ -986,6 +1826,7 @@ def import_data(db: Database, data: Any, actor: str = DEFAULT_ACTOR) -> ImportRe
             "cases_added": report.cases_added,
             "mediators_added": report.mediators_added,
             "cases_skipped": len(report.skipped_cases),
+            "version": version,
         }
         op.refresh(Changed(case_list=True, mediators=True, settings=True, due=True))
     return report

@@ -5,16 +5,48 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
+import uuid as uuid_module
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
+from app.db.models import (
+    Agent,
+    Agreement,
+    Attachment,
+    Case,
+    CaseRequest,
+    CaseRiskFlag,
+    Escalation,
+    FollowUp,
+    Instalment,
+    MediationSession,
+    Mediator,
+    MediatorSpecialty,
+    Obligation,
+    PanelMember,
+    Participant,
+    Party,
+    Payment,
+    StatusChange,
+)
 from app.domain.errors import ImportFileError
+from app.domain.money import from_fen, to_fen
 from app.services.cases import get_case
 from app.services.database import open_database
-from app.services.exchange import export_data, export_file, import_data, import_file
+from app.services.exchange import (
+    PARTY_KEYS,
+    export_data,
+    export_file,
+    import_data,
+    import_file,
+)
 
 MEDIATOR_UUID = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
@@ -131,19 +163,56 @@ def test_export_then_import_into_an_empty_database_gives_the_same_data(demo_db, 
     assert export_data(fresh) == export_data(demo_db)
 
 
+def only_keys(value, like):  # type: ignore[no-untyped-def]
+    """`value` cut down to the keys `like` has, all the way down (a version 2 export seen as 1)."""
+    if isinstance(value, dict) and isinstance(like, dict):
+        return {k: only_keys(value[k], like[k]) for k in like}
+    if isinstance(value, list) and isinstance(like, list) and like:
+        if len(value) == len(like):
+            return [only_keys(v, w) for v, w in zip(value, like, strict=True)]
+        return [only_keys(v, like[0]) for v in value]
+    return value
+
+
 def test_every_version_1_field_survives(db) -> None:
     data = exchange_file([a_case(1, number="（2026）飞人调字第12号")])
     import_data(db, data)
     exported = export_data(db)
+    assert exported["version"] == 2
     # Omitted optional fields come back as null, which the format treats as the same.
-    party_keys = exported["cases"][0]["parties"][0].keys()
+    party_keys = PARTY_KEYS[1]
     for party in data["cases"][0]["parties"]:
         party.update({k: party.get(k) for k in party_keys})
-    assert exported["cases"] == data["cases"]
+    assert only_keys(exported["cases"], data["cases"]) == data["cases"]
     # Specialties come back in the file's order (the spec's example is not in code order).
     assert exported["mediators"][0]["specialties"] == ["neighbourhood", "marriage_family"]
-    assert exported["mediators"] == data["mediators"]
+    assert only_keys(exported["mediators"], data["mediators"]) == data["mediators"]
     assert exported["committee"] == data["committee"]
+
+
+def test_a_version_1_case_gets_the_defaults_of_version_2(db) -> None:
+    """What version 1 cannot say is empty, and one "import" step stands for the history."""
+    import_data(db, exchange_file([a_case(1)]))
+    case = export_data(db)["cases"][0]
+    assert case["status_history"] == [
+        {
+            "event": "import",
+            "from": None,
+            "to": "agreement_reached",
+            "on": "2026-03-02",
+            "actor": "本机用户",
+            "reason": None,
+            "withdrawn_by": None,
+            "referred_to": None,
+            "routes": [],
+        }
+    ]
+    term = case["agreement"]["terms"][0]
+    assert (term["schedule"], term["instalments"], term["payments"]) == ("one_off", [], [])
+    assert case["sessions"] == case["participants"] == case["attachments"] == []
+    assert case["agreement"]["confirmation"] is None
+    assert case["panel"][0]["chosen_by"] == "committee"
+    assert case["escalation_prevented"] is False
 
 
 def test_imported_numbers_are_never_handed_out_again(db) -> None:
@@ -205,7 +274,7 @@ def test_duplicate_uuids_are_reported_and_skipped_not_overwritten(db) -> None:
     ("mutate", "expected"),
     [
         (lambda d: d["cases"][0].update(colour="red"), "不认识的字段“colour”"),
-        (lambda d: d.update(version=2), "第2版"),
+        (lambda d: d.update(version=3), "第3版"),
         (lambda d: d.update(format="other"), "不是老娘舅的案件交换文件"),
         (lambda d: d["cases"][0].update(amount=1250.5), "带引号"),
         (lambda d: d["cases"][0].update(received_on="2026/03/02"), "YYYY-MM-DD"),
@@ -392,9 +461,10 @@ def set_mediator(**fields):  # type: ignore[no-untyped-def]
         ),
         (set_mediator(elder_category="elder"), "老干部（cadre）"),
         (set_mediator(active="yes"), "是否在岗（active）应是 true（是）或 false（否）"),
-        # the version is the number 1
-        (lambda d: d.update(version="1"), "版本号（version）应是数字 1"),
-        (lambda d: d.update(version=1.0), "版本号（version）应是数字 1"),
+        # the version is the number 1 or 2
+        (lambda d: d.update(version="1"), "版本号（version）应是数字 1 或 2"),
+        (lambda d: d.update(version=1.0), "版本号（version）应是数字 1 或 2"),
+        (lambda d: d.update(version=0), "版本号（version）应是数字 1 或 2，现在是 0"),
         (lambda d: d.pop("version"), "缺少版本号"),
         # a term names its parties by index
         (set_term(obligor=2), "履行人（obligor）应是当事人的序号，即0到1之间的整数"),
@@ -503,3 +573,706 @@ def test_demo_agreements_pass_every_rule(demo_db) -> None:
         check_agreement(draft, len(case["parties"]), received_on=received, today=TODAY)
         for t in a["terms"]:
             assert t["performed_on"] is None or t["performed_on"] <= TODAY.isoformat()
+
+
+# --- version 2: a case's whole life ------------------------------------------------------------
+
+MEMBER_UUID = "6fa459ea-ee8a-4ca4-894e-db77e160355e"
+RICH_UUID = "3f2b8c1e-5d4a-4e6b-9c7d-8a1b2c3d4e5f"
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+def steps(*moves: tuple[str, str | None, str, date], **last: str) -> list[StatusChange]:
+    """A status history; `last` fills the reason and the like of the final step."""
+    rows = [
+        StatusChange(event=e, from_status=a, to_status=b, on=on, actor="王建国", reason="")
+        for e, a, b, on in moves
+    ]
+    for key, value in last.items():
+        setattr(rows[-1], key, value)
+    return rows
+
+
+def two_parties() -> list[Party]:
+    return [
+        Party(position=0, role="applicant", kind="person", name="张桂兰"),
+        Party(position=1, role="respondent", kind="person", name="陈志强"),
+    ]
+
+
+def ended_case(n: int, status: str, moves: list[StatusChange], **fields) -> Case:  # type: ignore[no-untyped-def]
+    """A short case that ended early (declined, failed, withdrawn, referred)."""
+    values = {
+        "uuid": f"9b2d4a6c-1e3f-4a5b-8c7d-00000000000{n}",
+        "number": f"（2026）飞人调字第{n}号",
+        "number_year": 2026,
+        "number_seq": n,
+        "title": f"停车位纠纷{n}",
+        "dispute_type": "neighbourhood",
+        "source": "application",
+        "received_on": date(2026, 5, 6),
+        "status": status,
+        "tier": "building",
+        "parties": two_parties(),
+        "status_changes": moves,
+    }
+    values.update(fields)
+    return Case(**values)
+
+
+def add_rich_cases(db) -> None:  # type: ignore[no-untyped-def]
+    """Every kind of record of a case's life, written straight into the database."""
+    register = ("register", None, "registered", date(2026, 3, 2))
+    with db.transaction() as session:
+        lead = Mediator(
+            uuid=MEDIATOR_UUID,
+            name="王建国",
+            sex="male",
+            birth_date=date(1953, 4, 2),
+            elder_category="party_member",
+            phone="13900000000",
+            compound="铁西小区",
+            building="3号楼",
+            unit="2单元",
+            room="402",
+            notes="周二、周四下午值班",
+            specialties=[MediatorSpecialty(dispute_type="neighbourhood", position=0)],
+        )
+        member = Mediator(uuid=MEMBER_UUID, name="刘淑芬", sex="female", elder_category="teacher")
+        session.add_all([lead, member])
+        session.flush()
+        applicant = Party(
+            position=0,
+            role="applicant",
+            kind="person",
+            name="李秀英",
+            sex="female",
+            ethnicity="汉族",
+            birth_date=date(1949, 12, 31),
+            id_number="11010519491231002X",
+            phone="13800000000",
+            address="新乡市卫滨区铁西小区3号楼2单元302室",
+            occupation="退休",
+            agents=[
+                Agent(
+                    name="李明",
+                    phone="13700000000",
+                    authority_kind="special",
+                    authorised_on=date(2026, 3, 3),
+                    authority="代为承认、放弃、变更调解请求，代为签署调解协议",
+                )
+            ],
+        )
+        company = Party(
+            position=1,
+            role="respondent",
+            kind="organization",
+            name="新乡市安居物业服务有限公司",
+            credit_code="91350100M000100Y43",
+            legal_representative="张卫国",
+            address="新乡市卫滨区",
+            agents=[Agent(name="赵强", authority_kind="general", authority="代为参加调解")],
+        )
+        upstairs = Party(position=2, role="third_party", kind="person", name="王𠮷")
+        agreement = Agreement(
+            form="written",
+            reached_on=date(2026, 3, 20),
+            facts="楼上卫生间防水层老化，渗水至302室。",
+            issues="维修费用由谁承担。",
+            responsibility="物业公司未及时维修公共管道，负主要责任。",
+            confirmation_applied_on=date(2026, 3, 25),
+            confirmation_court="新乡市卫滨区人民法院",
+            confirmation_result="确认有效",
+            confirmation_decided_on=date(2026, 4, 2),
+            obligations=[
+                Obligation(
+                    position=0,
+                    text="被申请人赔偿申请人维修费1250.50元",
+                    obligor=company,
+                    obligee=applicant,
+                    amount_fen=125050,
+                    due_on=date(2026, 4, 1),
+                    payments=[
+                        Payment(on=date(2026, 3, 25), amount_fen=50000, note="现金"),
+                        Payment(on=date(2026, 4, 1), amount_fen=75050, note="银行转账"),
+                    ],
+                ),
+                Obligation(
+                    position=1,
+                    text="被申请人分三期支付重做防水层的费用",
+                    obligor=company,
+                    obligee=applicant,
+                    amount_fen=300001,
+                    schedule_kind="instalments",
+                    instalments=[
+                        Instalment(position=0, due_on=date(2026, 4, 30), amount_fen=100000),
+                        Instalment(position=1, due_on=date(2026, 5, 31), amount_fen=100000),
+                        Instalment(position=2, due_on=date(2026, 6, 30), amount_fen=100001),
+                    ],
+                    payments=[
+                        Payment(on=date(2026, 4, 28), amount_fen=100000),
+                        Payment(on=date(2026, 6, 1), amount_fen=200001, note="付清"),
+                    ],
+                ),
+                Obligation(
+                    position=2,
+                    text="第三人每月10日前分摊公共管道维修费",
+                    obligor=upstairs,
+                    obligee=company,
+                    amount_fen=6000,
+                    schedule_kind="recurring",
+                    day_of_month=10,
+                    starts_on=date(2026, 4, 1),
+                    until=date(2026, 6, 30),
+                    payments=[
+                        Payment(on=date(2026, 6, 8), amount_fen=6000),
+                        Payment(on=date(2026, 4, 9), amount_fen=6000),
+                        Payment(on=date(2026, 5, 10), amount_fen=6000),
+                    ],
+                ),
+                Obligation(
+                    position=3,
+                    text="被申请人向申请人赔礼道歉",
+                    obligor=company,
+                    obligee=applicant,
+                    due_on=date(2026, 3, 25),
+                    performed_on=date(2026, 3, 21),
+                    payments=[Payment(on=date(2026, 3, 21), note="当面道歉")],
+                ),
+                Obligation(position=4, text="双方今后和睦相处，互谅互让"),
+            ],
+        )
+        rich = Case(
+            uuid=RICH_UUID,
+            number="（2026）飞人调字第7号",
+            number_year=2026,
+            number_seq=7,
+            title="楼上渗水纠纷",
+            dispute_type="neighbourhood",
+            source="application",
+            received_on=date(2026, 3, 2),
+            accepted_on=date(2026, 3, 3),
+            status="archived",
+            tier="community",
+            tier_resolved="community",
+            compound="铁西小区",
+            building="3号楼",
+            unit="2单元",
+            room="302",
+            amount_fen=431051,
+            persons_involved=3,
+            facts="楼上卫生间漏水，多次协商未果。",
+            outcome_note="达成书面协议并经司法确认",
+            mediation_extended_to=date(2026, 4, 20),
+            extension_reason="双方同意等待房屋安全鉴定结果",
+            risk_level="orange",
+            risk_measures="派员稳控，通报社区民警",
+            police_reported_on=date(2026, 3, 4),
+            escalation_prevented=True,
+            performed_on=date(2026, 6, 10),
+            closed_on=date(2026, 3, 20),
+            archived_at=utc(2026, 6, 30, 8, 15, 30, 123456),
+            parties=[applicant, company, upstairs],
+            requests=[
+                CaseRequest(position=0, text="赔偿维修费用"),
+                CaseRequest(position=1, text="重做防水层"),
+            ],
+            risk_flags=[CaseRiskFlag(flag="may_escalate"), CaseRiskFlag(flag="vulnerable_party")],
+            panel=[
+                PanelMember(mediator_id=lead.id, role="lead", chosen_by="committee"),
+                PanelMember(
+                    mediator_id=member.id, role="member", chosen_by="parties", reason="双方共同选定"
+                ),
+            ],
+            escalations=[
+                Escalation(
+                    from_tier="building",
+                    to_tier="courtyard",
+                    on=date(2026, 3, 3),
+                    reason="楼栋长调解未果",
+                    decided_by="王建国",
+                ),
+                Escalation(from_tier="courtyard", to_tier="community", on=date(2026, 3, 5)),
+            ],
+            sessions=[
+                MediationSession(
+                    kind="mediation",
+                    held_at=utc(2026, 3, 20, 6, 0),
+                    place="老娘舅调解室",
+                    mediators_present="王建国\n刘淑芬",
+                    parties_present="李秀英\n赵强",
+                    participants_present="李明\n周工",
+                    recorder="刘淑芬",
+                    statements="申请人：……\n被申请人：……",
+                    facts_verified="公共管道老化。",
+                    outcome="达成协议",
+                ),
+                MediationSession(
+                    kind="investigation",
+                    held_at=utc(2026, 3, 4, 1, 30),
+                    place="3号楼302室",
+                    mediators_present="王建国",
+                    parties_present="李秀英",
+                    statements="申请人陈述漏水经过。",
+                ),
+            ],
+            follow_ups=[
+                FollowUp(
+                    on=date(2026, 6, 20),
+                    mediator_id=lead.id,
+                    performed=True,
+                    satisfaction="satisfied",
+                    met_with="李秀英",
+                    risks="雨季可能再次渗水",
+                    measures="约定雨季再回访一次",
+                    notes="各项已履行完毕。",
+                )
+            ],
+            participants=[
+                Participant(name="李明", kind="relative", organisation="申请人之子"),
+                Participant(
+                    name="周工", kind="expert", organisation="房屋安全鉴定站", phone="0373-1234567"
+                ),
+            ],
+            attachments=[
+                Attachment(
+                    sha256=hashlib.sha256(b"photo").hexdigest(),
+                    original_name="渗水照片.jpg",
+                    size=204800,
+                    added_at=utc(2026, 3, 4, 2, 0, 0, 500000),
+                    description="卫生间天花板",
+                ),
+                Attachment(
+                    sha256=hashlib.sha256(b"invoice").hexdigest(),
+                    original_name="维修费发票.pdf",
+                    size=0,
+                    added_at=utc(2026, 4, 1, 9, 0),
+                ),
+            ],
+            status_changes=steps(
+                register,
+                ("accept", "registered", "accepted", date(2026, 3, 3)),
+                ("start_mediation", "accepted", "mediating", date(2026, 3, 5)),
+                ("reach_agreement", "mediating", "agreement_reached", date(2026, 3, 20)),
+                ("start_performance", "agreement_reached", "performing", date(2026, 3, 20)),
+                ("complete_performance", "performing", "performed", date(2026, 6, 10)),
+                ("follow_up", "performed", "followed_up", date(2026, 6, 20)),
+                ("archive", "followed_up", "archived", date(2026, 6, 30)),
+                ("amend", "archived", "archived", date(2026, 7, 1)),
+                reason="更正申请人住址",
+            ),
+            agreement=agreement,
+        )
+        accepted = [
+            ("register", None, "registered", date(2026, 5, 6)),
+            ("accept", "registered", "accepted", date(2026, 5, 6)),
+        ]
+        mediating = [*accepted, ("start_mediation", "accepted", "mediating", date(2026, 5, 7))]
+        session.add_all(
+            [
+                rich,
+                ended_case(
+                    2,
+                    "declined",
+                    steps(
+                        ("register", None, "registered", date(2026, 5, 6)),
+                        ("decline", "registered", "declined", date(2026, 5, 7)),
+                        reason="已向法院起诉",
+                    ),
+                    declined_reason="已向法院起诉",
+                    closed_on=date(2026, 5, 7),
+                ),
+                ended_case(
+                    3,
+                    "failed",
+                    steps(
+                        *mediating,
+                        ("fail", "mediating", "failed", date(2026, 5, 20)),
+                        routes="arbitration,court",
+                    ),
+                ),
+                ended_case(
+                    4,
+                    "withdrawn",
+                    steps(*accepted, ("withdraw", "accepted", "withdrawn", date(2026, 5, 8))),
+                ),
+                ended_case(
+                    5,
+                    "referred",
+                    steps(
+                        *accepted,
+                        ("refer", "accepted", "referred", date(2026, 5, 9)),
+                        referred_to="court",
+                        reason="涉及刑事",
+                    ),
+                    tier="referred",
+                ),
+            ]
+        )
+        session.flush()
+        withdrawn = session.scalar(select(Case).where(Case.number == "（2026）飞人调字第4号"))
+        withdrawn.status_changes[-1].withdrawn_by = "张桂兰"
+
+
+def never_filled(records: list[dict]) -> set[str]:
+    """Keys no record of the list gives a value: a test case that leaves a field untried."""
+    keys = {k for r in records for k in r}
+    return {k for k in keys if all(r.get(k) in (None, [], "") for r in records)}
+
+
+def test_a_whole_life_survives_export_and_import(tmp_path) -> None:
+    source = open_database(tmp_path / "source.db")
+    add_rich_cases(source)
+    first = export_data(source)
+    # The test database tries every field of version 2, at every level.
+    cases = first["cases"]
+    parties = [p for c in cases for p in c["parties"]]
+    terms = [t for c in cases if c["agreement"] for t in c["agreement"]["terms"]]
+    for records in (
+        cases,
+        first["mediators"],
+        parties,
+        [a for p in parties for a in p["agents"]],
+        [p for c in cases for p in c["participants"]],
+        [m for c in cases for m in c["panel"]],
+        [e for c in cases for e in c["escalations"]],
+        [s for c in cases for s in c["sessions"]],
+        [c["agreement"] for c in cases if c["agreement"]],
+        [c["agreement"]["confirmation"] for c in cases if c["agreement"]],
+        terms,
+        [i for t in terms for i in t["instalments"]],
+        [p for t in terms for p in t["payments"]],
+        [f for c in cases for f in c["follow_ups"]],
+        [s for c in cases for s in c["status_history"]],
+        [a for c in cases for a in c["attachments"]],
+    ):
+        assert records and not never_filled(records), never_filled(records)
+    target = open_database(tmp_path / "target.db")
+    report = import_data(target, json.loads(json.dumps(first, ensure_ascii=False)))
+    assert (report.cases_added, report.mediators_added, report.attachments_added) == (5, 2, 2)
+    assert "附件文件另行拷贝" in report.summary()
+    # Nothing differs: the database's own ids and created/updated times are not in the file.
+    assert export_data(target) == first
+    source.close()
+    target.close()
+
+
+def test_an_imported_life_keeps_its_own_records(tmp_path) -> None:
+    from app.services.records import find_case
+
+    source = open_database(tmp_path / "source.db")
+    add_rich_cases(source)
+    target = open_database(tmp_path / "target.db")
+    import_data(target, export_data(source))
+    with target.reading() as session:
+        case = find_case(session, RICH_UUID)
+        assert [c.event for c in case.status_changes] == [
+            "register",
+            "accept",
+            "start_mediation",
+            "reach_agreement",
+            "start_performance",
+            "complete_performance",
+            "follow_up",
+            "archive",
+            "amend",
+        ]
+        assert case.status_changes[-1].reason == "更正申请人住址"
+        assert all(c.actor == "王建国" for c in case.status_changes)
+        obligations = sorted(case.agreement.obligations, key=lambda o: o.position)
+        assert [[(p.on.isoformat(), p.amount_fen) for p in o.payments] for o in obligations] == [
+            [("2026-03-25", 50000), ("2026-04-01", 75050)],
+            [("2026-04-28", 100000), ("2026-06-01", 200001)],
+            [("2026-04-09", 6000), ("2026-05-10", 6000), ("2026-06-08", 6000)],
+            [("2026-03-21", None)],
+            [],
+        ]
+        assert [(i.due_on, i.amount_fen) for i in obligations[1].instalments] == [
+            (date(2026, 4, 30), 100000),
+            (date(2026, 5, 31), 100000),
+            (date(2026, 6, 30), 100001),
+        ]
+        assert obligations[1].amount_fen == 300001 and obligations[1].due_on is None
+        assert (obligations[2].schedule_kind, obligations[2].day_of_month) == ("recurring", 10)
+        assert [s.held_at for s in case.sessions] == [utc(2026, 3, 4, 1, 30), utc(2026, 3, 20, 6)]
+        assert all(s.held_at.tzinfo == UTC for s in case.sessions)
+        assert case.sessions[1].participants_present == "李明\n周工"
+        assert [(p.name, p.kind) for p in case.participants] == [
+            ("李明", "relative"),
+            ("周工", "expert"),
+        ]
+        visit = case.follow_ups[0]
+        assert (visit.met_with, visit.risks, visit.measures) == (
+            "李秀英",
+            "雨季可能再次渗水",
+            "约定雨季再回访一次",
+        )
+        assert visit.mediator.uuid == MEDIATOR_UUID
+        assert [a.authority_kind for p in case.parties for a in p.agents] == ["special", "general"]
+        assert case.archived_at == utc(2026, 6, 30, 8, 15, 30, 123456)
+    source.close()
+    target.close()
+
+
+def test_the_documented_example_imports_and_comes_back_the_same(db) -> None:
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "exchange-format.md").read_text(encoding="utf-8")
+    block = re.search(r"```json\n(.*?)```", text, re.DOTALL)
+    assert block is not None
+    example = json.loads(block.group(1))
+    report = import_data(db, copy.deepcopy(example))
+    assert (report.cases_added, report.attachments_added) == (1, 1)
+    assert only_keys(export_data(db), example) == example
+
+
+def rich_export(tmp_path) -> dict:  # type: ignore[no-untyped-def]
+    source = open_database(tmp_path / "source.db")
+    add_rich_cases(source)
+    data = export_data(source)
+    source.close()
+    return data
+
+
+def test_times_with_an_offset_are_kept_in_utc(tmp_path, db) -> None:
+    data = rich_export(tmp_path)
+    data["cases"] = data["cases"][:1]
+    data["cases"][0]["sessions"][0]["held_at"] = "2026-03-04T09:30:00+08:00"
+    data["cases"][0]["archived_at"] = "2026-06-30T08:15:30Z"
+    import_data(db, data)
+    case = export_data(db)["cases"][0]
+    assert case["sessions"][0]["held_at"] == "2026-03-04T01:30:00+00:00"
+    assert case["archived_at"] == "2026-06-30T08:15:30+00:00"
+
+
+def test_a_newer_version_is_refused_saying_which_this_program_reads(tmp_path, db) -> None:
+    data = rich_export(tmp_path)
+    data["version"] = 3
+    before = db_digest(db)
+    with pytest.raises(ImportFileError) as caught:
+        import_data(db, data)
+    message = caught.value.message
+    assert "这个文件是第3版格式" in message and "本程序只能读取第1版和第2版" in message
+    assert "请先把程序升级到最新版本" in message and "没有任何改动" in message
+    assert db_digest(db) == before
+
+
+def test_version_2_fields_in_a_version_1_file_say_which_version_has_them(db) -> None:
+    data = exchange_file([a_case(1, sessions=[])])
+    with pytest.raises(ImportFileError) as caught:
+        import_data(db, data)
+    assert "“sessions”是第2版格式才有的字段" in caught.value.message
+    assert '"version": 2' in caught.value.message
+
+
+def payment(term: int, index: int = 0, **fields):  # type: ignore[no-untyped-def]
+    def mutate(data: dict) -> None:
+        record = data["cases"][0]["agreement"]["terms"][term]["payments"]
+        if fields.get("replace") is not None:
+            data["cases"][0]["agreement"]["terms"][term]["payments"] = fields["replace"]
+            return
+        if index >= len(record):
+            record.append({"on": "2026-03-25"})
+        record[index].update(fields)
+
+    return mutate
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (payment(0, amount=500), "履行记录第1项：履行金额（amount）必须写成带引号的文字"),
+        (payment(0, on="2026-02-30"), "履行记录第1项：履行日期（on）应是有效日期"),
+        (payment(0, on=None), "缺少履行日期（on）"),
+        (payment(0, on="2026-03-19"), "不能早于协议达成的日期（2026-03-20）"),
+        (payment(0, amount=None), "是支付金钱的义务，履行金额（amount）应是大于0的金额"),
+        (payment(0, amount="0"), "应是大于0的金额"),
+        (payment(3, amount="10.00"), "不是支付金钱的义务"),
+        (payment(4, amount="10.00"), "第5条：这一条没有写明履行人（obligor），不是需要履行的义务"),
+        (payment(0, replace="500"), "履行记录（payments）应是一个列表"),
+        (payment(0, paid_by="现金"), "履行记录中有不认识的字段“paid_by”"),
+    ],
+)
+def test_a_corrupt_payment_is_refused_and_nothing_changes(
+    tmp_path, db, mutate, expected: str
+) -> None:
+    import_data(db, exchange_file([a_case(1)]))
+    before = db_digest(db)
+    data = rich_export(tmp_path)
+    mutate(data)
+    with pytest.raises(ImportFileError) as caught:
+        import_data(db, data)
+    message = caught.value.message
+    assert message.startswith("导入失败，数据库没有任何改动。第1个案件“楼上渗水纠纷”：调解协议：")
+    assert expected in message and "None" not in message
+    assert db_digest(db) == before
+
+
+def rich(path: str, value):  # type: ignore[no-untyped-def]
+    """Set the value at a dotted path of the first case ("agreement.terms.1.amount")."""
+
+    def mutate(data: dict) -> None:
+        *parents, last = path.split(".")
+        node = data["cases"][0]
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        if isinstance(node, list):
+            node[int(last)] = value
+        else:
+            node[last] = value
+
+    return mutate
+
+
+def drop_step(index: int):  # type: ignore[no-untyped-def]
+    return lambda d: d["cases"][0]["status_history"].pop(index)
+
+
+def keep_steps(count: int):  # type: ignore[no-untyped-def]
+    return lambda d: d["cases"][0].update(status_history=d["cases"][0]["status_history"][:count])
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (rich("sessions.0.held_at", "2026-03-04T09:30:00"), "时间（held_at）应是带时区的时间"),
+        (rich("sessions.0.held_at", None), "缺少时间（held_at）"),
+        (rich("sessions.0.kind", "hearing"), "记录类别：“hearing”不在可选范围内"),
+        (
+            rich("sessions.0.mediators_present", "王建国"),
+            "到场的调解员（mediators_present）应是一个列表",
+        ),
+        (
+            rich("participants.0.kind", "friend"),
+            "第1位参与调解的人员：身份：“friend”不在可选范围内",
+        ),
+        (rich("participants.0.name", " "), "姓名：不能为空"),
+        (rich("parties.0.agents.0.authority", None), "特别授权（special）要写明代理权限"),
+        (rich("parties.0.agents.0.phone", "12345"), "第1位委托代理人：联系电话"),
+        (rich("attachments.0.sha256", "abc"), "文件校验值（sha256）应是64位的十六进制数字"),
+        (rich("attachments.0.size", -1), "文件大小（size）应是文件的字节数"),
+        (rich("risk_level", "purple"), "预警等级：“purple”不在可选范围内"),
+        (rich("escalation_prevented", "yes"), "是否防止了激化（escalation_prevented）应是 true"),
+        (rich("accepted_on", "2026-03-01"), "决定受理的日期（accepted_on）不能早于受理日期"),
+        (rich("panel.1.chosen_by", "lottery"), "产生方式：“lottery”不在可选范围内"),
+        (
+            rich("agreement.confirmation.decided_on", "2026-03-24"),
+            "裁定日期（decided_on）不能早于申请日期",
+        ),
+        (rich("agreement.confirmation.applied_on", None), "也要写申请日期（applied_on）"),
+        (rich("agreement.terms.1.amount", "3000.00"), "应为各期金额之和 3000.01"),
+        (rich("agreement.terms.1.due", "2026-04-30"), "分期履行的条款不填履行期限（due）"),
+        (
+            rich("agreement.terms.1.instalments", [{"due": "2026-04-30", "amount": "1.00"}]),
+            "至少要分两期",
+        ),
+        (rich("agreement.terms.1.instalments.1.due", "2026-04-01"), "第2期履行期限：应晚于第1期"),
+        (rich("agreement.terms.2.due", "2026-04-10"), "（在文件中是 due）"),
+        (rich("agreement.terms.2.day_of_month", 32), "每月履行日：应是每月1日到31日中的一天"),
+        (rich("agreement.terms.2.starts_on", None), "（在文件中是 starts_on）"),
+        (rich("agreement.terms.0.day_of_month", 10), "“一次性”的履行方式不应填写这一项"),
+        (rich("agreement.terms.0.schedule", "weekly"), "履行方式：“weekly”不在可选范围内"),
+        (rich("agreement.terms.4.schedule", "recurring"), "不是需要履行的义务"),
+        (rich("status_history.1.event", "approve"), "办理事项（event）“approve”不在可选范围内"),
+        (rich("status_history.1.to", "mediating"), "“受理”（accept）不能让案件从“已登记”"),
+        (rich("status_history.8.to", "performed"), "“归档后更正”（amend）不改变状态"),
+        (rich("status_history.3.on", "2026-03-01"), "办理经过应按先后顺序记录"),
+        (rich("status_history.0.event", "accept"), "不能让案件从没有状态（null）变为"),
+        (rich("status_history.0.to", "accepted"), "新状态（to）应为“已登记”（registered）"),
+        (rich("status_history.1.routes", ["appeal"]), "告知当事人的途径：“appeal”不在可选范围内"),
+        (drop_step(2), "原状态（from）应是上一步的新状态“已受理”（accepted）"),
+        (drop_step(0), "办理经过应从“登记”（register）或“导入”（import）开始"),
+        (drop_step(8), None),  # the amend step may go: the history still ends archived
+        (keep_steps(7), "办理状态（status）是“已归档”（archived），而办理经过"),
+        (rich("status", "followed_up"), "两者应一致"),
+    ],
+)
+def test_more_version_2_refusals_name_the_field(tmp_path, db, mutate, expected) -> None:
+    data = rich_export(tmp_path)
+    data["cases"] = data["cases"][:1]
+    mutate(data)
+    if expected is None:
+        assert import_data(db, data).cases_added == 1
+        return
+    with pytest.raises(ImportFileError) as caught:
+        import_data(db, data)
+    message = caught.value.message
+    assert message.startswith("导入失败，数据库没有任何改动。第1个案件“楼上渗水纠纷”：")
+    assert expected in message and "None" not in message
+    assert export_data(db)["cases"] == []
+
+
+# --- schedules and payments, generated ----------------------------------------------------------
+
+days = st.integers(min_value=0, max_value=400)
+fens = st.integers(min_value=1, max_value=10**8)
+
+
+@st.composite
+def performances(draw):  # type: ignore[no-untyped-def]
+    """A term's schedule and payments as version 2 writes them, with its amount and due."""
+    reached = date(2026, 3, 20)
+    kind = draw(st.sampled_from(["one_off", "instalments", "recurring"]))
+    money = draw(st.booleans())
+    term: dict = {"schedule": kind, "amount": None, "due": None}
+    if kind == "one_off":
+        term["amount"] = str(from_fen(draw(fens))) if money else None
+        term["due"] = (reached + timedelta(days=draw(days))).isoformat()
+    elif kind == "instalments":
+        gaps = draw(st.lists(st.integers(min_value=1, max_value=90), min_size=2, max_size=5))
+        due, parts = reached, []
+        for gap in gaps:
+            due += timedelta(days=gap)
+            parts.append(
+                {"due": due.isoformat(), "amount": str(from_fen(draw(fens))) if money else None}
+            )
+        term["instalments"] = parts
+    else:
+        start = reached + timedelta(days=draw(days))
+        term["day_of_month"] = draw(st.integers(min_value=1, max_value=31))
+        term["starts_on"] = start.isoformat()
+        months = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=36)))
+        term["until"] = (
+            None if months is None else (start + timedelta(days=31 * months)).isoformat()
+        )
+        term["amount"] = str(from_fen(draw(fens))) if money else None
+    term["payments"] = [
+        {
+            "on": (reached + timedelta(days=offset)).isoformat(),
+            "amount": str(from_fen(draw(fens))) if money else None,
+            "note": draw(st.sampled_from([None, "现金", "微信转账", "当面道歉"])),
+        }
+        for offset in draw(st.lists(days, max_size=6))
+    ]
+    return term
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(term=performances())
+def test_generated_schedules_and_payments_round_trip(db, term) -> None:
+    case = a_case(1, uuid=str(uuid_module.uuid4()), status="performing", follow_ups=[])
+    case["agreement"]["terms"][0].update(term)
+    import_data(db, {**exchange_file([case]), "version": 2})
+    exported = next(c for c in export_data(db)["cases"] if c["uuid"] == case["uuid"])
+    back = exported["agreement"]["terms"][0]
+    expected = {
+        "schedule": term["schedule"],
+        "day_of_month": term.get("day_of_month"),
+        "starts_on": term.get("starts_on"),
+        "until": term.get("until"),
+        "instalments": term.get("instalments", []),
+        # oldest first; records of one day keep the file's order
+        "payments": sorted(term["payments"], key=lambda p: p["on"]),
+        "due": term["due"],
+        "amount": term["amount"],
+    }
+    if term["schedule"] == "instalments" and term["instalments"][0]["amount"]:
+        # the program keeps the sum of the parts as the term's amount
+        total = sum(to_fen(Decimal(i["amount"])) for i in term["instalments"])
+        expected["amount"] = str(from_fen(total))
+    assert {k: back[k] for k in expected} == expected
