@@ -43,38 +43,27 @@ from app.db.models import (
     StatusChange,
 )
 from app.domain.codes import (
-    AgreementForm,
     CaseStatus,
     DisputeType,
     PanelRole,
-    PartyKind,
-    PartyRole,
-    RiskFlag,
-    Satisfaction,
-    Sex,
-    Source,
     Tier,
 )
 from app.domain.drafts import AgreementDraft, CaseDraft
 from app.domain.errors import UserError, ValidationError
-from app.domain.money import from_fen, to_fen
+from app.domain.money import to_fen
 from app.domain.numbering import format_number, parse_number
 from app.domain.rules import CleanAgreement, CleanCase, check_agreement, check_case
-from app.domain.values import Place
 from app.services.database import Database
+from app.services.detail import case_detail as case_detail  # re-exported
+from app.services.detail import get_case as get_case  # re-exported
+from app.services.detail import to_detail as to_detail  # re-exported
 from app.services.operations import DEFAULT_ACTOR
-from app.services.records import find_case, snapshot_case
+from app.services.records import snapshot_case
 from app.views import (
-    AgreementView,
     CaseDetail,
     CaseQuery,
     CaseRow,
     Changed,
-    EscalationView,
-    FollowUpView,
-    PanelMemberView,
-    PartyView,
-    TermView,
 )
 
 # ---------------------------------------------------------------- numbering
@@ -615,102 +604,6 @@ def save_agreement(
 
 
 # ---------------------------------------------------------------- reading
-
-
-def case_detail(session: Session, ref: str | int) -> CaseDetail:
-    return to_detail(find_case(session, ref))
-
-
-def get_case(db: Database, ref: str | int) -> CaseDetail:
-    with db.reading() as session:
-        return case_detail(session, ref)
-
-
-def to_detail(case: Case) -> CaseDetail:
-    parties = sorted(case.parties, key=lambda p: p.position)
-    index_of = {p.id: i for i, p in enumerate(parties)}
-    agreement = None
-    if case.agreement is not None:
-        a = case.agreement
-        agreement = AgreementView(
-            form=AgreementForm(a.form),
-            reached_on=a.reached_on,
-            facts=a.facts,
-            issues=a.issues,
-            responsibility=a.responsibility,
-            terms=tuple(
-                TermView(
-                    position=o.position,
-                    text=o.text,
-                    obligor=index_of.get(o.obligor_party_id) if o.obligor_party_id else None,
-                    obligee=index_of.get(o.obligee_party_id) if o.obligee_party_id else None,
-                    amount=from_fen(o.amount_fen) if o.amount_fen is not None else None,
-                    due=o.due_on,
-                    performed_on=o.performed_on,
-                )
-                for o in a.obligations
-            ),
-        )
-    return CaseDetail(
-        id=case.id,
-        uuid=case.uuid,
-        number=case.number,
-        title=case.title,
-        dispute_type=DisputeType(case.dispute_type),
-        source=Source(case.source),
-        received_on=case.received_on,
-        tier=Tier(case.tier),
-        status=CaseStatus(case.status),
-        place=Place(case.compound, case.building, case.unit, case.room),
-        amount=from_fen(case.amount_fen) if case.amount_fen is not None else None,
-        persons_involved=case.persons_involved,
-        risk_flags=tuple(
-            sorted((RiskFlag(f.flag) for f in case.risk_flags), key=list(RiskFlag).index)
-        ),
-        facts=case.facts,
-        requests=tuple(r.text for r in case.requests),
-        parties=tuple(
-            PartyView(
-                id=p.id,
-                position=p.position,
-                role=PartyRole(p.role),
-                kind=PartyKind(p.kind),
-                name=p.name,
-                sex=Sex(p.sex) if p.sex else None,
-                ethnicity=p.ethnicity,
-                birth_date=p.birth_date,
-                id_number=p.id_number,
-                phone=p.phone,
-                address=p.address,
-                occupation=p.occupation,
-                credit_code=p.credit_code,
-                legal_representative=p.legal_representative,
-            )
-            for p in parties
-        ),
-        panel=tuple(
-            PanelMemberView(m.mediator_id, m.mediator.uuid, m.mediator.name, PanelRole(m.role))
-            for m in case.panel
-        ),
-        escalations=tuple(
-            EscalationView(Tier(e.from_tier), Tier(e.to_tier), e.on, e.reason)
-            for e in case.escalations
-        ),
-        agreement=agreement,
-        follow_ups=tuple(
-            FollowUpView(
-                on=f.on,
-                by_mediator_uuid=f.mediator.uuid if f.mediator else None,
-                by_name=f.mediator.name if f.mediator else "",
-                performed=f.performed,
-                satisfaction=Satisfaction(f.satisfaction) if f.satisfaction else None,
-                notes=f.notes,
-            )
-            for f in case.follow_ups
-        ),
-        created_at=case.created_at,
-        updated_at=case.updated_at,
-    )
 
 
 # ---------------------------------------------------------------- the case list
