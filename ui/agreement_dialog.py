@@ -56,6 +56,8 @@ class TermSection(QGroupBox):
         self, index: int, parties: list[tuple[int, str]], term: TermView | None = None
     ) -> None:
         super().__init__()
+        #: The obligation edited (payments and its schedule stay with it); None for a new term.
+        self.term_id = term.id if term else None
         self.performed_on = term.performed_on if term else None
         self.title_label = QLabel()
         style.make_heading(self.title_label)
@@ -128,6 +130,7 @@ class TermSection(QGroupBox):
             amount=self.amount.text(),
             due=self.due.value(),
             performed_on=self.performed_on,
+            id=self.term_id,
         )
 
 

@@ -160,6 +160,12 @@ def test_a_case_from_registration_to_archive(window, qtbot, db, opened, boxes) -
     assert page.case.status is CaseStatus.PERFORMING
     for term, amount in ((one_off, "700"), (monthly, "200")):
         drive(qtbot, lambda t=term: page.open_payment(t), record(qtbot, amount=amount))
+    # Saving the agreement again keeps each obligation with its schedule and payments.
+    before = page.case.agreement.terms  # type: ignore[union-attr]
+    drive(qtbot, page.edit_agreement, lambda dialog: None)
+    kept = page.case.agreement.terms  # type: ignore[union-attr]
+    assert [len(t.payments) for t in kept] == [2, 1]
+    assert [t.schedule for t in kept] == [t.schedule for t in before]
     assert page.case.status is CaseStatus.PERFORMED and page.main_button.text() == "登记回访"
 
     # Follow-up: the panel is empty, so choose the first mediator of the roster.
