@@ -258,6 +258,20 @@ QComboBox QAbstractItemView {{
     selection-color: {TEXT};
 }}
 QCheckBox, QRadioButton {{ min-height: 44px; spacing: 10px; }}
+/* Tabs are targets too: 44 px tall at least, the chosen one marked by more than colour. */
+QTabBar::tab {{
+    color: {TEXT};
+    background: #e4e4e4;
+    border: 2px solid {BORDER};
+    border-bottom: none;
+    border-top-left-radius: 6px;
+    border-top-right-radius: 6px;
+    padding: 6px 16px;
+    min-height: 30px;
+    margin-right: 4px;
+}}
+QTabBar::tab:selected {{ background: {BASE}; font-weight: bold; border-top: 4px solid {ACCENT}; }}
+QTabBar::tab:focus {{ border: 3px solid {FOCUS}; border-bottom: none; }}
 /* The box itself: a dark border (4.5:1 on the group boxes' #fbfbf8), filled blue with a
    white tick when checked, so the two states differ in more than a thin mark. Its size
    follows the text ("em" is a line of the font here): 25 px at 100%, 46 px at 200%. */
