@@ -66,15 +66,17 @@ def fit_to_screen(
 def _fit(dialog: QWidget, width: int | None, fill_height: bool) -> None:
     room = room_for_contents(dialog)
     dialog.setMaximumSize(room.size())
-    hint = dialog.sizeHint()
-    wide = hint.width() if width is None else max(width, dialog.minimumSizeHint().width())
+    # The size hint lays out every child (all tabs of a page): ask for it only when used.
+    wide = (
+        dialog.sizeHint().width() if width is None else max(width, dialog.minimumSizeHint().width())
+    )
     wide = min(wide, room.width())
     if fill_height:
         tall = room.height()
     elif dialog.hasHeightForWidth():  # wrapped words: as tall as they need at that width
-        tall = max(hint.height(), dialog.heightForWidth(wide))
+        tall = max(dialog.sizeHint().height(), dialog.heightForWidth(wide))
     else:
-        tall = hint.height()
+        tall = dialog.sizeHint().height()
     size = QSize(wide, tall).boundedTo(room.size())
     # The contents are placed so that they and the frame around them are centred in the area
     # (setGeometry places the contents; the frame goes around them).

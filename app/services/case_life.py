@@ -25,7 +25,7 @@ from app.domain.lifecycle import (
 )
 from app.domain.tiers import check_escalation
 from app.services.database import Database
-from app.services.detail import case_detail
+from app.services.detail import fresh_detail
 from app.services.operations import DEFAULT_ACTOR
 from app.services.records import is_performed, schedule_of
 from app.views import CaseDetail, Changed
@@ -144,7 +144,7 @@ def apply_event(
     today = today or date.today()
     with db.operation(actor, f"case.{event.value}", case=case_ref) as op:
         move(op.session, op.the_case, event, given, on or today, op.actor, today)
-        op.result = case_detail(op.session, op.the_case.id)
+        op.result = fresh_detail(op.session, op.the_case)
         op.refresh(Changed(case_list=True, due=True))
     return op.outcome
 
@@ -224,7 +224,7 @@ def escalate(
         )
         case.tier = to.value
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(case_list=True))
     return op.outcome
 
@@ -255,6 +255,6 @@ def extend_mediation(
             )
         case.mediation_extended_to = to
         case.extension_reason = reason.strip()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(due=True))
     return op.outcome

@@ -55,6 +55,7 @@ from app.domain.numbering import format_number, parse_number
 from app.domain.rules import CleanAgreement, CleanCase, check_agreement, check_case
 from app.services.database import Database
 from app.services.detail import case_detail as case_detail  # re-exported
+from app.services.detail import fresh_detail
 from app.services.detail import get_case as get_case  # re-exported
 from app.services.detail import to_detail as to_detail  # re-exported
 from app.services.operations import DEFAULT_ACTOR
@@ -585,7 +586,7 @@ def register_case(
     with db.operation(actor, "case.register") as op:
         case = add_case(op.session, clean, actor=op.actor)
         op.track("case", case.uuid, lambda: snapshot_case(case), new=True)
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(cases=frozenset({case.id}), case_list=True, due=True))
     return op.outcome
 
@@ -598,7 +599,7 @@ def save_agreement(
         case = op.the_case
         clean = check_agreement(draft, len(case.parties), received_on=case.received_on)
         set_agreement(op.session, case, clean)
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(case_list=True, due=True))
     return op.outcome
 

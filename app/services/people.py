@@ -30,7 +30,7 @@ from app.domain.money import to_fen
 from app.domain.rules import CleanParty, check_case
 from app.domain.work import AgentDraft, ParticipantDraft, check_agent, check_participant
 from app.services.database import Database
-from app.services.detail import case_detail
+from app.services.detail import fresh_detail
 from app.services.operations import DEFAULT_ACTOR
 from app.services.records import sync_risk_flags
 from app.views import CaseDetail, Changed
@@ -152,7 +152,7 @@ def update_case(
                 )
             )
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(case_list=True, due=True))
     return op.outcome
 
@@ -177,7 +177,7 @@ def remove_party(
         for position, p in enumerate(sorted(remaining, key=lambda p: p.position)):
             p.position = position
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(case_list=True))
     return op.outcome
 
@@ -219,7 +219,7 @@ def save_agent(
         agent.authorised_on = clean.authorised_on
         agent.authority = clean.authority
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
     return op.outcome
 
 
@@ -231,7 +231,7 @@ def remove_agent(
         for party in case.parties:
             party.agents = [a for a in party.agents if a.id != agent_id]
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
     return op.outcome
 
 
@@ -251,7 +251,7 @@ def save_participant(
         row.name, row.kind = clean.name, clean.kind
         row.organisation, row.phone = clean.organisation, clean.phone
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
     return op.outcome
 
 
@@ -262,7 +262,7 @@ def remove_participant(
         case = op.the_case
         case.participants = [p for p in case.participants if p.id != participant_id]
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
     return op.outcome
 
 
@@ -405,7 +405,7 @@ def add_panel_member(
             )
         )
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(case_list=True))
     return op.outcome
 
@@ -417,6 +417,6 @@ def remove_panel_member(
         case = op.the_case
         case.panel = [m for m in case.panel if m.mediator_id != mediator_id]
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(case_list=True))
     return op.outcome

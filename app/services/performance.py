@@ -26,7 +26,7 @@ from app.domain.work import (
 )
 from app.services.case_life import follow_performance
 from app.services.database import Database
-from app.services.detail import case_detail
+from app.services.detail import fresh_detail
 from app.services.operations import DEFAULT_ACTOR
 from app.services.records import schedule_of, sync_risk_flags
 from app.views import CaseDetail, Changed
@@ -81,7 +81,7 @@ def set_schedule(
             for i, part in enumerate(schedule.instalments)
         ]
         op.session.flush()
-        op.result = case_detail(op.session, op.the_case.id)
+        op.result = fresh_detail(op.session, op.the_case)
         op.refresh(Changed(due=True))
     return op.outcome
 
@@ -119,7 +119,7 @@ def record_payment(
         )
         op.session.flush()
         follow_performance(op.session, case, op.actor, today, clean.on)
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(case_list=True, due=True))
     return op.outcome
 
@@ -137,7 +137,7 @@ def remove_payment(
         for obligation in case.agreement.obligations if case.agreement else []:
             obligation.payments = [p for p in obligation.payments if p.id != payment_id]
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(due=True))
     return op.outcome
 
@@ -171,7 +171,7 @@ def save_follow_up(
         row.measures = clean.measures
         row.notes = clean.notes
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(due=True))
     return op.outcome
 
@@ -185,7 +185,7 @@ def remove_follow_up(
             raise UserError("案件已经“回访完成”，至少要保留一条回访记录。")
         case.follow_ups = [f for f in case.follow_ups if f.id != follow_up_id]
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(due=True))
     return op.outcome
 
@@ -210,7 +210,7 @@ def save_confirmation(
         agreement.confirmation_result = clean.result
         agreement.confirmation_decided_on = clean.decided_on
         op.session.flush()
-        op.result = case_detail(op.session, op.the_case.id)
+        op.result = fresh_detail(op.session, op.the_case)
         op.refresh(Changed(due=True))
     return op.outcome
 
@@ -234,6 +234,6 @@ def save_risk(
         case.police_reported_on = clean.police_reported_on
         case.escalation_prevented = clean.escalation_prevented
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
         op.refresh(Changed(case_list=True))
     return op.outcome

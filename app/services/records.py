@@ -119,18 +119,37 @@ def schedule_of(obligation: Obligation) -> Schedule | None:
     """
     if obligation.obligor_party_id is None and obligation.obligor is None:
         return None
-    kind = ScheduleKind(obligation.schedule_kind or ScheduleKind.ONE_OFF.value)
-    if kind is ScheduleKind.INSTALMENTS:
-        return Schedule.in_instalments(
-            DomainInstalment(i.due_on, i.amount_fen)
+    return schedule_from(
+        obligation.schedule_kind,
+        obligation.due_on,
+        obligation.amount_fen,
+        obligation.day_of_month,
+        obligation.starts_on,
+        obligation.until,
+        [
+            (i.due_on, i.amount_fen)
             for i in sorted(obligation.instalments, key=lambda i: i.position)
-        )
+        ],
+    )
+
+
+def schedule_from(
+    kind_code: str | None,
+    due_on: date | None,
+    amount_fen: int | None,
+    day_of_month: int | None,
+    starts_on: date | None,
+    until: date | None,
+    instalments: list[tuple[date, int | None]],
+) -> Schedule:
+    """The schedule an obligation's columns describe (instalments in their order)."""
+    kind = ScheduleKind(kind_code or ScheduleKind.ONE_OFF.value)
+    if kind is ScheduleKind.INSTALMENTS:
+        return Schedule.in_instalments(DomainInstalment(d, a) for d, a in instalments)
     if kind is ScheduleKind.RECURRING:
-        assert obligation.day_of_month is not None and obligation.starts_on is not None
-        return Schedule.monthly(
-            obligation.day_of_month, obligation.amount_fen, obligation.starts_on, obligation.until
-        )
-    return Schedule.one_off(obligation.due_on, obligation.amount_fen)
+        assert day_of_month is not None and starts_on is not None
+        return Schedule.monthly(day_of_month, amount_fen, starts_on, until)
+    return Schedule.one_off(due_on, amount_fen)
 
 
 def payments_of(obligation: Obligation) -> tuple[DomainPayment, ...]:

@@ -16,7 +16,7 @@ from app.db.models import Attachment, MediationSession
 from app.domain.errors import NotFoundError, UserError, ValidationError
 from app.domain.work import SessionDraft, check_session
 from app.services.database import Database
-from app.services.detail import case_detail
+from app.services.detail import fresh_detail
 from app.services.files import os_problem, write_atomically
 from app.services.operations import DEFAULT_ACTOR
 from app.views import CaseDetail, Changed
@@ -60,7 +60,7 @@ def save_session(
         row.facts_verified = clean.facts_verified
         row.outcome = clean.outcome
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
     return op.outcome
 
 
@@ -71,7 +71,7 @@ def remove_session(
         case = op.the_case
         case.sessions = [s for s in case.sessions if s.id != session_id]
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
     return op.outcome
 
 
@@ -143,7 +143,7 @@ def add_attachment(
             )
         )
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
     return op.outcome
 
 
@@ -173,5 +173,5 @@ def remove_attachment(
         case = op.the_case
         case.attachments = [a for a in case.attachments if a.id != attachment_id]
         op.session.flush()
-        op.result = case_detail(op.session, case.id)
+        op.result = fresh_detail(op.session, case)
     return op.outcome
