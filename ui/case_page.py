@@ -229,6 +229,8 @@ class CasePage(QDialog):
         layout.addWidget(self.busy_box)
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
+        self._stale: set[str] = set()
+        self.tabs.currentChanged.connect(self._build_tab)
         self.load()
         self.show_tab(tab)
         operation_bus().operation_done.connect(self._operation_done)
@@ -260,6 +262,16 @@ class CasePage(QDialog):
         self._fill_more_menu()
         has_agreement = case.agreement is not None
         self.print_button.setVisible(has_agreement)  # never offered before there is one
+        # Each tab is built when it is first shown after a load: a page opens with one tab's
+        # widgets, not seven.
+        self._stale = {key for key, _ in TABS}
+        self._build_tab(self.tabs.currentIndex())
+
+    def _build_tab(self, index: int) -> None:
+        key = TABS[index][0] if 0 <= index < len(TABS) else ""
+        if key not in self._stale:
+            return
+        self._stale.discard(key)
         builders = {
             "registration": self._registration_tab,
             "parties": self._parties_tab,
@@ -269,17 +281,16 @@ class CasePage(QDialog):
             "performance": self._performance_tab,
             "dossier": self._dossier_tab,
         }
-        for key, build in builders.items():
-            column = self.tab_bodies[key]
-            while column.count():
-                item = column.takeAt(0)
-                widget = item.widget() if item is not None else None
-                if widget is not None:
-                    widget.setParent(None)
-                    widget.deleteLater()
-            for widget in build(case):
-                column.addWidget(widget)
-            column.addStretch(1)
+        column = self.tab_bodies[key]
+        while column.count():
+            item = column.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+        for widget in builders[key](self.case):
+            column.addWidget(widget)
+        column.addStretch(1)
 
     def _operation_done(self, changed: Changed, origin: object) -> None:
         """Saved anywhere in the program: read the case again if it is this one."""

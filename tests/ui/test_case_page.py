@@ -23,7 +23,11 @@ def case_with(db: Database, agreement: bool) -> int:
 
 
 def page_text(page: CasePage) -> str:
-    """The words on the page as typed (not the markup that spaces their lines)."""
+    """The words on every tab of the page as typed (not the markup that spaces their lines)."""
+    shown = page.tabs.currentIndex()
+    for index in range(page.tabs.count()):  # each tab is built when first shown
+        page.tabs.setCurrentIndex(index)
+    page.tabs.setCurrentIndex(shown)
     words = [getattr(label, "plain_text", label.text)() for label in page.findChildren(QLabel)]
     return "\n".join(words).replace("\u2060", "")
 

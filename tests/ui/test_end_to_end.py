@@ -72,6 +72,7 @@ def test_register_open_write_and_print(window, qtbot, opened, tmp_path: Path) ->
         ask_path=lambda parent, fmt, suggested: tmp_path / suggested.name,
     )
     show_at_screen_size(qtbot, page)
+    page.show_tab("agreement")  # the tab a volunteer clicks to see the agreement
     assert "尚未录入协议" in "".join(
         label.plain_text() for label in page.findChildren(type(page.notice))
     )

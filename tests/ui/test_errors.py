@@ -321,7 +321,14 @@ def test_printing_an_oral_agreement_saves_its_register(
     case = get_case(db, case_id)
     assert case.agreement is not None
     terms = [
-        TermDraft(t.text, t.obligor, t.obligee, "" if t.amount is None else str(t.amount), t.due)
+        TermDraft(
+            t.text,
+            t.obligor,
+            t.obligee,
+            "" if t.amount is None else str(t.amount),
+            t.due,
+            id=t.id,  # the same obligations, with what was performed on them
+        )
         for t in case.agreement.terms
     ]
     save_agreement(
