@@ -378,14 +378,20 @@ def schedule_dialog(
 ) -> RecordDialog:
     """How the obligation is performed; instalments are typed one per line: date and amount."""
     schedule = term.schedule or Schedule.one_off(term.due, None)
+    once, parts, monthly = (
+        (ScheduleKind.ONE_OFF,),
+        (ScheduleKind.INSTALMENTS,),
+        (ScheduleKind.RECURRING,),
+    )
     specs = [
         Spec("kind", "履行方式", "choice", tuple(ScheduleKind.choices())),
-        Spec("due", "履行期限（一次性）", "optional_date", switch="约定了期限"),
+        Spec("due", "履行期限", "optional_date", switch="约定了期限", shown_when=("kind", once)),
         Spec(
             "amount",
             "金额（元）",
             "money",
-            hint="一次性的填总金额，按月的填每月金额；不是付钱的义务不填",
+            hint="不是付钱的义务不填",
+            shown_when=("kind", once),
         ),
         Spec(
             "instalments",
@@ -393,20 +399,37 @@ def schedule_dialog(
             "lines",
             lines=4,
             hint="一行写一期：日期 金额，例如 2026-11-01 500",
+            shown_when=("kind", parts),
         ),
-        Spec("day_of_month", "每月几日前", hint="按月支付的填写，例如 10"),
-        Spec("start", "从哪天开始", "optional_date", switch="按月支付的填写"),
-        Spec("until", "到哪天为止", "optional_date", switch="有截止日期", hint="长期支付的不填"),
+        Spec(
+            "monthly_amount",
+            "每月金额（元）",
+            "money",
+            hint="不是付钱的义务不填",
+            shown_when=("kind", monthly),
+        ),
+        Spec("day_of_month", "每月几日前", hint="例如 10", shown_when=("kind", monthly)),
+        Spec("start", "从哪天开始", "optional_date", switch="填写", shown_when=("kind", monthly)),
+        Spec(
+            "until",
+            "到哪天为止",
+            "optional_date",
+            switch="有截止日期",
+            hint="长期支付的不填",
+            shown_when=("kind", monthly),
+        ),
     ]
     values = {
         "kind": schedule.kind.value,
         "due": schedule.due,
+        # The term's amount in both: a one-off of 200 turned monthly is usually 200 a month.
         "amount": _fen_text(schedule.amount_fen),
+        "monthly_amount": _fen_text(schedule.amount_fen),
         "instalments": "\n".join(
             f"{i.due:%Y-%m-%d} {_fen_text(i.amount_fen)}".strip() for i in schedule.instalments
         ),
         "day_of_month": str(schedule.day_of_month or ""),
-        "start": schedule.start,
+        "start": schedule.start or date.today(),
         "until": schedule.until,
     }
 
@@ -432,9 +455,10 @@ def schedule_dialog(
 def _schedule_from(v: dict[str, Any]) -> Schedule:
     """The dialog's values as a schedule; errors come back under the dialog's field names."""
     kind = ScheduleKind(v["kind"])
+    key = "monthly_amount" if kind is ScheduleKind.RECURRING else "amount"
     amount = None
-    if v["amount"].strip():
-        amount = to_fen(parse_money(v["amount"], "amount", "金额"))
+    if v[key].strip():
+        amount = to_fen(parse_money(v[key], key, "金额"))
     if kind is ScheduleKind.ONE_OFF:
         schedule = Schedule.one_off(v["due"], amount)
     elif kind is ScheduleKind.INSTALMENTS:
@@ -466,8 +490,8 @@ def _schedule_from(v: dict[str, Any]) -> Schedule:
     try:
         validate_schedule(schedule)
     except ValidationError as error:
-        key = error.field.split("[")[0].replace("amount_fen", "amount")
-        raise ValidationError(key if key in v else "kind", error.label, error.problem) from None
+        field = error.field.split("[")[0].replace("amount_fen", key)
+        raise ValidationError(field if field in v else "kind", error.label, error.problem) from None
     return schedule
 
 

@@ -36,6 +36,7 @@ from ui.screen_fit import fit_to_screen
 from ui.widgets import (
     ErrorLabel,
     ErrorMap,
+    Field,
     FormGrid,
     MultiLineEdit,
     OptionalDate,
@@ -68,6 +69,8 @@ class Spec:
     lines: int = 3
     #: For optional_date and bool: the words of the switch ("已报告公安机关").
     switch: str = ""
+    #: Shown only while the choice field `key` has one of these codes: ("kind", ("one_off",)).
+    shown_when: tuple[str, tuple[object, ...]] | None = None
 
 
 class _Checks(QWidget):
@@ -139,14 +142,20 @@ class RecordDialog(QDialog):
         self.inputs: dict[str, QWidget] = {}
 
         grid = FormGrid()
+        self.rows: dict[str, Field] = {}
         for spec in self.specs:
             widget = self._make(spec)
             self.inputs[spec.key] = widget
             focus = widget.switch if isinstance(widget, OptionalDate) else None
             stretch = spec.kind in ("text", "lines", "checks")
-            self.errors.add_field(
-                spec.key, grid.add(f"{spec.label}：", widget, spec.hint, focus, stretch)
-            )
+            row = grid.add(f"{spec.label}：", widget, spec.hint, focus, stretch)
+            self.rows[spec.key] = row
+            self.errors.add_field(spec.key, row)
+        for spec in self.specs:
+            if spec.shown_when is not None:
+                control = self.inputs[spec.shown_when[0]]
+                if isinstance(control, QComboBox):
+                    control.currentIndexChanged.connect(self._show_relevant)
         self.summary = ErrorLabel()
         self.errors.general = self.summary
         body = QWidget()
@@ -164,10 +173,12 @@ class RecordDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        buttons.setContentsMargins(20, 0, 20, 0)
+        buttons.setContentsMargins(20, 8, 20, 0)
+        buttons.setSpacing(16)
         buttons.addWidget(self.summary, 1)
-        buttons.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignBottom)
-        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignBottom)
+        buttons.addStretch()  # keeps the buttons at their size while there is no message
+        buttons.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 12)
         layout.addWidget(self.scroll, 1)
@@ -175,6 +186,7 @@ class RecordDialog(QDialog):
 
         if values:
             self.set_values(values)
+        self._show_relevant()
         self._initial = self.values()
         self._offer_draft()
         chain_tab_order([*self._focus_order(), self.save_button, self.cancel_button])
@@ -213,6 +225,17 @@ class RecordDialog(QDialog):
         if kind == "bool":
             return QCheckBox(spec.switch or spec.label)
         raise ValueError(f"unknown field kind {kind}")
+
+    def _show_relevant(self, *_: object) -> None:
+        """Only the fields that belong to what is chosen (一次性 hides the monthly fields)."""
+        for spec in self.specs:
+            if spec.shown_when is None:
+                continue
+            key, codes = spec.shown_when
+            control = self.inputs[key]
+            visible = not isinstance(control, QComboBox) or control.currentData() in codes
+            self.rows[spec.key].label.setVisible(visible)
+            self.rows[spec.key].box.setVisible(visible)
 
     def _focus_order(self) -> list[QWidget]:
         order: list[QWidget] = []

@@ -34,6 +34,7 @@ from ui import style
 from ui.agreement_dialog import AgreementDialog
 from ui.case_page import CasePage
 from ui.print_flow import FormatDialog
+from ui.record_dialog import RecordDialog
 from ui.register_dialog import RegisterDialog
 from ui.screen_fit import BORDER, TITLE_BAR, available_area
 from ui.wheel_guard import GUARDED
@@ -250,6 +251,8 @@ def buttons_of(dialog: QDialog) -> list[QPushButton]:
     """The buttons that close the dialog or do its main work (OK / cancel and the like)."""
     if isinstance(dialog, RegisterDialog | AgreementDialog):
         return [dialog.save_button, dialog.cancel_button]
+    if isinstance(dialog, RecordDialog):
+        return [dialog.save_button, dialog.cancel_button]
     if isinstance(dialog, CasePage):
         return [dialog.main_button, dialog.more_button, dialog.print_button, dialog.close_button]
     assert isinstance(dialog, FormatDialog)
@@ -392,3 +395,46 @@ def test_a_dialog_stays_inside_when_asked_to_grow(window, qtbot) -> None:
     area = dialog.screen().availableGeometry()
     assert dialog.width() <= area.width() - 2 * BORDER
     assert dialog.height() <= area.height() - TITLE_BAR - BORDER
+
+
+def _record_dialogs(db, case_id: int) -> dict[str, RecordDialog]:  # type: ignore[no-untyped-def]
+    """Every record dialog the case page opens, on a case that has an agreement."""
+    from app.domain.codes import SessionKind
+    from app.domain.lifecycle import CaseEvent
+    from ui import case_actions as a
+
+    case = get_case(db, case_id)
+    assert case.agreement is not None
+    term = next(t for t in case.agreement.terms if t.schedule is not None)
+    party = case.parties[0]
+    return {
+        "event-fail": a.event_dialog(None, db, dataclasses_replace_status(case), CaseEvent.FAIL),
+        "escalate": a.escalate_dialog(None, db, dataclasses_replace_status(case)),
+        "agent": a.agent_dialog(None, db, case, party.id, None),
+        "participant": a.participant_dialog(None, db, case, None),
+        "panel": a.panel_dialog(None, db, case),
+        "session": a.session_dialog(None, db, case, SessionKind.MEDIATION, None),
+        "schedule": a.schedule_dialog(None, db, case, term),
+        "payment": a.payment_dialog(None, db, case, term),
+        "follow-up": a.follow_up_dialog(None, db, case, None),
+        "confirmation": a.confirmation_dialog(None, db, case),
+        "risk": a.risk_dialog(None, db, case),
+    }
+
+
+def dataclasses_replace_status(case):  # type: ignore[no-untyped-def]
+    """The case as if it were being mediated, for the dialogs of mediation's events."""
+    import dataclasses
+
+    from app.domain.codes import CaseStatus, Tier
+
+    return dataclasses.replace(case, status=CaseStatus.MEDIATING, tier=Tier.BUILDING)
+
+
+@pytest.mark.parametrize("scale", [100, 200])
+def test_every_record_dialog_fits_the_screen(qtbot, db, scale: int) -> None:
+    style.apply_scale(scale, save=False)
+    for name, dialog in _record_dialogs(db, case_with(db, True)).items():
+        show_at_screen_size(qtbot, dialog)
+        check_fits(dialog, f"fit-record-{name}-{scale}")
+        dialog.hide()
