@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QGroupBox,
     QHBoxLayout,
@@ -22,7 +24,7 @@ from app.domain.errors import ValidationError
 from app.services.cases import save_agreement
 from app.services.database import Database
 from app.views import CaseDetail, Changed, TermView
-from ui import messages, style
+from ui import drafts, messages, style
 from ui.operations import run_operation, with_changed
 from ui.screen_fit import fit_to_screen
 from ui.widgets import (
@@ -42,6 +44,7 @@ from ui.widgets import (
     reveal,
     scroll_area,
     select_code,
+    to_qdate,
 )
 
 NOBODY = "无"
@@ -121,6 +124,16 @@ class TermSection(QGroupBox):
             self.due.switch,
             self.due.edit,
         ]
+
+    def fill(self, draft: TermDraft) -> None:
+        """Show a kept draft of this term, exactly as it was typed."""
+        self.term_id = draft.id
+        self.performed_on = draft.performed_on
+        self.text.set_text(draft.text)
+        select_code(self.obligor, draft.obligor)
+        select_code(self.obligee, draft.obligee)
+        self.amount.setText(draft.amount)
+        self.due.set_value(draft.due)
 
     def draft(self) -> TermDraft:
         return TermDraft(
@@ -227,14 +240,77 @@ class AgreementDialog(QDialog):
         if not self.terms:
             self.add_term()
         self._initial = self.draft()
+        self.draft_key = drafts.draft_key(db.path, "agreement", case.id)
+        self._offer_draft()
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(400)
+        self._draft_timer.timeout.connect(self.keep_draft)
+        self._watch(self)
         fit_to_screen(self)  # the buttons below the scrolling form stay above the taskbar
         self.form_choice.setFocus()
+
+    # ------------------------------------------------------------ drafts
+
+    def fill(self, draft: AgreementDraft) -> None:
+        select_code(self.form_choice, draft.form)
+        if draft.reached_on is not None:
+            self.reached_on.setDate(to_qdate(draft.reached_on))
+        self.facts.set_text(draft.facts)
+        self.issues.set_text(draft.issues)
+        self.responsibility.set_text(draft.responsibility)
+        for section in list(self.terms):
+            self.terms.remove(section)
+            section.setParent(None)
+            section.deleteLater()
+        for term in draft.terms:
+            self.add_term().fill(term)
+        if not self.terms:
+            self.add_term()
+
+    def _watch(self, root: QWidget) -> None:
+        for edit in root.findChildren(QLineEdit):
+            edit.textChanged.connect(self._changed)
+        for text_edit in root.findChildren(MultiLineEdit):
+            text_edit.textChanged.connect(self._changed)
+        for box in root.findChildren(QComboBox):
+            box.currentIndexChanged.connect(self._changed)
+
+    def _changed(self, *_: object) -> None:
+        self._draft_timer.start()
+
+    def keep_draft(self) -> None:
+        if self.draft() != self._initial:
+            values = dataclasses.asdict(self.draft())
+            drafts.keep(self.draft_key, self.windowTitle(), self.db.path, self.case.id, values)
+        else:
+            drafts.discard(self.draft_key)
+
+    def _offer_draft(self) -> None:
+        found = drafts.find(self.draft_key)
+        if found is None:
+            return
+        when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if messages.confirm(
+            self,
+            "接着填写",
+            f"上次（{when}）填写的协议还没有保存。\n要接着填写吗？",
+            "接着填写",
+            "不要了，重新填写",
+        ):
+            values = dict(found.values)
+            terms = [TermDraft(**t) for t in values.pop("terms", [])]
+            self.fill(AgreementDraft(terms=terms, **values))
+        else:
+            drafts.discard(self.draft_key)
 
     # ------------------------------------------------------------ terms
 
     def add_term(self, term: TermView | None = None, focus: bool = False) -> TermSection:
         section = TermSection(len(self.terms), self.parties, term)
         section.remove_requested.connect(self.remove_term)
+        if hasattr(self, "_draft_timer"):
+            self._watch(section)
         self.terms.append(section)
         self.terms_box.addWidget(section)
         self._after_terms_change()
@@ -305,6 +381,8 @@ class AgreementDialog(QDialog):
 
     def _saved(self, saved: tuple[CaseDetail, Changed]) -> None:
         self.result_case, self.changed = saved
+        self._draft_timer.stop()
+        drafts.discard(self.draft_key)
         self.accept()
 
     def show_errors(self, errors: list[ValidationError]) -> None:
@@ -332,4 +410,6 @@ class AgreementDialog(QDialog):
             "继续填写",
         ):
             return
+        self._draft_timer.stop()
+        drafts.discard(self.draft_key)
         super().reject()
