@@ -1,4 +1,8 @@
-"""The main window: the one main action "登记新纠纷", finding a case, and the case list."""
+"""The main window: the one main action "登记新纠纷", 待办, finding a case, and the case list.
+
+On start it also offers back what was typed and not saved last time (a power cut, a crash):
+"上次有没有保存的内容：…" with "接着填写", which opens that dialog again, and "不要了".
+"""
 
 from __future__ import annotations
 
@@ -6,28 +10,35 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QPaintEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.codes import CaseStatus, Tier
+from app.domain.codes import CaseStatus, SessionKind, Tier
+from app.domain.errors import UserError
 from app.views import CaseQuery, Changed
-from ui import messages, style
+from ui import drafts, messages, style
 from ui.case_table import CaseTable
 from ui.case_table_model import PAGE_SIZE, RECEIVED, CaseTableModel
+from ui.drafts import Draft
+from ui.due_view import DueView
 from ui.operations import operation_bus
-from ui.widgets import button, chain_tab_order, combo, hint, notice
+from ui.widgets import SpacedLabel, button, chain_tab_order, combo, hint, notice
 
 if TYPE_CHECKING:
     from app.services.database import Database
+    from ui.case_page import CasePage
 
 #: Typing in the search box re-reads the list after this pause (ms), not on every key.
 SEARCH_DELAY_MS = 400
@@ -41,6 +52,199 @@ ORDER_WORDS = {
     "status": ("状态", "倒序", "正序"),
     "tier": ("层级", "倒序", "正序"),
 }
+
+
+#: The case-page tab each kind of kept dialog is opened from ("agent-3": by its prefix).
+DRAFT_TABS = {
+    "register": "registration",
+    "case": "registration",
+    "participant": "parties",
+    "panel": "panel",
+    "schedule": "agreement",
+    "confirmation": "agreement",
+    "payment": "performance",
+    "follow-up": "performance",
+    "escalate": "registration",
+    "extension": "registration",
+    "risk": "registration",
+}
+DRAFT_TAB_PREFIXES = (("agent-", "parties"), ("session-", "sessions"), ("event-", "registration"))
+#: Drafts offered at once; the older ones follow when these are dealt with.
+DRAFTS_SHOWN = 3
+DRAFTS_INTRO = "上次有没有保存的内容："
+
+
+def draft_tab(kind: str) -> str:
+    if kind in DRAFT_TABS:
+        return DRAFT_TABS[kind]
+    return next((tab for prefix, tab in DRAFT_TAB_PREFIXES if kind.startswith(prefix)), "")
+
+
+def draft_item(key: str) -> int | None:
+    """The record a draft edits (the last part of its key), None for a new one."""
+    last = key.rsplit("|", 1)[-1]
+    return int(last) if last.isdigit() else None
+
+
+def draft_when(draft: Draft) -> str:
+    moment = draft.saved_at.astimezone()
+    return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def _by_id(records, wanted: int | None):  # type: ignore[no-untyped-def]
+    return next((r for r in records if r.id == wanted), None) if wanted is not None else None
+
+
+def reopen_dialog(page: CasePage, kind: str, item: int | None) -> str | None:
+    """Open the dialog of the case page a draft was typed in (it then offers the draft
+    itself); None when it was opened, else why it cannot be any more."""
+    from app.domain.lifecycle import CLOSED_STATUSES, CaseEvent, events_from
+
+    case = page.case
+    if case.status is CaseStatus.ARCHIVED:
+        return "这个案件已经归档，只能查看"
+    if kind == "case":
+        page.edit_registration()
+    elif kind == "panel":
+        page.open_panel()
+    elif kind == "participant":
+        participant = _by_id(case.participants, item)
+        if item is not None and participant is None:
+            return "这位参与人员已经删除了"
+        page.open_participant(participant)
+    elif kind.startswith("agent-"):
+        party_id = kind.removeprefix("agent-")
+        party = _by_id(case.parties, int(party_id) if party_id.isdigit() else None)
+        if party is None:
+            return "这位当事人已经不在案件里了"
+        agent = _by_id(party.agents, item)
+        if item is not None and agent is None:
+            return "这位委托代理人已经删除了"
+        page.open_agent(party.id, agent)
+    elif kind.startswith("session-"):
+        try:
+            sitting = SessionKind(kind.removeprefix("session-"))
+        except ValueError:
+            return "不知道是哪一种记录"
+        session = _by_id(case.sessions, item)
+        if item is not None and session is None:
+            return "这份记录已经删除了"
+        page.open_session(sitting, session)
+    elif kind in ("schedule", "payment"):
+        term = _by_id(case.agreement.terms if case.agreement else (), item)
+        if term is None:
+            return "协议的这一项已经改过了"
+        if kind == "schedule":
+            page.open_schedule(term)
+        else:
+            page.open_payment(term)
+    elif kind == "follow-up":
+        visit = _by_id(case.follow_ups, item)
+        if item is not None and visit is None:
+            return "这次回访的记录已经删除了"
+        page.open_follow_up(visit)
+    elif kind == "confirmation":
+        page.open_confirmation()
+    elif kind == "risk":
+        page.open_risk()
+    elif kind == "escalate":
+        if case.status in CLOSED_STATUSES:
+            return "案件已经办结，不能再移交"
+        page.open_escalation()
+    elif kind == "extension":
+        if case.status not in (CaseStatus.ACCEPTED, CaseStatus.MEDIATING):
+            return "案件已经不在调解中，不用再延长调解期限"
+        page.open_extension()
+    elif kind.startswith("event-"):
+        try:
+            event = CaseEvent(kind.removeprefix("event-"))
+        except ValueError:
+            return "不知道是哪一步办理"
+        if event not in events_from(case.status):
+            return f"案件现在是“{case.status.label}”，这一步已经不能办了"
+        page.open_event(event)
+    else:
+        return "不知道是在哪里填写的"
+    return None
+
+
+def typed_text(values: dict[str, object]) -> str:
+    """The words of a draft, for someone to copy them when its dialog cannot open again."""
+    return "\n".join(str(v).strip() for v in values.values() if isinstance(v, str) and v.strip())
+
+
+class DraftsNotice(QGroupBox):
+    """The drafts of last time, newest first: "上次有没有保存的内容：…", each with "接着填写"
+    and "不要了"."""
+
+    resume_requested = Signal(object)
+    discard_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("上次没有保存的内容")
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(12, 8, 12, 8)
+        self.column.setSpacing(6)
+        self.rows: list[tuple[Draft, QPushButton, QPushButton]] = []
+        self.labels: list[SpacedLabel] = []
+
+    def show_drafts(self, listed: list[tuple[Draft, str]], older: int) -> None:
+        while self.column.count():
+            entry = self.column.takeAt(0)
+            widget = entry.widget() if entry is not None else None
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+            elif entry is not None and entry.layout() is not None:
+                self._drop(entry.layout())
+        self.rows = []
+        self.labels = []
+        one = len(listed) == 1 and not older
+        if not one:
+            self._label(DRAFTS_INTRO, self.column)
+        for draft, words in listed:
+            line = QHBoxLayout()
+            line.setSpacing(12)
+            label = self._label(f"{DRAFTS_INTRO}{words}" if one else words, line, 1)
+            line.setAlignment(label, Qt.AlignmentFlag.AlignVCenter)
+            label.setProperty("bold", one)
+            go = button("接着填写")
+            go.setAccessibleName(f"接着填写：{words}")
+            go.setToolTip("打开当时填写的地方，把上次填写的内容填回去")
+            drop = button("不要了")
+            drop.setAccessibleName(f"不要了：{words}")
+            drop.setToolTip("丢掉这份没有保存的内容（会先问一下）")
+            go.clicked.connect(lambda _=False, d=draft: self.resume_requested.emit(d))
+            drop.clicked.connect(lambda _=False, d=draft: self.discard_requested.emit(d))
+            line.addWidget(go, 0, Qt.AlignmentFlag.AlignVCenter)
+            line.addWidget(drop, 0, Qt.AlignmentFlag.AlignVCenter)
+            self.column.addLayout(line)
+            self.rows.append((draft, go, drop))
+        if older:
+            self._label(f"另有{older}份更早的没有保存的内容，处理完上面的就会列出来。", self.column)
+        self.setVisible(bool(listed))
+
+    def _label(self, text: str, into: QVBoxLayout | QHBoxLayout, stretch: int = 0) -> SpacedLabel:
+        label = SpacedLabel(text)
+        label.setProperty("bold", True)
+        into.addWidget(label, stretch)
+        self.labels.append(label)
+        return label
+
+    def _drop(self, layout) -> None:  # type: ignore[no-untyped-def]
+        while layout.count():
+            entry = layout.takeAt(0)
+            widget = entry.widget() if entry is not None else None
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
+
+    def text(self) -> str:
+        return "\n".join(label.plain_text() for label in self.labels)
+
+    def buttons(self) -> list[QPushButton]:
+        return [b for _, go, drop in self.rows for b in (go, drop)] if not self.isHidden() else []
 
 
 def order_words(query: CaseQuery) -> str:
@@ -132,11 +336,22 @@ class MainWindow(QMainWindow):
         self.empty_label.hide()
         self.help_label = hint("")
 
+        # Unsaved work of last time, then 待办: above the search, the first things seen.
+        self.drafts_notice = DraftsNotice()
+        self.drafts_notice.hide()
+        self.drafts_notice.resume_requested.connect(self.resume_draft)
+        self.drafts_notice.discard_requested.connect(self.discard_draft)
+        self.due_view = DueView()
+        self.due_view.open_requested.connect(self.open_case)
+        self.due_view.rebuilt.connect(self._panels_changed)
+
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(top)
+        layout.addWidget(self.drafts_notice)
+        layout.addWidget(self.due_view)
         layout.addLayout(search_row)
         layout.addLayout(filter_row)
         layout.addWidget(self.loading_label)
@@ -144,19 +359,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.help_label)
         self.setCentralWidget(central)
-        # Tab follows the screen from top to bottom.
-        chain_tab_order(
-            [
-                self.register_button,
-                self.open_button,
-                self.size_button,
-                self.search,
-                self.clear_button,
-                self.status_filter,
-                self.tier_filter,
-                self.table,
-            ]
-        )
+        self._chain_tabs()
+        # The rows of 待办 get what room the case list can spare (worked out once laid out).
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_due)
+        self.table.installEventFilter(self)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -195,8 +404,171 @@ class MainWindow(QMainWindow):
         self.model.total_changed.connect(self._show_total)
         self._show_total(self.model.total)
         self.loading_label.hide()
+        self.due_view.set_database(db)
+        self.show_drafts()
         self._set_ready(True)
         self.register_button.setFocus()
+
+    # ------------------------------------------------------------ Tab order and room
+
+    def _chain_tabs(self) -> None:
+        """Tab follows the screen from top to bottom (the panels' buttons change)."""
+        chain_tab_order(
+            [
+                self.register_button,
+                self.open_button,
+                self.size_button,
+                *self.drafts_notice.buttons(),
+                *self.due_view.buttons(),
+                self.search,
+                self.clear_button,
+                self.status_filter,
+                self.tier_filter,
+                self.table,
+            ]
+        )
+
+    def _panels_changed(self) -> None:
+        self._chain_tabs()
+        self._fit_timer.start()
+
+    def table_least_height(self, rows: int = 2) -> int:
+        """The case list's header and `rows` rows of two lines: what it keeps for itself."""
+        line = self.table.fontMetrics().lineSpacing()
+        header = self.table.horizontalHeader().sizeHint().height()
+        return header + rows * round(2 * line * 1.35 + 12) + 2 * self.table.frameWidth()
+
+    def shared_room(self) -> int:
+        """The height the rows of 待办 and the case list share: the window's less all the rest
+        (worked out from what each part needs, so it is right even before anything settled)."""
+        central = self.centralWidget()
+        layout = central.layout() if central is not None else None
+        if central is None or layout is None:
+            return 0
+        margins = layout.contentsMargins()
+        width = central.width() - margins.left() - margins.right()
+        used = margins.top() + margins.bottom()
+        shown = [
+            item
+            for index in range(layout.count())
+            if (item := layout.itemAt(index)) is not None and not item.isEmpty()
+        ]
+        used += layout.spacing() * (len(shown) - 1)
+        for item in shown:
+            if item.widget() is self.table:
+                continue
+            if item.widget() is self.due_view:
+                used += self.due_view.header_height(width)
+            elif item.hasHeightForWidth():
+                used += item.heightForWidth(width)
+            else:
+                used += item.sizeHint().height()
+        return central.height() - used
+
+    def _fit_due(self) -> None:
+        """待办 as tall as its rows, up to half the room it shares with the case list, and
+        never so tall that the list loses its header and two rows. When even that leaves no
+        whole row of 待办 (200% text on a 768 px screen), 待办 shows one row and the list its
+        header and one row; "收起待办" gives the list all the room."""
+        if not self.isVisible() or not self.due_view.list_shown():
+            return
+        shared = self.shared_room()
+        room = min(shared - self.table_least_height(2), shared // 2)
+        one_row = self.due_view.first_row_height()
+        if room < one_row:
+            room = min(one_row, shared - self.table_least_height(1))
+        if room < one_row:
+            # Shorter still (200% with the drafts of last time above): what is left over the
+            # list's own least height; the rows scroll, and the room comes back once the
+            # drafts are dealt with or 待办 is folded away.
+            room = max(room, shared - self.table.minimumSizeHint().height())
+        if self.due_view.fit(max(room, 0)):
+            # Laid out at once, the view's layout and then the window's (each asks the next),
+            # not on later turns: the list never shows a squeezed frame.
+            for _ in range(3):
+                QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_timer.start()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_timer.start()
+
+    # ------------------------------------------------------------ drafts of last time
+
+    def _draft_words(self, draft: Draft) -> str:
+        """Which dialog of which case, and when: "登记履行　第1项　（2026）飞人调字第3号（11月25日
+        14:03）"."""
+        from app.services.detail import get_case
+
+        words = draft.title
+        if draft.case_id is not None and self.db is not None:
+            try:
+                number = get_case(self.db, draft.case_id).number
+            except UserError:
+                number = "（案件已经不在了）"
+            if number not in words:
+                words += f"　{number}"
+        return f"{words}（{draft_when(draft)}）"
+
+    def show_drafts(self) -> None:
+        """Offer back what was left unsaved last time (after a crash or a power cut)."""
+        if self.db is None:
+            return
+        found = drafts.pending(self.db.path)
+        listed = [(d, self._draft_words(d)) for d in found[:DRAFTS_SHOWN]]
+        self.drafts_notice.show_drafts(listed, len(found) - len(listed))
+        self._panels_changed()
+
+    def resume_draft(self, draft: Draft) -> None:
+        """For "接着填写": open the dialog again; it asks to take the draft back."""
+        kind = drafts.kind_of(draft.key)
+        if kind == "register":
+            self.register_case()
+        elif draft.case_id is None or not draft_tab(kind):
+            self._cannot_resume(draft, "不知道是在哪里填写的")
+        else:
+            try:
+                self.open_case(
+                    draft.case_id,
+                    draft_tab(kind),
+                    then=lambda page: self._reopen(page, draft, kind),
+                )
+            except UserError:  # the case was deleted, or replaced by an import
+                self._cannot_resume(draft, "这个案件已经不在了")
+        self.show_drafts()
+
+    def _reopen(self, page: CasePage, draft: Draft, kind: str) -> None:
+        why = reopen_dialog(page, kind, draft_item(draft.key))
+        if why is not None:
+            self._cannot_resume(draft, why, page)
+
+    def _cannot_resume(self, draft: Draft, why: str, parent: QWidget | None = None) -> None:
+        text = f"没法接着填写“{draft.title}”：{why}。"
+        typed = typed_text(draft.values)
+        if typed:
+            text += f"\n上次填写的文字如下，需要时请照着重新填写：\n{typed}"
+        messages.show_info(parent or self, text, "没法接着填写")
+        drafts.discard(draft.key)
+
+    def discard_draft(self, draft: Draft) -> None:
+        """For "不要了": asked first, as everything that cannot be taken back."""
+        if messages.confirm(
+            self,
+            "不要了",
+            f"要丢掉上次没有保存的“{self._draft_words(draft)}”吗？\n丢掉以后就找不回来了。",
+            "丢掉",
+            "留着",
+        ):
+            drafts.discard(draft.key)
+        self.show_drafts()
 
     def _set_ready(self, ready: bool) -> None:
         for widget in (
@@ -321,14 +693,22 @@ class MainWindow(QMainWindow):
             # The list has already read the new case (the broadcast): now point at it.
             self.table.select_case(dialog.result_case.id)
 
-    def make_case_page(self, case_id: int):  # type: ignore[no-untyped-def]
+    def make_case_page(self, case_id: int, tab: str = "registration") -> CasePage:
         from ui.case_page import CasePage
 
         assert self.db is not None, "the database is not open yet"
-        return CasePage(self.db, case_id, self, opener=self.opener)
+        return CasePage(self.db, case_id, self, opener=self.opener, tab=tab)
 
-    def open_case(self, case_id: int) -> None:
-        page = self.make_case_page(case_id)
+    def open_case(
+        self,
+        case_id: int,
+        tab: str = "registration",
+        then: Callable[[CasePage], object] | None = None,
+    ) -> None:
+        """Open the case page at `tab`; `then(page)` runs once it is on screen (a dialog)."""
+        page = self.make_case_page(case_id, tab)
+        if then is not None:
+            QTimer.singleShot(0, page, lambda: then(page))
         page.exec()
         if page.changed is not None:  # the list read its changes when they were saved
             self.table.select_case(case_id)
@@ -358,3 +738,5 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self.table.fit_columns()
+            if hasattr(self, "_fit_timer"):
+                self._fit_timer.start()
