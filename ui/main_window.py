@@ -60,6 +60,7 @@ DRAFT_TABS = {
     "case": "registration",
     "participant": "parties",
     "panel": "panel",
+    "agreement": "agreement",
     "schedule": "agreement",
     "confirmation": "agreement",
     "payment": "performance",
@@ -105,6 +106,8 @@ def reopen_dialog(page: CasePage, kind: str, item: int | None) -> str | None:
         return "这个案件已经归档，只能查看"
     if kind == "case":
         page.edit_registration()
+    elif kind == "agreement":
+        page.edit_agreement()
     elif kind == "panel":
         page.open_panel()
     elif kind == "participant":
@@ -163,8 +166,6 @@ def reopen_dialog(page: CasePage, kind: str, item: int | None) -> str | None:
         if event not in events_from(case.status):
             return f"案件现在是“{case.status.label}”，这一步已经不能办了"
         page.open_event(event)
-    else:
-        return "不知道是在哪里填写的"
     return None
 
 
@@ -532,13 +533,18 @@ class MainWindow(QMainWindow):
         kind = drafts.kind_of(draft.key)
         if kind == "register":
             self.register_case()
-        elif draft.case_id is None or not draft_tab(kind):
-            self._cannot_resume(draft, "不知道是在哪里填写的")
+        elif draft.case_id is None:
+            # Not a dialog of this window's: kept (never thrown away unasked) and explained.
+            messages.show_info(
+                self,
+                f"“{draft.title}”要在原来填写的地方打开，打开时会问要不要接着填写。",
+                "接着填写",
+            )
         else:
             try:
                 self.open_case(
                     draft.case_id,
-                    draft_tab(kind),
+                    draft_tab(kind) or "registration",
                     then=lambda page: self._reopen(page, draft, kind),
                 )
             except UserError:  # the case was deleted, or replaced by an import
@@ -546,6 +552,13 @@ class MainWindow(QMainWindow):
         self.show_drafts()
 
     def _reopen(self, page: CasePage, draft: Draft, kind: str) -> None:
+        if not draft_tab(kind):  # a dialog this window does not know how to open
+            messages.show_info(
+                page,
+                f"请在这个案件页上打开填写“{draft.title}”的地方，打开时会问要不要接着填写。",
+                "接着填写",
+            )
+            return
         why = reopen_dialog(page, kind, draft_item(draft.key))
         if why is not None:
             self._cannot_resume(draft, why, page)

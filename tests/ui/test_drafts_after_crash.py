@@ -259,3 +259,45 @@ def test_a_draft_whose_record_is_gone_is_shown_once_then_dropped(
     assert boxes.infos and "没法接着填写“第9项的履行方式”" in boxes.infos[0]
     assert "12月1日 500" in boxes.infos[0]  # what was typed, to copy it by hand
     assert drafts.pending(db.path) == [] and not main.drafts_notice.isVisible()
+
+
+def test_the_agreement_and_an_unknown_dialog_open_their_case_page(
+    qtbot, performing, boxes, opened
+) -> None:
+    from ui.agreement_dialog import AgreementDialog
+
+    db, case_id, _term_id = performing
+    agreement = drafts.draft_key(db.path, "agreement", case_id)
+    drafts.keep(agreement, "调解协议", db.path, case_id, {"facts": "楼上卫生间漏水"})
+    main = show_window(qtbot, db, opened)
+    seen: dict[str, object] = {}
+
+    def in_page(page: CasePage) -> None:
+        seen["tab"] = TABS[page.tabs.currentIndex()][0]
+        when_modal(AgreementDialog, in_dialog)
+
+    def in_dialog(dialog: AgreementDialog) -> None:
+        seen["dialog"] = True
+        page = dialog.parentWidget()
+        dialog.done(QDialog.DialogCode.Rejected)
+        assert isinstance(page, CasePage)
+        QTimer.singleShot(0, page.reject)
+
+    when_modal(CasePage, in_page)
+    main.drafts_notice.rows[0][1].click()
+    assert seen == {"tab": "agreement", "dialog": True}
+    assert boxes.questions and "协议" in boxes.questions[0]
+
+    # A dialog the window does not know: the case page opens, the draft is kept, not lost.
+    drafts.discard(agreement)
+    unknown = drafts.draft_key(db.path, "mediation-plan", case_id)
+    drafts.keep(unknown, "调解方案", db.path, case_id, {"plan": "先勘查漏点"})
+    main.show_drafts()
+
+    def close_page(page: CasePage) -> None:
+        QTimer.singleShot(0, page.reject)
+
+    when_modal(CasePage, close_page)
+    main.drafts_notice.rows[0][1].click()
+    assert boxes.infos and "调解方案" in boxes.infos[-1]
+    assert [d.key for d in drafts.pending(db.path)] == [unknown]
