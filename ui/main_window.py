@@ -1,7 +1,7 @@
 """The main window: the one main action "登记新纠纷", 待办, finding a case, and the case list.
 
 On start it also offers back what was typed and not saved last time (a power cut, a crash):
-"上次有没有保存的内容：…" with "接着填写", which opens that dialog again, and "不要了".
+"上次有还没有保存的内容：…" with "接着填写", which opens that dialog again, and "不要了".
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ DRAFT_TABS = {
 DRAFT_TAB_PREFIXES = (("agent-", "parties"), ("session-", "sessions"), ("event-", "registration"))
 #: Drafts offered at once; the older ones follow when these are dealt with.
 DRAFTS_SHOWN = 3
-DRAFTS_INTRO = "上次有没有保存的内容："
+DRAFTS_INTRO = "上次有还没有保存的内容："
 
 
 def draft_tab(kind: str) -> str:
@@ -175,7 +175,7 @@ def typed_text(values: dict[str, object]) -> str:
 
 
 class DraftsNotice(QGroupBox):
-    """The drafts of last time, newest first: "上次有没有保存的内容：…", each with "接着填写"
+    """The drafts of last time, newest first: "上次有还没有保存的内容：…", each with "接着填写"
     and "不要了"."""
 
     resume_requested = Signal(object)
