@@ -2,25 +2,70 @@
 
 Everything comes from one `random.Random(seed)`, so the same seed and reference day give the
 same database. Names, compounds and disputes are the kind the seed report describes.
+
+Each case lives a life the status table (`app.domain.lifecycle`) allows, from registration to
+where it stands on the reference day, every step dated in order and none after that day: it is
+accepted, heard in one or two sessions, ends in an agreement or another outcome, and an
+agreement is performed by records that agree with the case's status (a performed case has
+performed every obligation, a case being performed has paid part). A few cases are shaped so
+that a fresh demo shows each kind of 待办 item.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
+from enum import Enum
 from itertools import pairwise
 
 from sqlalchemy import select
 
 from app.db.models import Committee, Mediator, MediatorSpecialty
-from app.domain.codes import CaseStatus, DisputeType, PanelRole, PartyRole, Tier
+from app.domain.codes import (
+    AgreementForm,
+    AuthorityKind,
+    CaseStatus,
+    DisputeType,
+    FailureRoute,
+    PanelRole,
+    ParticipantKind,
+    PartyRole,
+    ReferralTarget,
+    RiskLevel,
+    SessionKind,
+    Tier,
+)
 from app.domain.drafts import AgreementDraft, CaseDraft, PartyDraft, TermDraft
-from app.domain.rules import check_agreement, check_case
+from app.domain.lifecycle import CaseEvent, next_status
+from app.domain.money import from_fen
+from app.domain.rules import CleanAgreement, CleanCase, check_agreement, check_case
+from app.domain.schedule import (
+    Instalment,
+    Schedule,
+    ScheduleKind,
+    all_due_dates,
+    clamped_date,
+    due_dates,
+    first_monthly_due,
+)
+from app.domain.tiers import TIER_ORDER
 from app.domain.validation import credit_code_check_char, resident_id_check_char
 from app.domain.values import Place
-from app.services.cases import CaseHistory, add_case
+from app.services.cases import (
+    AgentRecord,
+    CaseHistory,
+    CaseLife,
+    Confirmation,
+    ParticipantRecord,
+    SessionRecord,
+    StatusStep,
+    TermPerformance,
+    TierMove,
+    Visit,
+    add_case,
+)
 from app.services.database import Database
 from app.services.operations import DEFAULT_ACTOR
 from app.views import Changed
@@ -132,103 +177,312 @@ ORGANIZATIONS = [
     ("新乡市恒通装饰工程有限公司", "陈志强"),
 ]
 
-#: (type, title pattern, facts pattern, terms[(text, has_amount)]). Each term opens with the
-#: party who performs it (申请人 or 被申请人): `_term_parties` reads obligor and obligee from it.
-SCENARIOS: list[tuple[DisputeType, str, str, list[tuple[str, bool]]]] = [
-    (
+
+#: Where the committee mediates, and the court that confirms its agreements (art. 33).
+ROOM = "飞机场社区老娘舅调解室"
+COURT = "新乡市卫滨区人民法院"
+BEIJING = timezone(timedelta(hours=8))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a scenario's agreement.
+
+    The text opens with the party who performs it (申请人 or 被申请人): `_term_parties` reads
+    obligor and obligee from it, so the printed term and the recorded payer never disagree.
+    """
+
+    text: str
+    #: A sum of money (the case's amount; `MONTHLY_FEN` a month for a monthly term).
+    money: bool = False
+    #: Paid every month (赡养费).
+    monthly: bool = False
+    #: Paid in parts whatever the amount (the term says so).
+    in_parts: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    dispute_type: DisputeType
+    title: str
+    #: {b} is the building, {c} the compound.
+    facts: str
+    terms: tuple[Term, ...]
+    #: What the applicant says at the table, and what the respondent answers.
+    claims: tuple[str, str]
+    #: Who is invited to help (art. 20): a relative in a family dispute, else the 物业.
+    helper: ParticipantKind = ParticipantKind.OFFICIAL
+
+    @property
+    def has_money(self) -> bool:
+        return any(t.money and not t.monthly for t in self.terms)
+
+    @property
+    def plain(self) -> bool:
+        """Every term performed once, soon after the agreement."""
+        return not any(t.monthly or t.in_parts for t in self.terms)
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario(
         DisputeType.NEIGHBOURHOOD,
         "楼上渗水纠纷",
         "{b}楼上住户卫生间防水层老化，多次向楼下渗水，造成楼下天花板、墙面受损，双方因维修和赔偿问题发生争执。",
-        [
-            ("被申请人于协议签订后十日内请专业人员修复卫生间防水层", False),
-            ("被申请人赔偿申请人天花板、墙面维修费用", True),
-        ],
+        (
+            Term("被申请人于协议签订后十日内请专业人员修复卫生间防水层"),
+            Term("被申请人赔偿申请人天花板、墙面维修费用", money=True),
+        ),
+        (
+            "家里天花板和墙面被泡得发霉掉皮，要求对方修好防水并赔偿维修费",
+            "承认卫生间漏水，愿意维修，但觉得对方要的赔偿偏高",
+        ),
     ),
-    (
+    Scenario(
         DisputeType.NEIGHBOURHOOD,
         "噪音扰邻纠纷",
         "{b}住户夜间经常大声播放音乐、拖动家具，影响邻居休息，邻居多次敲门劝说未果，双方发生口角。",
-        [
-            ("被申请人保证每晚十点后不再大声播放音乐、拖动家具", False),
-            ("被申请人向申请人当面赔礼道歉", False),
-        ],
+        (
+            Term("被申请人保证每晚十点后不再大声播放音乐、拖动家具"),
+            Term("被申请人向申请人当面赔礼道歉"),
+        ),
+        (
+            "对方天天夜里十一二点还放音乐、拖家具，家里老人孩子睡不好觉",
+            "下班晚，没想到影响这么大，以后注意",
+        ),
     ),
-    (
+    Scenario(
         DisputeType.NEIGHBOURHOOD,
         "车位占用纠纷",
         "{c}内一方长期将车辆停放在另一方购买的固定车位上，经物业劝说仍不挪车，双方多次争吵。",
-        [
-            ("被申请人于三日内将车辆移出申请人车位，今后不再占用", False),
-            ("被申请人补偿申请人停车费用", True),
-        ],
+        (
+            Term("被申请人于三日内将车辆移出申请人车位，今后不再占用"),
+            Term("被申请人补偿申请人停车费用", money=True),
+        ),
+        (
+            "车位是自己花钱买的，对方长期占着，下班回来没处停车",
+            "以为车位一直空着没人用，只是临时停一下",
+        ),
     ),
-    (
+    Scenario(
         DisputeType.NEIGHBOURHOOD,
         "宠物扰民纠纷",
         "{b}住户饲养的大型犬未拴绳，在楼道内吠叫并惊吓老人，邻居要求处理遭拒。",
-        [
-            ("被申请人外出遛狗时必须拴绳，不在楼道内逗留", False),
-            ("被申请人承担申请人就医检查费用", True),
-        ],
+        (
+            Term("被申请人外出遛狗时必须拴绳，不在楼道内逗留"),
+            Term("被申请人承担申请人就医检查费用", money=True),
+        ),
+        (
+            "对方的狗在楼道里冲着老人叫，把老人吓得摔了一跤，去医院做了检查",
+            "狗很温顺，从不咬人，愿意以后出门拴绳",
+        ),
     ),
-    (
+    Scenario(
         DisputeType.NEIGHBOURHOOD,
         "楼道堆物纠纷",
         "{b}楼道公共区域被一户长期堆放杂物、废品，影响通行和消防安全，邻居多次提出意见。",
-        [("被申请人于七日内清理楼道内堆放的杂物", False)],
+        (Term("被申请人于七日内清理楼道内堆放的杂物"),),
+        (
+            "楼道里堆满纸箱废品，老人上下楼不方便，还有火灾隐患",
+            "东西过几天就卖掉，不是故意占用公共地方",
+        ),
     ),
-    (
+    Scenario(
         DisputeType.NEIGHBOURHOOD,
         "装修扰民纠纷",
         "{b}住户装修时在午休和夜间施工，且装修中损坏了邻居家的墙面。",
-        [
-            ("被申请人装修施工时间限定在每日8:00—12:00、14:00—18:00", False),
-            ("被申请人赔偿申请人墙面修复费用", True),
-        ],
+        (
+            Term("被申请人装修施工时间限定在每日8:00—12:00、14:00—18:00"),
+            Term("被申请人赔偿申请人墙面修复费用", money=True),
+        ),
+        (
+            "对方中午和晚上也在施工，电钻声吵得没法休息，还把家里墙面震裂了",
+            "装修工期紧，愿意调整施工时间，墙面可以找人修",
+        ),
     ),
-    (
+    Scenario(
         DisputeType.MARRIAGE_FAMILY,
         "赡养老人纠纷",
         "申请人年迈多病，子女之间因赡养费分担和轮流照顾问题互相推诿，老人生活困难。",
-        [
-            ("被申请人每月向申请人支付赡养费", True),
-            ("被申请人与其他子女按月轮流照顾申请人，每人一个月", False),
-        ],
+        (
+            Term("被申请人每月向申请人支付赡养费", money=True, monthly=True),
+            Term("被申请人与其他子女按月轮流照顾申请人，每人一个月"),
+        ),
+        (
+            "年纪大了身体不好，看病花钱多，子女互相推诿，没人管",
+            "不是不管老人，其他兄弟姐妹也应该一起分担",
+        ),
+        helper=ParticipantKind.RELATIVE,
     ),
-    (
+    Scenario(
         DisputeType.MARRIAGE_FAMILY,
         "家庭财产纠纷",
         "兄弟姐妹之间因父母留下的房屋居住和使用问题发生争执，多次吵闹。",
-        [("被申请人向申请人支付房屋使用补偿款", True)],
+        (Term("被申请人向申请人支付房屋使用补偿款", money=True),),
+        (
+            "父母留下的房子一直由对方住着，自己一分钱也没得到",
+            "这些年一直是自己照顾父母，住在那里是父母同意的",
+        ),
+        helper=ParticipantKind.RELATIVE,
     ),
-    (
+    Scenario(
         DisputeType.PROPERTY_MANAGEMENT,
         "物业服务纠纷",
         "业主认为物业公司长期未维修小区电梯和路灯，拒交物业费，物业公司催缴引发矛盾。",
-        [
-            ("被申请人于一个月内完成电梯检修和路灯维修", False),
-            ("申请人于维修完成后补交物业费", True),
-        ],
+        (
+            Term("被申请人于一个月内完成电梯检修和路灯维修"),
+            Term("申请人于维修完成后补交物业费", money=True),
+        ),
+        (
+            "电梯三天两头坏、路灯不亮，物业不管不问，所以不交物业费",
+            "电梯已经报修，业主拖欠物业费，维修资金很紧张",
+        ),
     ),
-    (
+    Scenario(
         DisputeType.DAMAGES,
         "高空坠物损害赔偿纠纷",
         "{b}楼上住户阳台花盆坠落，砸坏停放在楼下的电动车。",
-        [("被申请人赔偿申请人电动车维修费用", True)],
+        (Term("被申请人赔偿申请人电动车维修费用", money=True),),
+        (
+            "花盆从楼上掉下来砸坏了电动车，幸好当时没有砸到人",
+            "花盆是被大风吹下去的，愿意赔偿合理的维修费",
+        ),
     ),
-    (
+    Scenario(
         DisputeType.CONTRACT,
         "房屋租赁纠纷",
         "租户提前退租，房东以违约为由拒不退还押金，双方发生争执。",
-        [("被申请人退还申请人押金", True)],
+        (Term("被申请人退还申请人押金", money=True),),
+        (
+            "提前一个月就通知了退租，房东却扣着押金不退",
+            "租户没有住满合同约定的期限，按合同押金不退",
+        ),
     ),
-    (
+    Scenario(
         DisputeType.LABOUR,
         "拖欠工资纠纷",
         "申请人在小区便民超市工作三个月，超市以经营困难为由拖欠工资。",
-        [("被申请人分两次付清拖欠工资", True)],
+        (Term("被申请人分两次付清拖欠工资", money=True, in_parts=True),),
+        (
+            "在超市干了三个月，一分工资也没拿到",
+            "超市最近生意不好，不是不给，希望能分两次付清",
+        ),
     ),
 ]
+
+ORGANISATION_IN = {
+    DisputeType.PROPERTY_MANAGEMENT: ORGANIZATIONS[0],
+    DisputeType.LABOUR: ORGANIZATIONS[1],
+}
+AMOUNTS_FEN = (30000, 45000, 80000, 120000, 125050, 200000, 360000, 500000, 1200000)
+#: 赡养费 a month.
+MONTHLY_FEN = (50000, 60000, 80000)
+MONTHLY_DAY = 10
+#: A one-off falls due this long after the agreement; instalments a month apart from then.
+TERM_DAYS = 10
+INSTALMENT_DAYS = 30
+
+ESCALATION_REASONS = {
+    Tier.COURTYARD: "楼栋长调解未果，双方同意提交院落调解",
+    Tier.COMMUNITY: "院落调解未果，提交社区老娘舅工作室",
+}
+DECLINE_REASONS = (
+    "该纠纷已由人民法院立案受理，依法不予受理，已告知申请人",
+    "纠纷涉嫌治安违法，不属于人民调解范围，已告知申请人向公安机关反映",
+)
+WITHDRAW_REASONS = ("双方已自行协商解决", "申请人表示不再追究", "")
+TERMINATE_REASONS = (
+    "被申请人明确表示拒绝调解",
+    "被申请人多次约谈均不到场，表示不同意调解",
+)
+REFERRALS = {
+    ReferralTarget.JUDICIAL_OFFICE: "涉及专业鉴定，移交街道司法所",
+    ReferralTarget.COURT: "申请人坚持诉讼，引导至人民法院",
+    ReferralTarget.STREET_OFFICE: "涉及多个部门职责，移交街道办事处协调",
+    ReferralTarget.POLICE: "有治安违法情节，移交公安机关处理",
+}
+FAILURE_ROUTES = {
+    DisputeType.LABOUR: (FailureRoute.ARBITRATION, FailureRoute.COURT),
+    DisputeType.PROPERTY_MANAGEMENT: (FailureRoute.ADMINISTRATIVE, FailureRoute.COURT),
+}
+#: The last session's outcome, by how mediation ended; `AGAIN` when it goes on.
+SESSION_OUTCOMES = {
+    CaseEvent.REACH_AGREEMENT: "经调解员释法明理、耐心疏导，双方互谅互让，当场达成调解协议。",
+    CaseEvent.FAIL: "双方各执己见，差距较大，调解不成。已告知当事人可以依法通过其他途径解决。",
+    CaseEvent.WITHDRAW: "申请人表示愿意与对方自行协商，考虑撤回申请。",
+    CaseEvent.TERMINATE: "被申请人明确表示不愿继续调解。",
+    CaseEvent.REFER: "纠纷涉及专业问题，调解员建议移交有关部门处理。",
+}
+AGAIN = "双方分歧较大，调解员分别做了疏导工作，双方同意回去考虑，约定择日再调。"
+SPECIAL_AUTHORITY = "代为承认、放弃、变更调解请求，代为签署调解协议"
+GENERAL_AUTHORITY = "代为参加调解，陈述意见"
+MONEY_NOTES = ("微信转账", "现金支付，申请人出具收条", "银行转账")
+ACT_NOTE = "经调解员回访核实，已按协议履行"
+AUTOMATIC = "根据履行记录自动办理"
+VISIT_NOTES = (
+    "双方已按协议履行，邻里关系和睦。",
+    "协议已履行完毕，双方表示满意，矛盾没有反复。",
+)
+RISK_MEASURES = {
+    RiskLevel.YELLOW: "调解员每周上门走访，做好双方情绪疏导，防止矛盾激化",
+    RiskLevel.ORANGE: "已通报社区民警，调解时请民警到场，双方分开做工作",
+}
+
+#: The events that bring a registered case to each status; one is drawn where there are more.
+_MEDIATING = (CaseEvent.ACCEPT, CaseEvent.START_MEDIATION)
+_PERFORMING = (*_MEDIATING, CaseEvent.REACH_AGREEMENT, CaseEvent.START_PERFORMANCE)
+_PERFORMED = (*_PERFORMING, CaseEvent.COMPLETE_PERFORMANCE)
+PATHS: dict[CaseStatus, tuple[tuple[CaseEvent, ...], ...]] = {
+    CaseStatus.REGISTERED: ((),),
+    CaseStatus.ACCEPTED: ((CaseEvent.ACCEPT,),),
+    CaseStatus.DECLINED: ((CaseEvent.DECLINE,),),
+    CaseStatus.MEDIATING: (_MEDIATING,),
+    CaseStatus.AGREEMENT_REACHED: ((*_MEDIATING, CaseEvent.REACH_AGREEMENT),),
+    CaseStatus.PERFORMING: (_PERFORMING,),
+    CaseStatus.PERFORMED: (_PERFORMED,),
+    CaseStatus.FOLLOWED_UP: ((*_PERFORMED, CaseEvent.FOLLOW_UP),),
+    CaseStatus.ARCHIVED: ((*_PERFORMED, CaseEvent.FOLLOW_UP, CaseEvent.ARCHIVE),),
+    CaseStatus.FAILED: ((*_MEDIATING, CaseEvent.FAIL),),
+    CaseStatus.WITHDRAWN: (
+        (CaseEvent.WITHDRAW,),
+        (CaseEvent.ACCEPT, CaseEvent.WITHDRAW),
+        (*_MEDIATING, CaseEvent.WITHDRAW),
+    ),
+    CaseStatus.TERMINATED: (
+        (CaseEvent.ACCEPT, CaseEvent.TERMINATE),
+        (*_MEDIATING, CaseEvent.TERMINATE),
+    ),
+    CaseStatus.REFERRED: ((CaseEvent.ACCEPT, CaseEvent.REFER), (*_MEDIATING, CaseEvent.REFER)),
+}
+#: Days from the step before; performance and follow-up steps take the day of their records.
+GAPS = {
+    CaseEvent.ACCEPT: (0, 2),
+    CaseEvent.DECLINE: (0, 3),
+    CaseEvent.START_MEDIATION: (0, 4),
+    CaseEvent.REACH_AGREEMENT: (3, 20),
+    CaseEvent.FAIL: (5, 25),
+    CaseEvent.WITHDRAW: (1, 10),
+    CaseEvent.TERMINATE: (1, 10),
+    CaseEvent.REFER: (1, 8),
+    CaseEvent.FOLLOW_UP: (5, 25),
+    CaseEvent.ARCHIVE: (1, 20),
+}
+#: How mediation ends; the first such step closes the mediation part of the case's life.
+_OUTCOMES = frozenset(SESSION_OUTCOMES) | {CaseEvent.DECLINE}
+#: What a step writes on the case, as `app.services.case_life.move` does: the day mediation
+#: ended (结案), and the events that fix the tier the dispute was resolved at.
+_CLOSING = frozenset(
+    {
+        CaseEvent.DECLINE,
+        CaseEvent.FAIL,
+        CaseEvent.WITHDRAW,
+        CaseEvent.TERMINATE,
+        CaseEvent.REFER,
+        CaseEvent.COMPLETE_PERFORMANCE,
+    }
+)
+_RESOLVING = frozenset({CaseEvent.REACH_AGREEMENT, CaseEvent.FAIL, CaseEvent.TERMINATE})
+
+PERFORMED = {CaseStatus.PERFORMED, CaseStatus.FOLLOWED_UP, CaseStatus.ARCHIVED}
 
 
 @dataclass(frozen=True)
@@ -237,18 +491,63 @@ class DemoSummary:
     cases: int
 
 
+@dataclass(frozen=True)
+class _Showcase:
+    """A case shaped so that a fresh demo shows one kind of 待办 item on its reference day.
+
+    `ages`: how many days before that day it must have been received for the item to show.
+    """
+
+    status: CaseStatus | None = None
+    ages: tuple[int, int] = (0, 0)
+    #: A money term in instalments, the first paid and the second past its day.
+    instalments: bool = False
+    #: A written agreement not yet sent for judicial confirmation: its 30-day window is open.
+    written: bool = False
+    #: One-off terms only, so performance ended weeks ago and the follow-up falls due.
+    plain: bool = False
+
+    def fits(self, scenario: Scenario) -> bool:
+        return (scenario.has_money or not self.instalments) and (scenario.plain or not self.plain)
+
+
+ORDINARY = _Showcase()
+SHOWCASES = (
+    _Showcase(CaseStatus.MEDIATING, (35, 90)),  # past the one-month norm
+    _Showcase(CaseStatus.PERFORMING, (70, 300), instalments=True),
+    _Showcase(CaseStatus.AGREEMENT_REACHED, (8, 30), written=True),
+    _Showcase(CaseStatus.PERFORMED, (60, 300), plain=True),
+)
+
+
+class _Paid(Enum):
+    """How much of one obligation is performed by the reference day."""
+
+    NOTHING = "nothing"
+    PART = "part"
+    ALL = "all"
+
+
 class _People:
     """Makes up residents with valid ID numbers, phones and addresses."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
 
+    def name(self, female: bool | None = None) -> str:
+        if female is None:
+            female = self.rng.random() < 0.5
+        return self.rng.choice(SURNAMES) + self.rng.choice(GIVEN_FEMALE if female else GIVEN_MALE)
+
+    def phone(self) -> str:
+        return f"1{self.rng.choice('3578')}{self.rng.randint(0, 999999999):09d}"
+
     def person(
         self, role: PartyRole, today: date, min_age: int = 25, max_age: int = 85
     ) -> PartyDraft:
         rng = self.rng
         female = rng.random() < 0.5
-        name = rng.choice(SURNAMES) + rng.choice(GIVEN_FEMALE if female else GIVEN_MALE)
+        name = self.name(female)
         birth = today - timedelta(days=rng.randint(min_age * 365, max_age * 365))
         order = rng.randint(0, 49) * 2 + (0 if female else 1)
         body = f"{AREA_CODE}{birth:%Y%m%d}{rng.randint(0, 9)}{order:02d}"
@@ -266,9 +565,23 @@ class _People:
             ethnicity="汉族",
             birth_date=birth,
             id_number=id_number,
-            phone=f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
+            phone=self.phone(),
             address=address,
             occupation=rng.choice(OCCUPATIONS),
+        )
+
+    def organisation(self, compound: str, dispute_type: DisputeType) -> PartyDraft:
+        """The 物业 in a property dispute, the shop in a wage dispute, any of them else."""
+        org, representative = ORGANISATION_IN.get(dispute_type) or self.rng.choice(ORGANIZATIONS)
+        body = f"91410703MA{self.rng.randint(0, 9999999):07d}"
+        return PartyDraft(
+            role=PartyRole.RESPONDENT.value,
+            kind="organization",
+            name=org,
+            credit_code=body + credit_code_check_char(body),
+            legal_representative=representative,
+            address=f"河南省新乡市卫滨区{compound}临街商铺",
+            phone="0373-5" + f"{self.rng.randint(0, 999999):06d}",
         )
 
 
@@ -327,7 +640,7 @@ def _short(party: PartyDraft) -> str:
 
 
 def _status_for(age_days: int, rng: random.Random) -> CaseStatus:
-    """Older cases are further along their life."""
+    """Older cases are further along their life; a few ended without an agreement."""
     if age_days < 10:
         return rng.choice([CaseStatus.REGISTERED, CaseStatus.ACCEPTED, CaseStatus.MEDIATING])
     if age_days < 40:
@@ -335,29 +648,635 @@ def _status_for(age_days: int, rng: random.Random) -> CaseStatus:
             [CaseStatus.MEDIATING, CaseStatus.AGREEMENT_REACHED, CaseStatus.PERFORMING]
         )
     roll = rng.random()
-    if roll < 0.08:
-        return CaseStatus.FAILED
-    if roll < 0.12:
-        return CaseStatus.WITHDRAWN
-    if roll < 0.16:
-        return CaseStatus.REFERRED
-    return rng.choice([CaseStatus.PERFORMED, CaseStatus.FOLLOWED_UP, CaseStatus.ARCHIVED])
+    for below, status in (
+        (0.07, CaseStatus.FAILED),
+        (0.10, CaseStatus.WITHDRAWN),
+        (0.13, CaseStatus.REFERRED),
+        (0.15, CaseStatus.TERMINATED),
+        (0.16, CaseStatus.DECLINED),
+    ):
+        if roll < below:
+            return status
+    if age_days < 90:
+        return rng.choice([CaseStatus.PERFORMED, CaseStatus.FOLLOWED_UP, CaseStatus.ARCHIVED])
+    # Long performed cases have mostly been visited since.
+    return rng.choice(
+        [CaseStatus.PERFORMED, *[CaseStatus.FOLLOWED_UP] * 2, *[CaseStatus.ARCHIVED] * 3]
+    )
 
 
-TIER_ORDER = [Tier.BUILDING, Tier.COURTYARD, Tier.COMMUNITY, Tier.REFERRED]
-ESCALATION_REASONS = {
-    Tier.COURTYARD: "楼栋长调解未果，双方同意提交院落调解",
-    Tier.COMMUNITY: "院落调解未果，提交社区老娘舅工作室",
-    Tier.REFERRED: "涉及专业鉴定，移交街道司法所",
-}
-PERFORMED = {CaseStatus.PERFORMED, CaseStatus.FOLLOWED_UP, CaseStatus.ARCHIVED}
-HAS_AGREEMENT = {
-    CaseStatus.AGREEMENT_REACHED,
-    CaseStatus.PERFORMING,
-    CaseStatus.PERFORMED,
-    CaseStatus.FOLLOWED_UP,
-    CaseStatus.ARCHIVED,
-}
+def _pick_showcases(rng: random.Random, ages: list[int]) -> dict[int, _Showcase]:
+    """Which case (by index) takes each showcase: one received at a fitting age, if any is."""
+    picked: dict[int, _Showcase] = {}
+    for showcase in SHOWCASES:
+        low, high = showcase.ages
+        fitting = [i for i, age in enumerate(ages) if low <= age <= high and i not in picked]
+        if fitting:
+            picked[rng.choice(fitting)] = showcase
+    return picked
+
+
+def _moment(day: date, hour: int, minute: int = 0) -> datetime:
+    """A time of day in the room's time zone (stored as UTC)."""
+    return datetime.combine(day, time(hour, minute), tzinfo=BEIJING)
+
+
+def _months_after(day: date, months: int) -> date:
+    years, month = divmod(day.month - 1 + months, 12)
+    return clamped_date(day.year + years, month + 1, day.day)
+
+
+def _yuan(fen: int | None) -> str:
+    return str(from_fen(fen)) if fen is not None else ""
+
+
+@dataclass(frozen=True)
+class _Case:
+    """One case in the making: what the helpers below draw its life from."""
+
+    rng: random.Random
+    today: date
+    received: date
+    scenario: Scenario
+    parties: list[PartyDraft]
+    amount_fen: int
+    facts: str
+    #: Where the dispute is, for an investigation on the spot.
+    scene: str
+    lead: Mediator
+    recorder: Mediator
+    member: Mediator | None
+    #: Who registered the case on this computer.
+    actor: str
+    showcase: _Showcase
+    agents: tuple[AgentRecord, ...] = ()
+    participants: tuple[ParticipantRecord, ...] = ()
+
+    def day(self, after: date, low: int, high: int) -> date:
+        """`low`–`high` days after `after`, but never after the reference day."""
+        return min(self.today, after + timedelta(days=self.rng.randint(low, high)))
+
+    def someone(self) -> str:
+        """Who records a step: mostly the lead mediator, else the recorder or this computer."""
+        return self.rng.choice((self.lead.name, self.lead.name, self.recorder.name, self.actor))
+
+    def speaker(self, index: int) -> str:
+        """Who speaks for a party: an organisation's agent or legal representative."""
+        party = self.parties[index]
+        if party.kind != "organization":
+            return party.name
+        agent = next((a.name for a in self.agents if a.party == index), None)
+        return agent or party.legal_representative
+
+    def voice(self, index: int) -> str:
+        """A party as a record of what was said names it: 某公司的委托代理人王某."""
+        party = self.parties[index]
+        if party.kind != "organization":
+            return party.name
+        speaker = self.speaker(index)
+        agent = any(a.party == index for a in self.agents)
+        return f"{party.name}的{'委托代理人' if agent else '法定代表人'}{speaker}"
+
+    def present(self) -> list[str]:
+        return [
+            p.name if p.kind != "organization" else f"{p.name}（{self.speaker(i)}）"
+            for i, p in enumerate(self.parties)
+        ]
+
+
+# ---------------------------------------------------------------- who takes part
+
+
+def _agents(
+    rng: random.Random, people: _People, parties: list[PartyDraft], since: date, today: date
+) -> tuple[AgentRecord, ...]:
+    """An organisation sends an employee with special authority; an old person may send a child."""
+    agents = []
+    for index, party in enumerate(parties):
+        if party.kind == "organization":
+            if rng.random() < 0.8:
+                agents.append(
+                    AgentRecord(
+                        index,
+                        people.name(),
+                        people.phone(),
+                        AuthorityKind.SPECIAL.value,
+                        since,
+                        SPECIAL_AUTHORITY,
+                    )
+                )
+        elif (
+            party.birth_date is not None
+            and (today - party.birth_date).days > 75 * 365
+            and len(party.name) <= 3
+            and rng.random() < 0.3
+        ):
+            child = party.name[:1] + people.name()[1:]
+            agents.append(
+                AgentRecord(
+                    index,
+                    child,
+                    people.phone(),
+                    AuthorityKind.GENERAL.value,
+                    since,
+                    GENERAL_AUTHORITY,
+                )
+            )
+    return tuple(agents)
+
+
+def _participants(
+    rng: random.Random, people: _People, scenario: Scenario
+) -> tuple[ParticipantRecord, ...]:
+    """Sometimes a relative (family disputes) or someone from the 物业 helps mediate."""
+    if rng.random() >= 0.25:
+        return ()
+    organisation = "" if scenario.helper is ParticipantKind.RELATIVE else ORGANIZATIONS[0][0]
+    return (ParticipantRecord(people.name(), scenario.helper.value, organisation, people.phone()),)
+
+
+# ---------------------------------------------------------------- the status history
+
+
+def _step(case: _Case, event: CaseEvent, before: CaseStatus, on: date) -> StatusStep:
+    """One move of the status table, with what the table needs to be told about it."""
+    after = next_status(before, event)
+    if after is None:
+        raise ValueError(f"the status table has no {event.value} from {before.value}")
+    step = StatusStep(event.value, before, after, on, actor=case.someone())
+    rng = case.rng
+    match event:
+        case CaseEvent.DECLINE:
+            return replace(step, reason=rng.choice(DECLINE_REASONS))
+        case CaseEvent.WITHDRAW:
+            reason = rng.choice(WITHDRAW_REASONS)
+            return replace(step, withdrawn_by=case.parties[0].name, reason=reason)
+        case CaseEvent.TERMINATE:
+            return replace(step, reason=rng.choice(TERMINATE_REASONS))
+        case CaseEvent.REFER:
+            target = rng.choice(list(REFERRALS))
+            return replace(step, referred_to=target.value, reason=REFERRALS[target])
+        case CaseEvent.FAIL:
+            routes = FAILURE_ROUTES.get(case.scenario.dispute_type, (FailureRoute.COURT,))
+            return replace(step, routes=tuple(sorted(r.value for r in routes)))
+        case CaseEvent.START_PERFORMANCE | CaseEvent.COMPLETE_PERFORMANCE:
+            return replace(step, reason=AUTOMATIC)
+    return step
+
+
+@dataclass
+class _Lived:
+    """A case's life from registration to the reference day."""
+
+    steps: list[StatusStep]
+    agreement: CleanAgreement | None = None
+    performance: tuple[TermPerformance, ...] = ()
+    follow_ups: tuple[Visit, ...] = ()
+
+    @property
+    def outcome(self) -> StatusStep | None:
+        """The step that ended mediation, if it has ended."""
+        return next((s for s in self.steps[1:] if CaseEvent(s.event) in _OUTCOMES), None)
+
+    def day_of(self, event: CaseEvent) -> date | None:
+        return next((s.on for s in self.steps if s.event == event.value), None)
+
+
+def _live(case: _Case, status: CaseStatus, path: tuple[CaseEvent, ...]) -> _Lived:
+    """Walk `path` from registration, each step on its day, building what the steps need."""
+    lived = _Lived([StatusStep("register", None, CaseStatus.REGISTERED, case.received, case.actor)])
+    performed_on: list[date] = []
+    for event in path:
+        last = lived.steps[-1]
+        if event is CaseEvent.START_PERFORMANCE:
+            on = min(performed_on) if performed_on else case.day(last.on, 0, 3)
+        elif event is CaseEvent.COMPLETE_PERFORMANCE:
+            on = max(performed_on)
+        else:
+            on = case.day(last.on, *GAPS[event])
+        if event is CaseEvent.REACH_AGREEMENT:
+            lived.agreement, lived.performance = _agreement(case, on, status)
+            performed_on = [p[0] for term in lived.performance for p in term.payments]
+        elif event is CaseEvent.FOLLOW_UP:
+            lived.follow_ups = (_visit(case, on),)
+        lived.steps.append(_step(case, event, last.to_status, on))
+    return lived
+
+
+def _life_of(lived: _Lived, tier: Tier) -> CaseLife:
+    """The case's own fields its steps set, as `app.services.case_life.move` sets them."""
+    life = CaseLife()
+    for step in lived.steps[1:]:
+        event = CaseEvent(step.event)
+        match event:
+            case CaseEvent.ACCEPT:
+                life = replace(life, accepted_on=step.on)
+            case CaseEvent.DECLINE:
+                life = replace(life, declined_reason=step.reason)
+            case CaseEvent.REFER:
+                life = replace(life, tier_resolved=Tier.REFERRED)
+            case CaseEvent.COMPLETE_PERFORMANCE:
+                life = replace(life, performed_on=step.on)
+            case CaseEvent.ARCHIVE:
+                life = replace(life, archived_at=_moment(step.on, 17, 30))
+        if event in _RESOLVING:
+            life = replace(life, tier_resolved=tier)
+        if event in _CLOSING:
+            life = replace(life, closed_on=step.on)
+    return life
+
+
+def _escalations(case: _Case, tier: Tier, lived: _Lived) -> tuple[TierMove, ...]:
+    """Up the tiers to `tier` while mediation was open; a referral last, on its own day."""
+    outcome = lived.outcome
+    span = ((outcome.on if outcome else case.today) - case.received).days
+    climb = TIER_ORDER[: TIER_ORDER.index(tier) + 1]
+    moves = [
+        TierMove(
+            a,
+            b,
+            case.received + timedelta(days=span * (i + 1) // len(climb)),
+            ESCALATION_REASONS[b],
+            case.lead.name,
+        )
+        for i, (a, b) in enumerate(pairwise(climb))
+    ]
+    if outcome is not None and outcome.event == CaseEvent.REFER.value:
+        moves.append(TierMove(tier, Tier.REFERRED, outcome.on, outcome.reason, outcome.actor))
+    return tuple(moves)
+
+
+def _with_risk(case: _Case, life: CaseLife, flagged: bool, agreed: bool) -> CaseLife:
+    """A case that may escalate is rated yellow or orange, with what is done about it."""
+    if not flagged:
+        return life
+    level = RiskLevel.ORANGE if case.rng.random() < 0.3 else RiskLevel.YELLOW
+    return replace(
+        life,
+        risk_level=level.value,
+        risk_measures=RISK_MEASURES[level],
+        police_reported_on=(life.accepted_on or case.received)
+        if level is RiskLevel.ORANGE
+        else None,
+        escalation_prevented=agreed,
+    )
+
+
+# ---------------------------------------------------------------- sessions and visits
+
+
+def _sessions(case: _Case, lived: _Lived) -> tuple[SessionRecord, ...]:
+    """Sometimes an investigation on the spot, then one or two mediation sessions."""
+    start = lived.day_of(CaseEvent.START_MEDIATION)
+    if start is None:
+        return ()
+    rng = case.rng
+    outcome = lived.outcome
+    end = outcome.on if outcome else case.today
+    held_at_outcome = outcome is not None and outcome.event in (
+        CaseEvent.REACH_AGREEMENT.value,
+        CaseEvent.FAIL.value,
+    )
+    last = end if held_at_outcome else case.day(start, 0, (end - start).days)
+    days = [last]
+    if last > start and rng.random() < 0.4:
+        days.insert(0, case.day(start, 0, (last - start).days - 1))
+    records = [_investigation(case, start)] if rng.random() < 0.35 else []
+    for n, day in enumerate(days):
+        final = n == len(days) - 1
+        said = SESSION_OUTCOMES[CaseEvent(outcome.event)] if final and outcome else AGAIN
+        records.append(_mediation(case, day, said, facts=n == 0))
+    return tuple(records)
+
+
+def _investigation(case: _Case, day: date) -> SessionRecord:
+    return SessionRecord(
+        kind=SessionKind.INVESTIGATION.value,
+        held_at=_moment(day, 9, 30),
+        place=case.scene,
+        mediators_present="\n".join((case.lead.name, case.recorder.name)),
+        parties_present=case.parties[0].name,
+        recorder=case.recorder.name,
+        statements="调解员到现场查看，并向物业和左右邻居了解情况。",
+        facts_verified=case.facts,
+        outcome="已掌握基本情况，安排双方当面调解。",
+    )
+
+
+def _mediation(case: _Case, day: date, outcome: str, facts: bool) -> SessionRecord:
+    said_by, answered = case.scenario.claims
+    panel = [m.name for m in (case.lead, case.member, case.recorder) if m is not None]
+    return SessionRecord(
+        kind=SessionKind.MEDIATION.value,
+        held_at=_moment(day, 15),
+        place=ROOM,
+        mediators_present="\n".join(panel),
+        parties_present="\n".join(case.present()),
+        participants_present="\n".join(p.name for p in case.participants),
+        recorder=case.recorder.name,
+        statements=f"申请人{case.voice(0)}称：{said_by}。\n被申请人{case.voice(1)}称：{answered}。",
+        facts_verified=f"经调解员调查核实：{case.facts}" if facts else "",
+        outcome=outcome,
+    )
+
+
+def _visit(case: _Case, on: date) -> Visit:
+    return Visit(
+        on=on,
+        mediator_id=case.lead.id,
+        performed=True,
+        satisfaction=case.rng.choice(("satisfied", "satisfied", "satisfied", "neutral")),
+        notes=case.rng.choice(VISIT_NOTES),
+        met_with="、".join((case.speaker(0), case.speaker(1))),
+    )
+
+
+# ---------------------------------------------------------------- the agreement and its performance
+
+
+def _agreement(
+    case: _Case, reached: date, status: CaseStatus
+) -> tuple[CleanAgreement, tuple[TermPerformance, ...]]:
+    rng = case.rng
+    written = case.showcase.written or rng.random() >= 0.25
+    terms = case.scenario.terms
+    drafts = []
+    performance = []
+    for term, paid in zip(terms, _how_paid(terms, status), strict=True):
+        schedule = _schedule(case, term, reached, status)
+        obligor, obligee = _term_parties(term.text)
+        total = (
+            sum(i.amount_fen or 0 for i in schedule.instalments)
+            if schedule.kind is ScheduleKind.INSTALMENTS
+            else schedule.amount_fen
+        )
+        drafts.append(TermDraft(term.text, obligor, obligee, _yuan(total), schedule.due))
+        performance.append(
+            TermPerformance(
+                schedule_kind=schedule.kind.value,
+                day_of_month=schedule.day_of_month,
+                starts_on=schedule.start,
+                until=schedule.until,
+                instalments=tuple((i.due, i.amount_fen) for i in schedule.instalments),
+                payments=_payments(case, schedule, paid, reached),
+            )
+        )
+    agreement = check_agreement(
+        AgreementDraft(
+            form=AgreementForm.WRITTEN.value if written else AgreementForm.ORAL.value,
+            reached_on=reached,
+            facts=case.facts,
+            responsibility="经调解员释法明理，双方对各自责任达成一致认识。",
+            terms=drafts,
+        ),
+        len(case.parties),
+        received_on=case.received,
+        today=case.today,
+    )
+    return agreement, tuple(performance)
+
+
+def _how_paid(terms: tuple[Term, ...], status: CaseStatus) -> list[_Paid]:
+    """Nothing before performance starts, everything once performed; in between money is paid in
+    part and acts are done, but one term always stays open."""
+    if status is CaseStatus.AGREEMENT_REACHED:
+        return [_Paid.NOTHING] * len(terms)
+    if status in PERFORMED:
+        return [_Paid.ALL] * len(terms)
+    paid = [_Paid.PART if t.money else _Paid.ALL for t in terms]
+    if _Paid.PART not in paid:
+        paid[-1] = _Paid.NOTHING
+    return paid
+
+
+def _schedule(case: _Case, term: Term, reached: date, status: CaseStatus) -> Schedule:
+    """Most terms once, ten days after the agreement; some money in parts; 赡养费 every month
+    (for a performed case until a day now past, so it could be performed in full)."""
+    due = reached + timedelta(days=TERM_DAYS)
+    if not term.money:
+        return Schedule.one_off(due, None)
+    rng = case.rng
+    if term.monthly:
+        if status in PERFORMED:
+            return _monthly(case, reached, rng.randint(3, 6))
+        return _monthly(case, reached, 12 if rng.random() < 0.5 else None)
+    parts = _parts(case, term)
+    if parts:
+        share = case.amount_fen // parts // 100 * 100
+        amounts = [share] * (parts - 1) + [case.amount_fen - share * (parts - 1)]
+        return Schedule.in_instalments(
+            Instalment(due + timedelta(days=INSTALMENT_DAYS * k), amount)
+            for k, amount in enumerate(amounts)
+        )
+    return Schedule.one_off(due, case.amount_fen)
+
+
+def _parts(case: _Case, term: Term) -> int:
+    """How many instalments a money term is paid in (0: at once)."""
+    if term.in_parts:
+        return 2
+    if case.showcase.instalments:
+        return case.rng.choice((2, 3))
+    if case.showcase.plain or case.amount_fen < 200000 or case.rng.random() >= 0.15:
+        return 0
+    return case.rng.choice((2, 3))
+
+
+def _monthly(case: _Case, reached: date, months: int | None) -> Schedule:
+    """Every month from the agreement on, for `months` months or (None) until further notice."""
+    start = reached + timedelta(days=1)
+    amount = case.rng.choice(MONTHLY_FEN)
+    if months is None:
+        return Schedule.monthly(MONTHLY_DAY, amount, start)
+    last = _months_after(first_monthly_due(MONTHLY_DAY, start), months - 1)
+    return Schedule.monthly(MONTHLY_DAY, amount, start, last)
+
+
+def _payments(
+    case: _Case, schedule: Schedule, paid: _Paid, reached: date
+) -> tuple[tuple[date, int | None, str], ...]:
+    """Records of performance, each near its due, none before the agreement or after today.
+
+    Dues not yet come are paid ahead on the reference day, in one record.
+    """
+    if paid is _Paid.NOTHING:
+        return ()
+    dues = (all_due_dates(schedule) or []) if paid is _Paid.ALL else _paid_in_part(case, schedule)
+    rng = case.rng
+    records: list[tuple[date, int | None, str]] = []
+    day = reached
+    for due in dues:
+        day = min(case.today, max(day, due.due - timedelta(days=rng.randint(0, 5))))
+        if records and records[-1][0] == day and due.amount_fen is not None:
+            records[-1] = (day, (records[-1][1] or 0) + due.amount_fen, "一次付清剩余各期")
+        else:
+            note = rng.choice(MONEY_NOTES) if due.amount_fen is not None else ACT_NOTE
+            records.append((day, due.amount_fen, note))
+    if (
+        paid is _Paid.ALL
+        and schedule.kind is ScheduleKind.ONE_OFF
+        and schedule.amount_fen is not None
+        and rng.random() < 0.3
+    ):
+        return _in_two(case, records[0], reached)
+    return tuple(records)
+
+
+def _paid_in_part(case: _Case, schedule: Schedule) -> list[Instalment]:
+    """What an obligation being performed has paid: about half of a one-off, the first
+    instalment, the months so far (perhaps but the last)."""
+    if schedule.kind is ScheduleKind.INSTALMENTS:
+        return list(schedule.instalments[:1])
+    if schedule.kind is ScheduleKind.RECURRING:
+        months = due_dates(schedule, case.today)
+        return months[:-1] if months and case.rng.random() < 0.5 else months
+    assert schedule.due is not None and schedule.amount_fen is not None
+    part = schedule.amount_fen * case.rng.choice((3, 5)) // 1000 * 100
+    return [Instalment(schedule.due, part)]
+
+
+def _in_two(
+    case: _Case, record: tuple[date, int | None, str], reached: date
+) -> tuple[tuple[date, int | None, str], ...]:
+    """A one-off paid in full in two payments: half a few days before the rest."""
+    day, amount, note = record
+    assert amount is not None
+    half = amount // 200 * 100
+    first = max(reached, day - timedelta(days=case.rng.randint(2, 7)))
+    return ((first, half, "先付一半"), (day, amount - half, f"付清余款，{note}"))
+
+
+def _confirmation(case: _Case, agreement: CleanAgreement) -> Confirmation:
+    """A few written agreements are taken to the court for judicial confirmation (art. 33)."""
+    reached = agreement.reached_on
+    if (
+        agreement.form is not AgreementForm.WRITTEN
+        or reached is None
+        or case.showcase.written
+        or case.rng.random() >= 0.08
+    ):
+        return Confirmation()
+    applied = case.day(reached, 3, 20)
+    decided = applied + timedelta(days=case.rng.randint(7, 20))
+    if decided > case.today:
+        return Confirmation(applied_on=applied, court=COURT)
+    return Confirmation(applied, COURT, "裁定确认调解协议有效", decided)
+
+
+# ---------------------------------------------------------------- one case, and the whole demo
+
+
+@dataclass(frozen=True)
+class _Demo:
+    """What every case of one demo draws on: the random source, the day, the roster."""
+
+    rng: random.Random
+    people: _People
+    today: date
+    actor: str
+    active: list[Mediator]
+
+    def scenario(self, showcase: _Showcase) -> Scenario:
+        if showcase is ORDINARY:
+            return self.rng.choice(SCENARIOS)
+        return self.rng.choice([s for s in SCENARIOS if showcase.fits(s)])
+
+    def parties(self, index: int, scenario: Scenario, compound: str) -> list[PartyDraft]:
+        rng, people, today = self.rng, self.people, self.today
+        applicant = people.person(PartyRole.APPLICANT, today)
+        if scenario.dispute_type in (DisputeType.PROPERTY_MANAGEMENT, DisputeType.LABOUR) or (
+            scenario.dispute_type == DisputeType.CONTRACT and rng.random() < 0.3
+        ):
+            respondent = people.organisation(compound, scenario.dispute_type)
+        else:
+            respondent = people.person(PartyRole.RESPONDENT, today)
+        parties = [applicant, respondent]
+        if index == 3:  # a name with a middle dot and one outside the BMP, as real rolls have
+            parties[0] = PartyDraft(
+                **{**applicant.__dict__, "name": "阿卜杜热合曼·买买提", "ethnicity": "维吾尔族"}
+            )
+            if respondent.kind == "person":
+                parties[1] = PartyDraft(**{**respondent.__dict__, "name": "王𠮷"})
+        if rng.random() < 0.12:
+            parties.append(people.person(PartyRole.THIRD_PARTY, today))
+        return parties
+
+    def case(
+        self, index: int, received: date, showcase: _Showcase
+    ) -> tuple[CleanCase, CaseHistory]:
+        rng, today = self.rng, self.today
+        scenario = self.scenario(showcase)
+        compound = rng.choice(COMPOUNDS)
+        building = f"{rng.randint(1, 12)}号楼"
+        parties = self.parties(index, scenario, compound)
+        status = showcase.status or _status_for((today - received).days, rng)
+        tier = rng.choices([Tier.BUILDING, Tier.COURTYARD, Tier.COMMUNITY], [5, 3, 2])[0]
+        path = rng.choice(PATHS[status])
+        lead, third, recorder = rng.sample(self.active, 3)
+        member = third if tier is Tier.COMMUNITY else None
+        facts = scenario.facts.format(b=building, c=compound)
+        case = _Case(
+            rng=rng,
+            today=today,
+            received=received,
+            scenario=scenario,
+            parties=parties,
+            amount_fen=rng.choice(AMOUNTS_FEN),
+            facts=facts,
+            scene=f"{compound}{building}",
+            lead=lead,
+            recorder=recorder,
+            member=member,
+            actor=self.actor,
+            showcase=showcase,
+            agents=_agents(rng, self.people, parties, received, today),
+            participants=_participants(rng, self.people, scenario)
+            if CaseEvent.START_MEDIATION in path
+            else (),
+        )
+        lived = _live(case, status, path)
+        flagged = rng.random() < 0.15
+        draft = CaseDraft(
+            title=f"{_short(parties[0])}与{_short(parties[1])}{scenario.title}",
+            dispute_type=scenario.dispute_type.value,
+            source=rng.choice(["application"] * 4 + ["own_initiative", "police"]),
+            received_on=received,
+            tier=(Tier.REFERRED if status is CaseStatus.REFERRED else tier).value,
+            status=status.value,
+            place=Place(
+                compound,
+                building,
+                f"{rng.randint(1, 4)}单元",
+                f"{rng.randint(1, 7)}0{rng.randint(1, 4)}",
+            ),
+            amount=_yuan(case.amount_fen),
+            persons_involved=len(parties),
+            risk_flags=["may_escalate"] if flagged else [],
+            facts=facts,
+            # What the applicant asks for: the terms the respondent is to perform.
+            requests=[t.text for t in scenario.terms if _term_parties(t.text)[0] == 1],
+            parties=parties,
+        )
+        panel = [(lead.id, PanelRole.LEAD), (recorder.id, PanelRole.RECORDER)]
+        if member is not None:
+            panel.insert(1, (member.id, PanelRole.MEMBER))
+        life = _with_risk(case, _life_of(lived, tier), flagged, lived.agreement is not None)
+        history = CaseHistory(
+            panel=tuple(panel),
+            escalations=_escalations(case, tier, lived),
+            agreement=lived.agreement,
+            follow_ups=lived.follow_ups,
+            status_history=tuple(lived.steps),
+            life=life,
+            agents=case.agents,
+            participants=case.participants,
+            sessions=_sessions(case, lived),
+            performance=lived.performance,
+            confirmation=_confirmation(case, lived.agreement)
+            if lived.agreement is not None
+            else Confirmation(),
+        )
+        return check_case(draft, today=today), history
 
 
 def fill_demo(
@@ -379,126 +1298,15 @@ def fill_demo(
         roster = _mediators(rng, people, today)
         session.add_all(roster)
         session.flush()
-        active = [m for m in roster if m.active]
+        demo = _Demo(rng, people, today, op.actor, [m for m in roster if m.active])
         # Numbers are handed out in registration order, so register the oldest first.
         received_days = sorted(
             today - timedelta(days=int(rng.triangular(0, 360, 20))) for _ in range(cases)
         )
+        showcases = _pick_showcases(rng, [(today - day).days for day in received_days])
         for index, received in enumerate(received_days):
-            case_type, title, facts, terms = rng.choice(SCENARIOS)
-            compound = rng.choice(COMPOUNDS)
-            building = f"{rng.randint(1, 12)}号楼"
-            applicant = people.person(PartyRole.APPLICANT, today)
-            if case_type in (DisputeType.PROPERTY_MANAGEMENT, DisputeType.LABOUR) or (
-                case_type == DisputeType.CONTRACT and rng.random() < 0.3
-            ):
-                org, representative = rng.choice(ORGANIZATIONS)
-                body = f"91410703MA{rng.randint(0, 9999999):07d}"
-                respondent = PartyDraft(
-                    role="respondent",
-                    kind="organization",
-                    name=org,
-                    credit_code=body + credit_code_check_char(body),
-                    legal_representative=representative,
-                    address=f"河南省新乡市卫滨区{compound}临街商铺",
-                    phone="0373-5" + f"{rng.randint(0, 999999):06d}",
-                )
-            else:
-                respondent = people.person(PartyRole.RESPONDENT, today)
-            parties = [applicant, respondent]
-            if index == 3:  # a name with a middle dot and one outside the BMP, as real rolls have
-                parties[0] = PartyDraft(
-                    **{**applicant.__dict__, "name": "阿卜杜热合曼·买买提", "ethnicity": "维吾尔族"}
-                )
-                if respondent.kind == "person":
-                    parties[1] = PartyDraft(**{**respondent.__dict__, "name": "王𠮷"})
-            if rng.random() < 0.12:
-                parties.append(people.person(PartyRole.THIRD_PARTY, today))
-            amount = rng.choice([300, 450, 800, 1200, 1250.5, 2000, 3600, 5000, 12000])
-            age_days = (today - received).days
-            status = _status_for(age_days, rng)
-            tier = rng.choices([Tier.BUILDING, Tier.COURTYARD, Tier.COMMUNITY], [5, 3, 2])[0]
-            if status == CaseStatus.REFERRED:
-                tier = Tier.REFERRED
-            draft = CaseDraft(
-                title=f"{_short(parties[0])}与{_short(parties[1])}{title}",
-                dispute_type=case_type.value,
-                source=rng.choice(["application"] * 4 + ["own_initiative", "police"]),
-                received_on=received,
-                tier=tier.value,
-                status=status.value,
-                place=Place(
-                    compound,
-                    building,
-                    f"{rng.randint(1, 4)}单元",
-                    f"{rng.randint(1, 7)}0{rng.randint(1, 4)}",
-                ),
-                amount=f"{amount:.2f}",
-                persons_involved=len(parties),
-                risk_flags=["may_escalate"] if rng.random() < 0.15 else [],
-                facts=facts.format(b=building, c=compound),
-                # What the applicant asks for: the terms the respondent is to perform.
-                requests=[t for t, _ in terms if _term_parties(t)[0] == 1],
-                parties=parties,
-            )
-            chosen = rng.sample(active, 3)
-            panel = [(chosen[0].id, PanelRole.LEAD), (chosen[2].id, PanelRole.RECORDER)]
-            if tier in (Tier.COMMUNITY, Tier.REFERRED):
-                panel.insert(1, (chosen[1].id, PanelRole.MEMBER))
-            steps = TIER_ORDER[: TIER_ORDER.index(tier) + 1]
-            escalations = tuple(
-                (a, b, min(today, received + timedelta(days=2 * (i + 1))), ESCALATION_REASONS[b])
-                for i, (a, b) in enumerate(pairwise(steps))
-            )
-            agreement = None
-            follow_ups: tuple = ()
-            if status in HAS_AGREEMENT:
-                reached = min(today, received + timedelta(days=rng.randint(3, 25)))
-                performed = status in PERFORMED
-                agreement = check_agreement(
-                    AgreementDraft(
-                        form="oral" if rng.random() < 0.25 else "written",
-                        reached_on=reached,
-                        facts=draft.facts,
-                        responsibility="经调解员释法明理，双方对各自责任达成一致认识。",
-                        terms=[
-                            TermDraft(
-                                text=text,
-                                obligor=_term_parties(text)[0],
-                                obligee=_term_parties(text)[1],
-                                amount=f"{amount:.2f}" if with_amount else "",
-                                due=reached + timedelta(days=10),
-                                performed_on=min(
-                                    today, reached + timedelta(days=rng.randint(1, 10))
-                                )
-                                if performed
-                                else None,
-                            )
-                            for text, with_amount in terms
-                        ],
-                    ),
-                    len(parties),
-                    received_on=received,
-                    today=today,
-                )
-                if status in {CaseStatus.FOLLOWED_UP, CaseStatus.ARCHIVED}:
-                    visit = min(today, reached + timedelta(days=20))
-                    follow_ups = (
-                        (
-                            visit,
-                            chosen[0].id,
-                            True,
-                            "satisfied",
-                            "双方已按协议履行，邻里关系和睦。",
-                        ),
-                    )
-            history = CaseHistory(
-                panel=tuple(panel),
-                escalations=escalations,
-                agreement=agreement,
-                follow_ups=follow_ups,
-            )
-            add_case(session, check_case(draft, today=today), history=history, actor=op.actor)
+            clean, history = demo.case(index, received, showcases.get(index, ORDINARY))
+            add_case(session, clean, history=history, actor=op.actor)
         op.note = {"cases_added": cases, "mediators_added": len(roster), "seed": seed}
         op.refresh(Changed(case_list=True, mediators=True, settings=True, due=True))
     return DemoSummary(mediators=len(roster), cases=cases)
