@@ -180,11 +180,13 @@ def save_rows(db: Database, today: date) -> list[str]:
 
 def due_row(db: Database, today: date) -> str:
     """The 待办 list over every case, beside the bare SELECT of the watched cases' ids."""
-    from app.services.due import _WATCHED, due_items  # the statuses it reads
+    from app.services.due import due_items
+
+    watched_statuses = ("accepted", "mediating", "agreement_reached", "performing", "performed")
 
     items = due_items(db, today)
     times = timed(lambda _: due_items(db, today), range(DUE_RUNS + 1))
-    statuses = [s.value for s in _WATCHED]
+    statuses = list(watched_statuses)
     query = f"SELECT id FROM dispute_case WHERE status IN ({', '.join('?' * len(statuses))})"
     bare_db = sqlite3.connect(db.path)
     watched = len(bare_db.execute(query, statuses).fetchall())
