@@ -7,7 +7,6 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QGroupBox,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from app.services.cases import save_agreement
 from app.services.database import Database
 from app.views import CaseDetail, Changed, TermView
 from ui import drafts, messages, style
+from ui.draft_keeper import DraftKeeper
 from ui.operations import run_operation, with_changed
 from ui.screen_fit import fit_to_screen
 from ui.widgets import (
@@ -240,13 +240,20 @@ class AgreementDialog(QDialog):
         if not self.terms:
             self.add_term()
         self._initial = self.draft()
-        self.draft_key = drafts.draft_key(db.path, "agreement", case.id)
-        self._offer_draft()
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(400)
-        self._draft_timer.timeout.connect(self.keep_draft)
-        self._watch(self)
+        self.keeper = DraftKeeper(
+            self,
+            drafts.draft_key(db.path, "agreement", case.id),
+            db.path,
+            case.id,
+            lambda: dataclasses.asdict(self.draft()),
+            lambda: self.draft() != self._initial,
+        )
+        kept = self.keeper.offer()
+        if kept is not None:
+            values = dict(kept)
+            terms = [TermDraft(**t) for t in values.pop("terms", [])]
+            self.fill(AgreementDraft(terms=terms, **values))
+        self.keeper.watch(self)
         fit_to_screen(self)  # the buttons below the scrolling form stay above the taskbar
         self.form_choice.setFocus()
 
@@ -268,49 +275,13 @@ class AgreementDialog(QDialog):
         if not self.terms:
             self.add_term()
 
-    def _watch(self, root: QWidget) -> None:
-        for edit in root.findChildren(QLineEdit):
-            edit.textChanged.connect(self._changed)
-        for text_edit in root.findChildren(MultiLineEdit):
-            text_edit.textChanged.connect(self._changed)
-        for box in root.findChildren(QComboBox):
-            box.currentIndexChanged.connect(self._changed)
-
-    def _changed(self, *_: object) -> None:
-        self._draft_timer.start()
-
-    def keep_draft(self) -> None:
-        if self.draft() != self._initial:
-            values = dataclasses.asdict(self.draft())
-            drafts.keep(self.draft_key, self.windowTitle(), self.db.path, self.case.id, values)
-        else:
-            drafts.discard(self.draft_key)
-
-    def _offer_draft(self) -> None:
-        found = drafts.find(self.draft_key)
-        if found is None:
-            return
-        when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        if messages.confirm(
-            self,
-            "接着填写",
-            f"上次（{when}）填写的协议还没有保存。\n要接着填写吗？",
-            "接着填写",
-            "不要了，重新填写",
-        ):
-            values = dict(found.values)
-            terms = [TermDraft(**t) for t in values.pop("terms", [])]
-            self.fill(AgreementDraft(terms=terms, **values))
-        else:
-            drafts.discard(self.draft_key)
-
     # ------------------------------------------------------------ terms
 
     def add_term(self, term: TermView | None = None, focus: bool = False) -> TermSection:
         section = TermSection(len(self.terms), self.parties, term)
         section.remove_requested.connect(self.remove_term)
-        if hasattr(self, "_draft_timer"):
-            self._watch(section)
+        if hasattr(self, "keeper"):
+            self.keeper.watch(section)
         self.terms.append(section)
         self.terms_box.addWidget(section)
         self._after_terms_change()
@@ -381,8 +352,7 @@ class AgreementDialog(QDialog):
 
     def _saved(self, saved: tuple[CaseDetail, Changed]) -> None:
         self.result_case, self.changed = saved
-        self._draft_timer.stop()
-        drafts.discard(self.draft_key)
+        self.keeper.discard()
         self.accept()
 
     def show_errors(self, errors: list[ValidationError]) -> None:
@@ -410,6 +380,5 @@ class AgreementDialog(QDialog):
             "继续填写",
         ):
             return
-        self._draft_timer.stop()
-        drafts.discard(self.draft_key)
+        self.keeper.discard()
         super().reject()

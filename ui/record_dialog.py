@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt, QTime, QTimer
+from PySide6.QtCore import QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import ValidationError
 from app.views import Changed
-from ui import drafts, messages
+from ui import messages
+from ui.draft_keeper import DraftKeeper
 from ui.operations import run_operation, with_changed
 from ui.screen_fit import fit_to_screen
 from ui.widgets import (
@@ -51,9 +52,6 @@ from ui.widgets import (
     select_code,
     to_qdate,
 )
-
-#: A moment after the last key press the draft is written (not on every key).
-DRAFT_DELAY_MS = 400
 
 
 @dataclass(frozen=True)
@@ -188,13 +186,16 @@ class RecordDialog(QDialog):
             self.set_values(values)
         self._show_relevant()
         self._initial = self.values()
-        self._offer_draft()
+        self.keeper: DraftKeeper | None = None
+        if draft_key is not None and database is not None:
+            self.keeper = DraftKeeper(
+                self, draft_key, database, case_id, self.values, self.is_dirty
+            )
+            kept = self.keeper.offer(unchanged=self._initial)
+            if kept is not None:
+                self.set_values(kept)
+            self.keeper.watch(self)
         chain_tab_order([*self._focus_order(), self.save_button, self.cancel_button])
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(DRAFT_DELAY_MS)
-        self._draft_timer.timeout.connect(self.keep_draft)
-        self._watch_changes()
         self.resize(720, 600)
         fit_to_screen(self)
         if self.specs:
@@ -297,59 +298,10 @@ class RecordDialog(QDialog):
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
 
-    def _watch_changes(self) -> None:
-        for widget in self.inputs.values():
-            if isinstance(widget, QLineEdit | MultiLineEdit):
-                widget.textChanged.connect(self._changed)
-            elif isinstance(widget, OptionalDate):
-                widget.switch.toggled.connect(self._changed)
-                widget.edit.dateChanged.connect(self._changed)
-            elif isinstance(widget, QDateEdit):
-                widget.dateChanged.connect(self._changed)
-            elif isinstance(widget, QDateTimeEdit):
-                widget.dateTimeChanged.connect(self._changed)
-            elif isinstance(widget, QComboBox):
-                widget.currentIndexChanged.connect(self._changed)
-            elif isinstance(widget, _Checks):
-                for _, box in widget.boxes:
-                    box.toggled.connect(self._changed)
-            elif isinstance(widget, QCheckBox):
-                widget.toggled.connect(self._changed)
-
-    def _changed(self, *_: object) -> None:
-        if self.draft_key is not None:
-            self._draft_timer.start()
-
     # ------------------------------------------------------------ drafts
 
     def is_dirty(self) -> bool:
         return self.values() != self._initial
-
-    def keep_draft(self) -> None:
-        if self.draft_key is None or self.database is None:
-            return
-        if self.is_dirty():
-            drafts.keep(self.draft_key, self.title, self.database, self.case_id, self.values())
-        else:
-            drafts.discard(self.draft_key)
-
-    def _offer_draft(self) -> None:
-        if self.draft_key is None:
-            return
-        found = drafts.find(self.draft_key)
-        if found is None or found.values == self._initial:
-            return
-        when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        if messages.confirm(
-            self,
-            "接着填写",
-            f"上次（{when}）填写的“{self.title}”还没有保存。\n要接着填写吗？",
-            "接着填写",
-            "不要了，重新填写",
-        ):
-            self.set_values(found.values)
-        else:
-            drafts.discard(self.draft_key)
 
     # ------------------------------------------------------------ saving
 
@@ -366,9 +318,8 @@ class RecordDialog(QDialog):
 
     def _saved(self, saved: tuple[Any, Changed]) -> None:
         self.result, self.changed = saved
-        if self.draft_key is not None:
-            self._draft_timer.stop()
-            drafts.discard(self.draft_key)
+        if self.keeper is not None:
+            self.keeper.discard()
         self.accept()
 
     def show_errors(self, errors: list[ValidationError]) -> None:
@@ -378,9 +329,9 @@ class RecordDialog(QDialog):
 
     def reject(self) -> None:
         if self.is_dirty():
-            if self.draft_key is not None:
-                self._draft_timer.stop()
-                self.keep_draft()
+            if self.keeper is not None:
+                self.keeper.timer.stop()
+                self.keeper.keep()
                 if not messages.confirm(
                     self,
                     "关闭",

@@ -7,7 +7,6 @@ from typing import Any, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -26,6 +25,7 @@ from app.services.database import Database
 from app.services.people import find_returning_parties, update_case
 from app.views import CaseDetail, Changed
 from ui import drafts, messages
+from ui.draft_keeper import DraftKeeper
 from ui.operations import run_operation, with_changed
 from ui.party_form import PartySection
 from ui.screen_fit import fit_to_screen
@@ -192,12 +192,18 @@ class RegisterDialog(QDialog):
             self.tier.setEnabled(False)
             self.tier.setToolTip("层级只能在案件页用“移交上一级”改变")
         self._initial = self.state()
-        self._offer_draft()
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(400)
-        self._draft_timer.timeout.connect(self.keep_draft)
-        self._watch(self)
+        self.keeper = DraftKeeper(
+            self,
+            self.draft_key,
+            db.path,
+            case.id if case else None,
+            lambda: dataclasses.asdict(self.draft()),
+            self.is_dirty,
+        )
+        kept = self.keeper.offer()
+        if kept is not None:
+            self.fill(draft_from_values(kept))
+        self.keeper.watch(self)
         fit_to_screen(self)  # the buttons below the scrolling form stay above the taskbar
         self.title.setFocus()
 
@@ -211,8 +217,8 @@ class RegisterDialog(QDialog):
         for edit in (section.id_number, section.phone, section.name):
             edit.editingFinished.connect(lambda s=section: self.look_for_returning(s))
         section.returning_button.clicked.connect(lambda: self.use_returning(section))
-        if hasattr(self, "_draft_timer"):
-            self._watch(section)
+        if hasattr(self, "keeper"):
+            self.keeper.watch(section)
         self.parties.append(section)
         self.parties_box.addWidget(section)
         self._after_parties_change()
@@ -327,43 +333,6 @@ class RegisterDialog(QDialog):
 
     # ------------------------------------------------------------ drafts
 
-    def _watch(self, root: QWidget) -> None:
-        for edit in root.findChildren(QLineEdit):
-            edit.textChanged.connect(self._changed)
-        for text_edit in root.findChildren(MultiLineEdit):
-            text_edit.textChanged.connect(self._changed)
-        for box in root.findChildren(QComboBox):
-            box.currentIndexChanged.connect(self._changed)
-
-    def _changed(self, *_: object) -> None:
-        self._draft_timer.start()
-
-    def keep_draft(self) -> None:
-        if self.is_dirty():
-            values = dataclasses.asdict(self.draft())
-            title = self.windowTitle()
-            drafts.keep(
-                self.draft_key, title, self.db.path, self.case.id if self.case else None, values
-            )
-        else:
-            drafts.discard(self.draft_key)
-
-    def _offer_draft(self) -> None:
-        found = drafts.find(self.draft_key)
-        if found is None:
-            return
-        when = found.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        if messages.confirm(
-            self,
-            "接着填写",
-            f"上次（{when}）填写的“{self.windowTitle()}”还没有保存。\n要接着填写吗？",
-            "接着填写",
-            "不要了，重新填写",
-        ):
-            self.fill(draft_from_values(found.values))
-        else:
-            drafts.discard(self.draft_key)
-
     def draft(self) -> CaseDraft:
         """The form as typed: nothing trimmed or corrected here (the service does that)."""
         return CaseDraft(
@@ -409,8 +378,7 @@ class RegisterDialog(QDialog):
 
     def _saved(self, saved: tuple[CaseDetail, Changed]) -> None:
         self.result_case, self.changed = saved
-        self._draft_timer.stop()
-        drafts.discard(self.draft_key)
+        self.keeper.discard()
         self.accept()
 
     def error_map(self) -> ErrorMap:
@@ -452,8 +420,7 @@ class RegisterDialog(QDialog):
             "继续填写",
         ):
             return
-        self._draft_timer.stop()
-        drafts.discard(self.draft_key)
+        self.keeper.discard()
         super().reject()
 
 

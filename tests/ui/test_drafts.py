@@ -10,7 +10,7 @@ from app.services.cases import CaseQuery, get_case, list_cases
 from tests.ui.conftest import show_at_screen_size, type_text
 from ui import case_actions, drafts
 from ui.agreement_dialog import AgreementDialog
-from ui.record_dialog import DRAFT_DELAY_MS
+from ui.draft_keeper import DRAFT_DELAY_MS
 from ui.register_dialog import RegisterDialog
 
 
@@ -82,3 +82,16 @@ def test_the_agreement_and_the_registration_come_back(qtbot, db, boxes) -> None:
     registered = show_at_screen_size(qtbot, RegisterDialog(db))
     assert registered.title.text() == "楼道噪音纠纷"
     assert registered.parties[0].name.text() == "刘桂芳"
+
+
+def test_a_changed_date_alone_is_kept(qtbot, db, boxes) -> None:
+    """Not only typing: a date or a tick changed is worth keeping too."""
+    from datetime import date
+
+    from ui.widgets import to_qdate
+
+    register = show_at_screen_size(qtbot, RegisterDialog(db))
+    register.received_on.setDate(to_qdate(date(2026, 1, 5)))
+    gone_without_a_word(qtbot, register)
+    again = show_at_screen_size(qtbot, RegisterDialog(db))
+    assert again.received_on.date() == to_qdate(date(2026, 1, 5))
