@@ -220,6 +220,7 @@ class Participant(Base):
     """An invited participant (art. 20): a relative, neighbour, expert or other helper."""
 
     __tablename__ = "participant"
+    __table_args__ = (Index("ix_participant_case", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
@@ -234,6 +235,7 @@ class Attachment(Base):
     """Evidence or another file of the case, stored once under its content hash."""
 
     __tablename__ = "attachment"
+    __table_args__ = (Index("ix_attachment_case", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
@@ -248,6 +250,7 @@ class CaseRequest(Base):
     """当事人申请事项 — one numbered request."""
 
     __tablename__ = "case_request"
+    __table_args__ = (Index("ix_case_request_case", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
@@ -299,6 +302,7 @@ class Agent(Base):
     """委托代理人 of a party, with the authority granted."""
 
     __tablename__ = "agent"
+    __table_args__ = (Index("ix_agent_party", "party_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("party.id", ondelete="CASCADE"))
@@ -314,7 +318,10 @@ class PanelMember(Base):
     """A mediator on a case's panel and how they came to be on it."""
 
     __tablename__ = "panel_member"
-    __table_args__ = (UniqueConstraint("case_id", "mediator_id"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "mediator_id"),
+        Index("ix_panel_member_mediator", "mediator_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
@@ -331,6 +338,7 @@ class Escalation(Base):
     """One move between tiers (building → courtyard → community → referred out)."""
 
     __tablename__ = "escalation"
+    __table_args__ = (Index("ix_escalation_case", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
@@ -346,6 +354,7 @@ class MediationSession(Base):
     """调查记录 or 调解记录 — one sitting: when, where, who, what was said, the outcome."""
 
     __tablename__ = "mediation_session"
+    __table_args__ = (Index("ix_session_case", "case_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
@@ -392,6 +401,7 @@ class Obligation(Base):
     """One term of an agreement: who owes whom what, by when; tracked to performance."""
 
     __tablename__ = "obligation"
+    __table_args__ = (Index("ix_obligation_agreement", "agreement_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"))
@@ -423,6 +433,7 @@ class Instalment(Base):
     """One instalment of an obligation paid in parts."""
 
     __tablename__ = "instalment"
+    __table_args__ = (Index("ix_instalment_obligation", "obligation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     obligation_id: Mapped[int] = mapped_column(ForeignKey("obligation.id", ondelete="CASCADE"))
@@ -448,6 +459,7 @@ class FollowUp(Base):
     """回访 — a visit after the agreement to see it performed."""
 
     __tablename__ = "follow_up"
+    __table_args__ = (Index("ix_follow_up_case", "case_id", "on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))

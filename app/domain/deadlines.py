@@ -35,6 +35,7 @@ from app.domain.schedule import (
     clamped_date,
     cn_date,
     describe,
+    first_due,
     obligation_status,
 )
 
@@ -192,6 +193,9 @@ def _obligations(facts: CaseDeadlineFacts, today: date, horizon_days: int) -> li
         return []
     items: list[DueItem] = []
     for ob in facts.obligations:
+        first = first_due(ob.schedule)
+        if first is None or (first - today).days > horizon_days:
+            continue  # dues come in date order: none of them is late or near yet
         status = obligation_status(ob.schedule, ob.payments, today, soon_days=horizon_days)
         if status.state not in (ObligationState.OVERDUE, ObligationState.DUE_SOON):
             continue

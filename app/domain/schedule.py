@@ -215,6 +215,11 @@ def _iter_dues(schedule: Schedule) -> Iterator[Instalment]:
             year, month = _next_month(year, month)
 
 
+def first_due(schedule: Schedule) -> date | None:
+    """The earliest dated due; None when no date was agreed (or nothing is due)."""
+    return next((i.due for i in _iter_dues(schedule)), None)
+
+
 def due_dates(schedule: Schedule, through: date) -> list[Instalment]:
     """Every due on or before `through`; a bounded schedule also stops at its end."""
     out: list[Instalment] = []

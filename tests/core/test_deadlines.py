@@ -17,7 +17,8 @@ from app.domain.deadlines import (
     one_month_after,
     sort_due,
 )
-from app.domain.schedule import Instalment, Payment, Schedule
+from app.domain.schedule import Instalment, ObligationState, Payment, Schedule, obligation_status
+from tests.core.test_schedule import bounded_money, days, open_monthly, payment_lists
 
 D = date
 
@@ -158,3 +159,25 @@ def test_the_norm_is_listed_exactly_within_the_horizon_or_late(accepted: date, o
     assert bool(items) == (offset >= -7)
     if items:
         assert items[0].days_late == max(0, offset)
+
+
+@given(
+    schedule=st.one_of(bounded_money, open_monthly()),
+    payments=payment_lists,
+    today=days,
+    horizon=st.integers(0, 30),
+)
+def test_an_obligation_is_listed_exactly_when_it_is_late_or_due_soon(
+    schedule: Schedule, payments: list[Payment], today: date, horizon: int
+) -> None:
+    """The list skips obligations whose first due is far off; that never hides a listed one."""
+    status = obligation_status(schedule, payments, today, soon_days=horizon)
+    case = facts(
+        CaseStatus.PERFORMING,
+        obligations=(ObligationFacts(7, 1, "支付赔偿款", schedule, tuple(payments)),),
+    )
+    items = case_due_items(case, today, horizon_days=horizon)
+    listed = status.state in (ObligationState.OVERDUE, ObligationState.DUE_SOON)
+    assert [i.ref for i in items] == (["obligation:7"] if listed else [])
+    if listed:
+        assert items[0].on == status.next_due and items[0].days_late == status.days_late
