@@ -8,6 +8,7 @@ import time
 STARTED = time.perf_counter()
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -171,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     def opened(db: object) -> None:
         outcome["db"] = db
         window.attach(db)  # type: ignore[arg-type]
+        # What start-up built lives as long as the window: the collector need not walk it again
+        # at every full collection (those walks were 30–50 ms pauses on 10,000 cases' 待办).
+        gc.freeze()
         if quiet:
             window.repaint()  # the filled list on screen before the time is taken
             timing.report_and_quit(app, window, args.screenshot)
