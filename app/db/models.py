@@ -48,6 +48,12 @@ class Committee(Base):
     print_confirmation_hint: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Days after performance within which a follow-up visit (回访) is due.
     follow_up_days: Mapped[int] = mapped_column(Integer, default=30)
+    #: How many panels' worth of open cases a mediator takes at most, unless their own limit says.
+    case_limit: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    #: The panel each tier draws, as `app.domain.panel.PanelSizes` JSON ("" = the defaults).
+    panel_sizes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The area has ethnic minorities: art. 8 then asks for minority members on the committee.
+    area_has_minorities: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Setting(Base):
@@ -88,10 +94,69 @@ class Mediator(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ethnicity: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    #: Languages or dialects besides 普通话, as the committee writes them (“四川话、彝语”).
+    languages: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: The most open cases they want at once; None: the committee's `case_limit`.
+    case_limit: Mapped[int | None] = mapped_column(Integer)
+    #: A member of the mediation committee itself (art. 8), not only on the roster.
+    committee_member: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     specialties: Mapped[list[MediatorSpecialty]] = relationship(
         cascade="all, delete-orphan", order_by="MediatorSpecialty.position"
     )
+    absences: Mapped[list[MediatorAbsence]] = relationship(
+        cascade="all, delete-orphan", order_by="MediatorAbsence.from_on"
+    )
+    trainings: Mapped[list[Training]] = relationship(
+        cascade="all, delete-orphan", order_by="Training.on"
+    )
+    relations: Mapped[list[MediatorRelation]] = relationship(
+        cascade="all, delete-orphan", order_by="MediatorRelation.id"
+    )
+
+
+class MediatorAbsence(Base):
+    """Away from – to (inclusive): not drawn for a panel on those days."""
+
+    __tablename__ = "mediator_absence"
+    __table_args__ = (Index("ix_absence_mediator", "mediator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mediator_id: Mapped[int] = mapped_column(ForeignKey("mediator.id", ondelete="CASCADE"))
+    from_on: Mapped[date] = mapped_column(Date)
+    to_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Training(Base):
+    """A training a mediator attended (committees review these every year)."""
+
+    __tablename__ = "mediator_training"
+    __table_args__ = (Index("ix_training_mediator", "mediator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mediator_id: Mapped[int] = mapped_column(ForeignKey("mediator.id", ondelete="CASCADE"))
+    on: Mapped[date] = mapped_column(Date)
+    topic: Mapped[str] = mapped_column(String(200))
+    #: Length in minutes, so half hours need no fractions (shown as 1.5小时).
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MediatorRelation(Base):
+    """A person the mediator is close to: a case with this person as a party is a conflict."""
+
+    __tablename__ = "mediator_relation"
+    __table_args__ = (Index("ix_relation_mediator", "mediator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mediator_id: Mapped[int] = mapped_column(ForeignKey("mediator.id", ondelete="CASCADE"))
+    person_name: Mapped[str] = mapped_column(String(60))
+    id_number: Mapped[str] = mapped_column(String(18), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    #: `app.domain.codes.RelationKind`.
+    kind: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str] = mapped_column(String(200), default="")
 
 
 class MediatorSpecialty(Base):
@@ -188,6 +253,12 @@ class Case(Base):
     )
     participants: Mapped[list[Participant]] = relationship(
         cascade="all, delete-orphan", order_by="Participant.id"
+    )
+    recusals: Mapped[list[Recusal]] = relationship(
+        cascade="all, delete-orphan", order_by="Recusal.id"
+    )
+    panel_draws: Mapped[list[PanelDraw]] = relationship(
+        cascade="all, delete-orphan", order_by="PanelDraw.id"
     )
     attachments: Mapped[list[Attachment]] = relationship(
         cascade="all, delete-orphan", order_by="Attachment.id"
@@ -330,8 +401,49 @@ class PanelMember(Base):
     #: "committee" (designated, art. 19) or "parties" (chosen by the parties).
     chosen_by: Mapped[str] = mapped_column(String(20), default="committee")
     reason: Mapped[str] = mapped_column(Text, default="")
+    #: The party who chose this mediator, when the parties chose.
+    chosen_by_party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("party.id", ondelete="SET NULL")
+    )
 
     mediator: Mapped[Mediator] = relationship()
+
+
+class Recusal(Base):
+    """回避: a party asked that a mediator not mediate their case; always honoured."""
+
+    __tablename__ = "recusal"
+    __table_args__ = (Index("ix_recusal_case", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
+    mediator_id: Mapped[int] = mapped_column(ForeignKey("mediator.id"))
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="SET NULL"))
+    on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class PanelDraw(Base):
+    """One forming of a case's panel: a draw, a redraw or a change by hand, with its reasons.
+
+    `explanation` keeps the whole reasoning as it stood (JSON of `app.domain.panel.Proposal`),
+    so the committee can show a party years later why each mediator was or was not chosen.
+    """
+
+    __tablename__ = "panel_draw"
+    __table_args__ = (Index("ix_panel_draw_case", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
+    draw_no: Mapped[int] = mapped_column(Integer)
+    #: draw / redraw / override
+    kind: Mapped[str] = mapped_column(String(20))
+    #: `app.domain.codes.PanelMode`.
+    mode: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(60), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    explanation: Mapped[str] = mapped_column(Text, default="")
 
 
 class Escalation(Base):

@@ -194,3 +194,38 @@ class RiskLevel(Labelled):
     YELLOW = "yellow", "黄色（一般）"
     ORANGE = "orange", "橙色（较大）"
     RED = "red", "红色（重大）"
+
+
+class PanelChoice(Labelled):
+    """How one mediator came to be on the panel (art. 19)."""
+
+    COMMITTEE = "committee", "调解委员会指定"
+    PARTIES = "parties", "当事人选定"
+
+
+class PanelMode(Labelled):
+    """How a whole panel is formed (art. 19): designated, chosen by the parties, or both."""
+
+    COMMITTEE = "committee", "调解委员会指定"
+    PARTIES = "parties", "当事人选定"
+    MIXED = "mixed", "当事人选定与委员会指定结合"
+
+
+class DrawKind(Labelled):
+    """One forming of a panel on record."""
+
+    DRAW = "draw", "抽选"
+    REDRAW = "redraw", "重新抽选"
+    OVERRIDE = "override", "人工调整"
+
+
+class RelationKind(Labelled):
+    """A mediator's tie to a person that makes them step aside (回避) from that person's case."""
+
+    RELATIVE = "relative", "亲属"
+    NEIGHBOUR = "neighbour", "邻居"
+    COLLEAGUE = "colleague", "同事"
+    LANDLORD = "landlord", "房东或租户"
+    FRIEND = "friend", "朋友"
+    BUSINESS = "business", "生意往来"
+    OTHER = "other", "其他利害关系"

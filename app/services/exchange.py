@@ -39,6 +39,7 @@ from app.domain.codes import (
     DisputeType,
     FailureRoute,
     Labelled,
+    PanelChoice,
     PanelRole,
     ParticipantKind,
     ReferralTarget,
@@ -96,13 +97,6 @@ READABLE_VERSIONS = (1, 2)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})")
-
-
-class PanelChoice(Labelled):
-    """How a mediator came to be on the panel (art. 19)."""
-
-    COMMITTEE = "committee", "调解委员会指定"
-    PARTIES = "parties", "当事人选定"
 
 
 #: Events of the status history: the life cycle's, and the steps that are not table moves.
