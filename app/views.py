@@ -20,6 +20,7 @@ from app.domain.codes import (
     ParticipantKind,
     PartyKind,
     PartyRole,
+    RelationKind,
     RiskFlag,
     RiskLevel,
     Satisfaction,
@@ -330,6 +331,74 @@ class MediatorView:
     place: Place
     specialties: tuple[DisputeType, ...]
     active: bool
+    ethnicity: str = ""
+    languages: str = ""
+    #: Their own limit of open cases; None: the committee's.
+    case_limit: int | None = None
+    committee_member: bool = False
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class AbsenceView:
+    from_on: date
+    to_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class TrainingView:
+    on: date
+    topic: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class RelationView:
+    person_name: str
+    kind: RelationKind
+    id_number: str
+    phone: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One line of the roster page: the mediator and where they stand today."""
+
+    mediator: MediatorView
+    open_cases: int
+    #: The limit that applies (their own, else the committee's).
+    limit: int
+    #: "" when they can be drawn today, else why not (不在岗, 外出至…, 已达上限).
+    unavailable: str
+
+
+@dataclass(frozen=True)
+class CaseRoleCount:
+    """Cases a mediator sat on in one role at one tier."""
+
+    role: PanelRole
+    tier: Tier
+    cases: int
+
+
+@dataclass(frozen=True)
+class MediatorRecord:
+    """Everything the committee reviews of one mediator each year."""
+
+    mediator: MediatorView
+    absences: tuple[AbsenceView, ...]
+    trainings: tuple[TrainingView, ...]
+    relations: tuple[RelationView, ...]
+    by_role_and_tier: tuple[CaseRoleCount, ...]
+    cases: int
+    sessions_attended: int
+    agreements_reached: int
+    open_cases: int
+    limit: int
+    #: (number, status label) of the cases still open, newest first.
+    open_case_numbers: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
