@@ -33,7 +33,7 @@ from app.domain.codes import (
     Tier,
 )
 from app.domain.errors import UserError
-from app.domain.values import Place
+from app.domain.values import Place, same_building_and_unit
 
 #: Points of each preference; `Points` lines show them beside their reason.
 SPECIALTY_POINTS = 30
@@ -267,17 +267,6 @@ def _md(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _same_unit(a: Place, b: Place) -> bool:
-    """Same compound (or both unnamed), building and unit: next-door neighbours."""
-    if not (a.building and a.unit and b.building and b.unit):
-        return False
-    return (a.compound.strip(), a.building.strip(), a.unit.strip()) == (
-        b.compound.strip(),
-        b.building.strip(),
-        b.unit.strip(),
-    )
-
-
 def _is_related(rel: Relation, party: PartyFacts) -> bool:
     """The same person as the relation: by ID number, else phone, else exact name."""
     if rel.id_number and party.id_number:
@@ -305,10 +294,10 @@ def exclusions(m: Candidate, case: DrawCase) -> list[str]:
             if _is_related(rel, party):
                 why.append(f"与当事人{party.name}是{rel.kind.label}，需回避")
                 break
-        if _same_unit(m.place, party.place):
+        if same_building_and_unit(m.place, party.place):
             where = f"{m.place.building}{m.place.unit}"
             why.append(f"与当事人{party.name}同住{where}，是邻居，需回避")
-    if _same_unit(m.place, case.place):
+    if same_building_and_unit(m.place, case.place):
         why.append(f"住在纠纷发生地{case.place.building}{case.place.unit}，需回避")
     for r in case.recusals:
         if r.mediator_id == m.id:
@@ -450,7 +439,7 @@ def draw_panel(
                     PanelChoice.COMMITTEE,
                     None,
                     points,
-                    ("综合排序第一", *_texts(lines)),
+                    ("在可参加的调解员中综合排序最前", *_texts(lines)),
                 )
             )
             chosen.append(m)

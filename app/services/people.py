@@ -32,6 +32,7 @@ from app.domain.work import AgentDraft, ParticipantDraft, check_agent, check_par
 from app.services.database import Database
 from app.services.detail import fresh_detail
 from app.services.operations import DEFAULT_ACTOR
+from app.services.panels import exclusion_of
 from app.services.records import sync_risk_flags
 from app.views import CaseDetail, Changed
 
@@ -392,6 +393,10 @@ def add_panel_member(
             raise NotFoundError("找不到这位调解员，可能已从名册中删除。")
         if not mediator.active:
             raise UserError(f"{mediator.name}已不在岗，不能再指定为调解员。")
+        # The same rules as a draw: a conflict of interest or a full caseload is never seated.
+        barred = exclusion_of(op.session, case, mediator_id, date.today())
+        if barred:
+            raise UserError(f"{mediator.name}不能参加本案：{'；'.join(barred)}。")
         if any(m.mediator_id == mediator_id for m in case.panel):
             raise UserError(f"{mediator.name}已经在这个案件的调解员中。")
         if role is PanelRole.LEAD and any(m.role == PanelRole.LEAD for m in case.panel):
