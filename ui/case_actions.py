@@ -37,7 +37,7 @@ from app.domain.work import (
     RiskDraft,
     SessionDraft,
 )
-from app.services import case_life, people, performance, sittings
+from app.services import case_life, panels, people, performance, sittings
 from app.services.database import Database
 from app.services.mediators import list_mediators
 from app.views import (
@@ -287,6 +287,34 @@ def panel_dialog(parent: QWidget, db: Database, case: CaseDetail) -> RecordDialo
 
     role = PanelRole.MEMBER.value if lead else PanelRole.LEAD.value
     return _dialog(parent, db, case, "panel", "指定调解员", specs, save, values={"role": role})
+
+
+def recusal_dialog(parent: QWidget, db: Database, case: CaseDetail) -> RecordDialog:
+    """A party asks that a mediator step aside (回避): recorded with its reason, honoured."""
+    roster = [
+        (m.id, f"{m.name}（{m.elder_category_label}）" if m.elder_category_label else m.name)
+        for m in list_mediators(db)
+    ]
+    specs = [
+        Spec("mediator_id", "申请回避的调解员", "choice", tuple(roster)),
+        Spec("party_id", "提出申请的当事人", "choice", tuple((p.id, p.name) for p in case.parties)),
+        Spec("reason", "理由", "lines", hint="必须填写，例如：调解员是对方的亲戚"),
+    ]
+
+    def save(v: dict[str, Any]) -> Any:
+        if v["mediator_id"] is None:
+            raise ValidationError("mediator_id", "调解员", "名册中还没有调解员")
+        party = v.get("party_id")
+        return panels.record_recusal(
+            db,
+            case.id,
+            int(v["mediator_id"]),
+            v.get("reason", ""),
+            party_id=int(party) if party is not None else None,
+        )
+
+    intro = "记录后这位调解员会退出本案，以后抽选也不会再选到他（她）。"
+    return _dialog(parent, db, case, "recusal", "申请回避", specs, save, intro=intro)
 
 
 # --- Sittings ---------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from app.domain.schedule import (
     obligation_status,
     yuan_figures,
 )
-from app.services import people, sittings
+from app.services import panels, people, sittings
 from app.services.database import Database
 from app.services.detail import get_case
 from app.services.printing import agreement_title
@@ -476,18 +476,28 @@ class CasePage(QDialog):
 
     def _panel_tab(self, case: CaseDetail) -> list[QWidget]:
         lines = "\n".join(f"{m.role.label}：{m.name}" for m in case.panel)
+        history = panels.panel_history(self.db, case.id)
         return [
             self._section(
                 "调解员",
-                paragraph(lines or "还没有指定调解员"),
+                paragraph(lines or "还没有调解员：请点“从名册抽选”"),
                 self._buttons(
-                    ("指定调解员", self.open_panel),
+                    ("从名册抽选", self.open_draw),
+                    ("逐个指定", self.open_panel),
+                    ("申请回避", self.open_recusal),
+                ),
+                self._buttons(
                     *(
                         (f"去掉{m.name}", lambda m=m: self.remove_panel_member(m.mediator_id))
                         for m in case.panel
                     ),
                 ),
-            )
+            ),
+            self._section(
+                "抽选和调整记录",
+                paragraph("\n".join(history.draws) or "没有"),
+            ),
+            self._section("回避申请", paragraph("\n".join(history.recusals) or "没有")),
         ]
 
     # ------------------------------------------------------------ 调解记录
@@ -762,6 +772,15 @@ class CasePage(QDialog):
 
     def open_panel(self) -> None:
         self._run(case_actions.panel_dialog(self, self.db, self.case))
+
+    def open_draw(self) -> None:
+        from ui.panel_draw_dialog import PanelDrawDialog
+
+        dialog = PanelDrawDialog(self, self.db, self.case)
+        dialog.exec()
+
+    def open_recusal(self) -> None:
+        self._run(case_actions.recusal_dialog(self, self.db, self.case))
 
     def open_session(self, kind: SessionKind, session) -> None:  # type: ignore[no-untyped-def]
         self._run(case_actions.session_dialog(self, self.db, self.case, kind, session))

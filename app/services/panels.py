@@ -557,3 +557,31 @@ def fairness_report(db: Database, start: date, end: date) -> FairnessReport:
 def verdict_line(v: Verdict) -> str:
     head = "不能参加" if v.excluded else "未选中"
     return f"{v.name}：{head}——{v.reason_text()}"
+
+
+@dataclass(frozen=True)
+class PanelHistory:
+    """What the 调解员 tab shows below the panel: every forming and every recusal."""
+
+    draws: tuple[str, ...]
+    recusals: tuple[str, ...]
+
+
+def panel_history(db: Database, case_ref: str | int) -> PanelHistory:
+    with db.reading() as session:
+        case = find_case(session, case_ref)
+        names = {mid: name for mid, name in session.execute(select(Mediator.id, Mediator.name))}
+        parties = {p.id: p.name for p in case.parties}
+        draws = tuple(
+            f"{d.at.astimezone():%Y-%m-%d %H:%M}　{DrawKind(d.kind).label}"
+            f"{f'（第{d.draw_no}次）' if d.kind != DrawKind.OVERRIDE.value else ''}"
+            f"　{PanelMode(d.mode).label}　经办：{d.actor}"
+            + (f"　原因：{d.reason}" if d.reason else "")
+            for d in case.panel_draws
+        )
+        recusals = tuple(
+            f"{r.on:%Y-%m-%d}　{parties.get(r.party_id or -1, '当事人')}申请"
+            f"{names.get(r.mediator_id, '调解员')}回避：{r.reason}"
+            for r in case.recusals
+        )
+        return PanelHistory(draws, recusals)
