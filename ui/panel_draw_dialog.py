@@ -29,7 +29,17 @@ from app.services.panels import ManualSeat, override_panel, propose_panel, recor
 from app.views import CaseDetail
 from ui.operations import run_operation
 from ui.screen_fit import fit_to_screen
-from ui.widgets import button, combo, heading, hint, notice, paragraph, scroll_area, select_code
+from ui.widgets import (
+    button,
+    combo,
+    heading,
+    hint,
+    notice,
+    paragraph,
+    scroll_area,
+    select_code,
+    wide_enough,
+)
 
 
 class PanelDrawDialog(QDialog):
@@ -108,7 +118,9 @@ class PanelDrawDialog(QDialog):
         buttons.addWidget(cancel)
 
         outer = QVBoxLayout(self)
-        outer.addWidget(scroll_area(body), 1)
+        area = scroll_area(body)
+        wide_enough(area)
+        outer.addWidget(area, 1)
         outer.addLayout(buttons)
         self._mode_changed()
         fit_to_screen(self, width=1100)

@@ -603,6 +603,15 @@ def scroll_area(content: QWidget) -> QScrollArea:
     return area
 
 
+def wide_enough(area: QScrollArea) -> None:
+    """The scroll area at least as wide as its content's narrowest layout, so nothing is cut at
+    the right (it scrolls only up and down); the dialog's fit to the screen still caps it."""
+    content = area.widget()
+    if content is not None:
+        bar = area.verticalScrollBar().sizeHint().width()
+        area.setMinimumWidth(content.minimumSizeHint().width() + bar + 2 * area.frameWidth())
+
+
 def reveal(area: QScrollArea, widget: QWidget) -> None:
     """Scroll so the widget (and the error line under it) is on screen, then focus it."""
     target: QWidget = widget
