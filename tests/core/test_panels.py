@@ -89,7 +89,7 @@ def test_a_dry_run_records_nothing_and_repeats_itself(roster_db) -> None:  # typ
 
 
 def test_a_draw_and_its_redraw_are_in_the_history_with_their_reasons(roster_db) -> None:  # type: ignore[no-untyped-def]
-    db, case, ids = roster_db
+    db, case, _ids = roster_db
     proposal = propose_panel(db, case.uuid, on=TODAY)
     (drawn, detail), changed = record_draw(db, case.uuid, on=TODAY, actor="王主任")
     assert drawn == proposal and changed.mediators
