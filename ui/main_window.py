@@ -39,6 +39,7 @@ from ui.widgets import SpacedLabel, button, chain_tab_order, combo, hint, notice
 if TYPE_CHECKING:
     from app.services.database import Database
     from ui.case_page import CasePage
+    from ui.roster_page import RosterPage
 
 #: Typing in the search box re-reads the list after this pause (ms), not on every key.
 SEARCH_DELAY_MS = 400
@@ -283,6 +284,8 @@ class MainWindow(QMainWindow):
         self.register_button.setToolTip("来了新的纠纷，先在这里登记")
         self.open_button = button("打开案件")
         self.open_button.setToolTip("打开列表中选中的案件，查看详情、录入协议、打印协议")
+        self.roster_button = button("调解员名册")
+        self.roster_button.setToolTip("查看、新增、修改调解员，看每位调解员的工作记录")
         self.size_button = button("大字体")
         self.size_button.setToolTip("把全部文字放大或改回标准大小，下次打开程序时仍然有效")
         self.size_button.setMenu(self._size_menu())
@@ -293,6 +296,7 @@ class MainWindow(QMainWindow):
         middle = Qt.AlignmentFlag.AlignVCenter
         top.addWidget(self.register_button, 0, middle)
         top.addWidget(self.open_button, 0, middle)
+        top.addWidget(self.roster_button, 0, middle)
         top.addStretch(1)
         top.addWidget(self.size_button, 0, middle)
 
@@ -379,6 +383,8 @@ class MainWindow(QMainWindow):
         self.clear_button.clicked.connect(self.clear_filters)
         self.register_button.clicked.connect(self.register_case)
         self.open_button.clicked.connect(self.open_selected)
+        # Through a lambda: `clicked` passes `checked`, which must not arrive as `then`.
+        self.roster_button.clicked.connect(lambda: self.open_roster())
         self.table.open_requested.connect(self.open_case)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
         self.table.columns_hidden.connect(self._show_help)
@@ -418,6 +424,7 @@ class MainWindow(QMainWindow):
             [
                 self.register_button,
                 self.open_button,
+                self.roster_button,
                 self.size_button,
                 *self.drafts_notice.buttons(),
                 *self.due_view.buttons(),
@@ -533,6 +540,9 @@ class MainWindow(QMainWindow):
         kind = drafts.kind_of(draft.key)
         if kind == "register":
             self.register_case()
+        elif kind == "mediator":  # the roster form: opened from the roster page
+            item = draft_item(draft.key)
+            self.open_roster(then=lambda page: page.open_dialog(item))
         elif draft.case_id is None:
             # Not a dialog of this window's: kept (never thrown away unasked) and explained.
             messages.show_info(
@@ -587,6 +597,7 @@ class MainWindow(QMainWindow):
         for widget in (
             self.register_button,
             self.open_button,
+            self.roster_button,
             self.search,
             self.clear_button,
             self.status_filter,
@@ -738,6 +749,22 @@ class MainWindow(QMainWindow):
             )
             return
         self.open_case(case_id)
+
+    # ------------------------------------------------------------ the roster
+
+    def make_roster_page(self) -> RosterPage:
+        from ui.roster_page import RosterPage
+
+        assert self.db is not None, "the database is not open yet"
+        return RosterPage(self.db, self)
+
+    def open_roster(self, then: Callable[[RosterPage], object] | None = None) -> None:
+        """The roster page; `then(page)` runs once it is on screen (a dialog kept as draft)."""
+        page = self.make_roster_page()
+        if then is not None:
+            QTimer.singleShot(0, page, lambda: then(page))
+        page.exec()
+        page.deleteLater()  # a closed page must not go on reloading what it showed
 
     # ------------------------------------------------------------ start-up timing
 
