@@ -30,7 +30,7 @@ from app.domain.codes import (
     Tier,
 )
 from app.domain.schedule import Payment, Schedule
-from app.domain.values import Place, age_on
+from app.domain.values import Place, age_on, mask_id_number
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,7 @@ class PartyView:
     @property
     def masked_id_number(self) -> str:
         """ID numbers are sensitive (PIPL): lists show only the first 6 and last 4."""
-        n = self.id_number
-        return f"{n[:6]}{'*' * (len(n) - 10)}{n[-4:]}" if len(n) > 10 else n
+        return mask_id_number(self.id_number)
 
 
 @dataclass(frozen=True)

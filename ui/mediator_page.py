@@ -27,7 +27,7 @@ from app.domain.codes import PanelRole, Tier
 from app.domain.errors import UserError
 from app.domain.roster import minutes_to_hours
 from app.domain.schedule import cn_date
-from app.domain.values import age_on
+from app.domain.values import age_on, mask_id_number
 from app.services.database import Database
 from app.services.mediators import mediator_record, roster_rows
 from app.views import Changed, MediatorRecord
@@ -42,17 +42,6 @@ from ui.widgets import (
     paragraph,
     scroll_area,
 )
-
-#: Shown of an ID number in a list: the first and last four (PIPL: never the whole number).
-SHOWN_DIGITS = 4
-
-
-def masked(id_number: str) -> str:
-    """11010519491231002X → 1101**********002X."""
-    n = id_number
-    if len(n) <= 2 * SHOWN_DIGITS:
-        return "*" * len(n)
-    return f"{n[:SHOWN_DIGITS]}{'*' * (len(n) - 2 * SHOWN_DIGITS)}{n[-SHOWN_DIGITS:]}"
 
 
 def day(value: date) -> str:
@@ -163,7 +152,7 @@ def relations_table(record: MediatorRecord) -> QWidget:
     if not record.relations:
         return paragraph("没有登记。")
     rows = [
-        [r.person_name, r.kind.label, masked(r.id_number) if r.id_number else "没有填写"]
+        [r.person_name, r.kind.label, mask_id_number(r.id_number) if r.id_number else "没有填写"]
         for r in record.relations
     ]
     return small_table("回避关系", ["姓名", "关系", "身份证号"], rows)

@@ -477,7 +477,8 @@ class RosterPage(QDialog):
 
         self.add_button = button("新增调解员", primary=True)
         self.add_button.setToolTip("把一位新的调解员登记到名册里")
-        self.add_button.setDefault(True)  # the page's one main action (Enter in the table opens)
+        # Not the default button: Enter on a filter must not open a blank form.
+        self.add_button.setAutoDefault(False)
         self.edit_button = button("修改")
         self.edit_button.setToolTip("修改列表中选中的调解员的资料、外出、培训和回避关系")
         self.active_button = button("停用")
@@ -488,6 +489,14 @@ class RosterPage(QDialog):
         for widget in (self.add_button, self.edit_button, self.active_button, self.record_button):
             actions.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
         actions.addStretch(1)
+        self.fairness_button = button("分案均衡")
+        self.fairness_button.setToolTip("一段时间内每位调解员、每个类别参与的案件数")
+        self.fairness_button.clicked.connect(self.open_fairness)
+        self.settings_button = button("名册设置")
+        self.settings_button.setToolTip("调解员类别、每级调解的人数、每人最多同时办理的件数")
+        self.settings_button.clicked.connect(self.open_settings)
+        for widget in (self.fairness_button, self.settings_button):
+            actions.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
 
         self.category_filter = combo([(ALL, "全部")])
         self.availability_filter = combo(
@@ -665,6 +674,16 @@ class RosterPage(QDialog):
     def open_mediator(self, mediator_id: int) -> None:
         self._run(self.make_mediator_page(mediator_id))
         self.table.select_mediator(mediator_id)
+
+    def open_fairness(self) -> None:
+        from ui.fairness_dialog import FairnessDialog
+
+        self._run(FairnessDialog(self, self.db))
+
+    def open_settings(self) -> None:
+        from ui.panel_settings_dialog import PanelSettingsDialog
+
+        self._run(PanelSettingsDialog(self, self.db))
 
     def open_selected(self) -> None:
         row = self._chosen("查看工作记录")

@@ -94,3 +94,8 @@ def same_building_and_unit(a: Place, b: Place) -> bool:
         return False
     ca, cb = a.compound.strip(), b.compound.strip()
     return not ca or not cb or ca == cb or ca in cb or cb in ca
+
+
+def mask_id_number(number: str) -> str:
+    """The first 6 and last 4 characters, as every list shows an ID number (PIPL: never whole)."""
+    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}" if len(number) > 10 else number

@@ -387,7 +387,7 @@ def test_the_record_shows_the_training_total_and_masks_id_numbers(qtbot, db) -> 
     text = shown_text(page)
     assert "人民调解法" in text and "合计2次，3.5小时" in text
     assert "程小军" in text and "亲属" in text
-    assert "1101**********002X" in text and RESIDENT_ID_EXAMPLE not in text
+    assert "110105********002X" in text and RESIDENT_ID_EXAMPLE not in text
     assert "共参加0件案件" in text
 
 
