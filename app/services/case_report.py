@@ -22,8 +22,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import AuditEntry
-from app.domain.codes import FailureRoute, ReferralTarget, RiskFlag, Tier
+from app.db.models import AuditEntry, Case, Mediator
+from app.domain.codes import (
+    DrawKind,
+    FailureRoute,
+    PanelChoice,
+    PanelMode,
+    PanelRole,
+    ReferralTarget,
+    RiskFlag,
+    Tier,
+)
 from app.domain.lifecycle import CaseEvent
 from app.domain.money import format_yuan, from_fen, to_fen
 from app.domain.schedule import (
@@ -44,6 +53,7 @@ from app.views import (
     AgreementView,
     CaseDetail,
     FollowUpView,
+    PanelMemberView,
     PartyView,
     StatusChangeView,
     TermView,
@@ -75,6 +85,9 @@ OPERATION_LABELS = {
     "party.remove": "删除当事人",
     "panel.add": "指定调解员",
     "panel.remove": "撤下调解员",
+    "panel.draw": "抽选调解员",
+    "panel.override": "人工调整调解员",
+    "panel.recusal": "申请回避",
     "agent.save": "保存委托代理人",
     "agent.remove": "删除委托代理人",
     "participant.save": "保存参与调解人员",
@@ -118,28 +131,141 @@ def case_audit(session: Session, case_uuid: str) -> list[AuditView]:
 
 
 @dataclass(frozen=True)
-class _Beyond:
-    """What the case's rows hold beyond `CaseDetail`.
+class _Seat:
+    """How one panel member came to sit (art. 19), in the order of `CaseDetail.panel`."""
 
-    The outcome note, when the case was archived, and how each panel member was chosen (art. 19:
-    `chosen_by`, `reason`; same order as `CaseDetail.panel`).
-    """
+    chosen_by: str
+    reason: str
+    #: The index in `CaseDetail.parties` of the party who chose them, if one did.
+    party: int | None = None
+
+
+@dataclass(frozen=True)
+class _Recusal:
+    """回避: a party asked that this mediator step aside."""
+
+    id: int
+    mediator_uuid: str
+    name: str
+    #: The index in `CaseDetail.parties` of the party who asked, if recorded.
+    party: int | None
+    on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """A mediator a draw seated, as its stored explanation tells."""
+
+    mediator_uuid: str
+    name: str
+    role: str
+    #: `PanelChoice` code; None in an explanation that does not say (a change by hand).
+    chosen_by: str | None
+
+
+@dataclass(frozen=True)
+class _Draw:
+    """One forming of the panel: a draw, a redraw or a change by hand."""
+
+    id: int
+    draw_no: int
+    kind: DrawKind
+    mode: PanelMode
+    at: datetime
+    actor: str
+    reason: str
+    chosen: tuple[_Chosen, ...]
+
+
+@dataclass(frozen=True)
+class _Beyond:
+    """What the case's rows hold beyond `CaseDetail`: the outcome note, when the case was
+    archived, how each panel member was chosen, the recusals and how the panel was formed."""
 
     outcome_note: str = ""
     archived_at: datetime | None = None
-    panel: tuple[tuple[str, str], ...] = ()
+    panel: tuple[_Seat, ...] = ()
+    recusals: tuple[_Recusal, ...] = ()
+    draws: tuple[_Draw, ...] = ()
+
+
+def _chosen(explanation: str) -> tuple[_Chosen, ...]:
+    """The seats of a stored explanation; nothing when it cannot be read (it is kept as stored,
+    and a damaged one must not stop the case from being shown)."""
+    try:
+        data = json.loads(explanation) if explanation.strip() else {}
+    except (ValueError, RecursionError):
+        return ()
+    seats = data.get("seats") if isinstance(data, dict) else None
+    if not isinstance(seats, list):
+        return ()
+    return tuple(
+        _Chosen(
+            str(s.get("mediator") or ""),
+            str(s.get("name") or ""),
+            str(s.get("role") or ""),
+            s["chosen_by"] if isinstance(s.get("chosen_by"), str) else None,
+        )
+        for s in seats
+        if isinstance(s, dict)
+    )
+
+
+def _beyond(session: Session, case: Case) -> _Beyond:
+    # Parties by their place in the case's list: that survives an export, their ids do not.
+    index_of = {p.id: i for i, p in enumerate(sorted(case.parties, key=lambda p: p.position))}
+
+    def party(party_id: int | None) -> int | None:
+        return index_of.get(party_id) if party_id is not None else None
+
+    recused = {r.mediator_id for r in case.recusals}
+    # A recused mediator has usually left the panel, so their name is looked up apart.
+    names = (
+        {
+            m.id: (m.uuid, m.name)
+            for m in session.execute(
+                select(Mediator.id, Mediator.uuid, Mediator.name).where(Mediator.id.in_(recused))
+            )
+        }
+        if recused
+        else {}
+    )
+    return _Beyond(
+        outcome_note=case.outcome_note,
+        archived_at=case.archived_at,
+        panel=tuple(_Seat(m.chosen_by, m.reason, party(m.chosen_by_party_id)) for m in case.panel),
+        recusals=tuple(
+            _Recusal(
+                r.id,
+                *names.get(r.mediator_id, ("", "")),
+                party(r.party_id),
+                r.on,
+                r.reason,
+            )
+            for r in sorted(case.recusals, key=lambda r: r.id)
+        ),
+        draws=tuple(
+            _Draw(
+                d.id,
+                d.draw_no,
+                DrawKind(d.kind),
+                PanelMode(d.mode),
+                d.at,
+                d.actor,
+                d.reason,
+                _chosen(d.explanation),
+            )
+            for d in sorted(case.panel_draws, key=lambda d: d.id)
+        ),
+    )
 
 
 def _read(db: Database, ref: str | int) -> tuple[CaseDetail, _Beyond, list[AuditView]]:
     with db.reading() as session:
         case = find_case(session, ref)
         detail = to_detail(case)
-        beyond = _Beyond(
-            outcome_note=case.outcome_note,
-            archived_at=case.archived_at,
-            panel=tuple((m.chosen_by, m.reason) for m in case.panel),
-        )
-        return detail, beyond, case_audit(session, detail.uuid)
+        return detail, _beyond(session, case), case_audit(session, detail.uuid)
 
 
 # --- Facts computed from the case -------------------------------------------------------------
@@ -319,7 +445,29 @@ def _change_data(c: StatusChangeView) -> dict[str, Any]:
     }
 
 
-def _database_data(d: CaseDetail) -> dict[str, Any]:
+def _draw_data(draw: _Draw) -> dict[str, Any]:
+    return {
+        "draw_no": draw.draw_no,
+        "kind": draw.kind.value,
+        "kind_label": draw.kind.label,
+        "mode": draw.mode.value,
+        "mode_label": draw.mode.label,
+        "at": draw.at.isoformat(),
+        "actor": draw.actor,
+        "reason": draw.reason,
+        "chosen": [
+            {
+                "mediator_uuid": c.mediator_uuid,
+                "name": c.name,
+                "role": c.role,
+                "chosen_by": c.chosen_by,
+            }
+            for c in draw.chosen
+        ],
+    }
+
+
+def _database_data(d: CaseDetail, beyond: _Beyond) -> dict[str, Any]:
     """What the database gave the case; the lists run parallel to the case's own lists."""
     terms = d.agreement.terms if d.agreement else ()
     return {
@@ -333,6 +481,8 @@ def _database_data(d: CaseDetail) -> dict[str, Any]:
         "sessions": [s.id for s in d.sessions],
         "participants": [p.id for p in d.participants],
         "attachments": [a.id for a in d.attachments],
+        "recusals": [r.id for r in beyond.recusals],
+        "panel_draws": [draw.id for draw in beyond.draws],
     }
 
 
@@ -385,11 +535,23 @@ def report_data(
                 "mediator_uuid": m.mediator_uuid,
                 "name": m.name,
                 "role": m.role.value,
-                "chosen_by": chosen_by,
-                "reason": reason,
+                "chosen_by": seat.chosen_by,
+                "reason": seat.reason,
+                "chosen_by_party": seat.party,
             }
-            for m, (chosen_by, reason) in zip(d.panel, beyond.panel, strict=True)
+            for m, seat in zip(d.panel, beyond.panel, strict=True)
         ],
+        "recusals": [
+            {
+                "mediator_uuid": r.mediator_uuid,
+                "name": r.name,
+                "party": r.party,
+                "on": r.on.isoformat(),
+                "reason": r.reason,
+            }
+            for r in beyond.recusals
+        ],
+        "panel_draws": [_draw_data(draw) for draw in beyond.draws],
         "escalations": [
             {
                 "from_tier": e.from_tier.value,
@@ -449,7 +611,7 @@ def report_data(
         ],
     }
     if include_ids:
-        data["database"] = _database_data(d)
+        data["database"] = _database_data(d, beyond)
     if include_audit:
         data["audit"] = [audit_data(e) for e in audit]
     return data
@@ -710,7 +872,14 @@ def detail_text(detail: CaseDetail, beyond: _Beyond, audit: list[AuditView], tod
     lines.extend(f"请求{i}：{text}" for i, text in enumerate(d.requests, 1))
 
     _section(lines, "当事人", _parties_text(d, today))
-    _section(lines, "调解员", [f"  {m.role.label} {m.name}" for m in d.panel], "未指定")
+    _section(
+        lines,
+        "调解员",
+        [_panel_text(d, m, seat) for m, seat in zip(d.panel, beyond.panel, strict=True)],
+        "未指定",
+    )
+    _section(lines, "回避申请", [_recusal_text(d, r) for r in beyond.recusals])
+    _section(lines, "调解员组的组成", [line for draw in beyond.draws for line in _draw_text(draw)])
 
     tier_lines = [f"  现在：{d.tier.label}；按纠纷大小最低可在：{lowest.label}"]
     if d.tier_resolved is not None:
@@ -781,6 +950,48 @@ def detail_text(detail: CaseDetail, beyond: _Beyond, audit: list[AuditView], tod
     _section(lines, "风险", risk)
     _section(lines, "操作记录", _history_text(audit))
     return "\n".join(lines)
+
+
+def _party_who(detail: CaseDetail, index: int | None) -> str:
+    """申请人李秀英: a party by their role and name."""
+    if index is None or not 0 <= index < len(detail.parties):
+        return ""
+    party = detail.parties[index]
+    return f"{party.role.label}{party.name}"
+
+
+def _panel_text(detail: CaseDetail, member: PanelMemberView, seat: _Seat) -> str:
+    chooser = ""
+    if seat.chosen_by == PanelChoice.PARTIES.value:
+        who = _party_who(detail, seat.party)
+        chooser = f"由{who}选定" if who else PanelChoice.PARTIES.label
+    return _line(f"  {member.role.label} {member.name}", chooser, _labelled("说明", seat.reason))
+
+
+def _recusal_text(detail: CaseDetail, r: _Recusal) -> str:
+    who = _party_who(detail, r.party)
+    return _line(
+        f"  {r.on:%Y-%m-%d} {r.name or '（名册中已没有这位调解员）'}",
+        f"由{who}申请" if who else "",
+        _labelled("理由", r.reason),
+    )
+
+
+def _role_label(code: str) -> str:
+    try:
+        return PanelRole(code).label
+    except ValueError:
+        return code
+
+
+def _draw_text(draw: _Draw) -> list[str]:
+    # A change by hand keeps the number of the draw it changes, so its own number says nothing.
+    number = "" if draw.kind is DrawKind.OVERRIDE else f"第{draw.draw_no}次"
+    head = f"  {number}{draw.kind.label}（{draw.mode.label}） {local_time(draw.at)}"
+    out = [_line(head + (f" {draw.actor}" if draw.actor else ""), _labelled("原因", draw.reason))]
+    if draw.chosen:
+        out.append("     " + "、".join(f"{_role_label(c.role)} {c.name}" for c in draw.chosen))
+    return out
 
 
 def _change_text(c: StatusChangeView) -> str:

@@ -22,7 +22,14 @@ from itertools import pairwise
 
 from sqlalchemy import select
 
-from app.db.models import Committee, Mediator, MediatorSpecialty
+from app.db.models import (
+    Committee,
+    Mediator,
+    MediatorAbsence,
+    MediatorRelation,
+    MediatorSpecialty,
+    Training,
+)
 from app.domain.codes import (
     AgreementForm,
     AuthorityKind,
@@ -33,8 +40,10 @@ from app.domain.codes import (
     ParticipantKind,
     PartyRole,
     ReferralTarget,
+    RelationKind,
     RiskLevel,
     SessionKind,
+    Sex,
     Tier,
 )
 from app.domain.drafts import AgreementDraft, CaseDraft, PartyDraft, TermDraft
@@ -585,6 +594,28 @@ class _People:
         )
 
 
+#: The roster's particulars that are not drawn at random, by place on the roster (0–11).
+ETHNICITY = {2: "回族", 8: "满族"}
+LANGUAGES = {0: "河南话", 2: "河南话", 5: "河南话、山东话", 9: "手语"}
+CASE_LIMITS = {3: 8, 5: 3}
+NOTES = {3: "退休前在街道办工作，熟悉劳动和合同纠纷", 5: "腿脚不便，少分几件，上门调解请提前约好"}
+#: Committee members first picked (art. 8: three to nine), then the first woman, then the rest
+#: in order up to `COMMITTEE_SIZE`; the 回族 elder sits on it, as the area has Hui residents.
+COMMITTEE_FIRST = (0, 2)
+COMMITTEE_SIZE = 5
+#: The committee's trainings: (days before today, topic, minutes); each elder attended 2 or 3.
+TRAININGS = (
+    (700, "人民调解法解读", 180),
+    (540, "民法典婚姻家庭编解读", 150),
+    (400, "矛盾纠纷排查化解技巧", 240),
+    (250, "调解文书制作规范", 120),
+    (120, "物业纠纷调解实务", 180),
+    (45, "矛盾纠纷排查化解技巧（进阶）", 120),
+)
+#: The elder away on the demo's today, and the one with a relative among the parties.
+AWAY, WITH_RELATIVE = 7, 1
+
+
 def _mediators(rng: random.Random, people: _People, today: date) -> list[Mediator]:
     categories = ["party_member", "cadre", "teacher", "model_worker", "police"]
     specialties = {
@@ -599,11 +630,17 @@ def _mediators(rng: random.Random, people: _People, today: date) -> list[Mediato
         category = categories[i % 5]
         p = people.person(PartyRole.APPLICANT, today, 60, 78)
         compound = COMPOUNDS[i % len(COMPOUNDS)]
+        mediator_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        # The new particulars come from the mediator's own random source, seeded by their uuid:
+        # the demo's main source stays as it was, so the same seed gives the same cases.
+        own = random.Random(mediator_uuid)
+        attended = sorted(own.sample(TRAININGS, own.choice((2, 3))), reverse=True)
         roster.append(
             Mediator(
-                uuid=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                uuid=mediator_uuid,
                 name=p.name,
                 sex=p.sex,
+                ethnicity=ETHNICITY.get(i, "汉族"),
                 birth_date=p.birth_date,
                 elder_category=category,
                 phone=p.phone,
@@ -611,15 +648,61 @@ def _mediators(rng: random.Random, people: _People, today: date) -> list[Mediato
                 building=f"{rng.randint(1, 12)}号楼",
                 unit=f"{rng.randint(1, 4)}单元",
                 room=f"{rng.randint(1, 7)}0{rng.randint(1, 4)}",
+                languages=LANGUAGES.get(i, ""),
                 active=i != 11,
-                notes="",
+                case_limit=CASE_LIMITS.get(i),
+                notes=NOTES.get(i, ""),
                 specialties=[
                     MediatorSpecialty(dispute_type=s, position=n)
                     for n, s in enumerate(specialties[category])
                 ],
+                absences=[
+                    MediatorAbsence(
+                        from_on=today - timedelta(days=4),
+                        to_on=today + timedelta(days=9),
+                        reason="回老家探亲",
+                    )
+                ]
+                if i == AWAY
+                else [],
+                trainings=[
+                    Training(on=today - timedelta(days=ago), topic=topic, minutes=minutes)
+                    for ago, topic, minutes in attended
+                ],
             )
         )
+    _seat_committee(roster)
     return roster
+
+
+def _seat_committee(roster: list[Mediator]) -> None:
+    """Mark the committee's members among the active elders, a woman among them (art. 8)."""
+    active = [i for i, m in enumerate(roster) if m.active]
+    members = list(COMMITTEE_FIRST)
+    if not any(roster[i].sex == Sex.FEMALE.value for i in members):
+        members += [i for i in active if roster[i].sex == Sex.FEMALE.value][:1]
+    members += [i for i in active if i not in members]
+    for i in members[:COMMITTEE_SIZE]:
+        roster[i].committee_member = True
+
+
+def _relative(
+    mediator: Mediator, clean: CleanCase, history: CaseHistory
+) -> MediatorRelation | None:
+    """The case's applicant as the mediator's relative, if they are a person and the mediator
+    is not on the panel (a relative on the panel would be a conflict the demo should not show)."""
+    applicant = clean.parties[0]
+    seated = {s[0] if isinstance(s, tuple) else s.mediator_id for s in history.panel}
+    if mediator.id in seated or applicant.kind.value != "person":
+        return None
+    return MediatorRelation(
+        mediator_id=mediator.id,
+        person_name=applicant.name,
+        kind=RelationKind.RELATIVE.value,
+        id_number=applicant.id_number,
+        phone=applicant.phone,
+        notes="外甥女" if applicant.sex is Sex.FEMALE else "外甥",
+    )
 
 
 def _term_parties(text: str) -> tuple[int, int]:
@@ -1295,9 +1378,12 @@ def fill_demo(
         committee = session.scalar(select(Committee).limit(1))
         assert committee is not None
         committee.name, committee.short_name = COMMITTEE
+        # Hui families live in the area: art. 8 then asks for a minority member (the roster has).
+        committee.area_has_minorities = True
         roster = _mediators(rng, people, today)
         session.add_all(roster)
         session.flush()
+        relative: MediatorRelation | None = None
         demo = _Demo(rng, people, today, op.actor, [m for m in roster if m.active])
         # Numbers are handed out in registration order, so register the oldest first.
         received_days = sorted(
@@ -1307,6 +1393,10 @@ def fill_demo(
         for index, received in enumerate(received_days):
             clean, history = demo.case(index, received, showcases.get(index, ORDINARY))
             add_case(session, clean, history=history, actor=op.actor)
+            if relative is None:
+                relative = _relative(roster[WITH_RELATIVE], clean, history)
+        if relative is not None:
+            session.add(relative)
         op.note = {"cases_added": cases, "mediators_added": len(roster), "seed": seed}
         op.refresh(Changed(case_list=True, mediators=True, settings=True, due=True))
     return DemoSummary(mediators=len(roster), cases=cases)

@@ -1,9 +1,11 @@
-"""The case exchange format (docs/exchange-format.md): export writes version 2; import reads 1, 2.
+"""The case exchange format (docs/exchange-format.md): export writes version 3; import reads 1–3.
 
 Version 2 carries a case's whole life: its status history, sessions, invited participants,
 agents, attachments (their particulars, not their content), obligation schedules with their
-instalments and payments, the judicial confirmation and the follow-ups in full. A version 1
-file is read as before; a case from it gets one "import" step as its status history.
+instalments and payments, the judicial confirmation and the follow-ups in full. Version 3 adds
+the roster's particulars (absences, training, relations and the rest) and how each panel was
+formed: recusals, the draws with their explanations, and the party who chose a mediator.
+Older files are read as before; a version 1 case gets one "import" step as its status history.
 
 Import is all-or-nothing: the whole file is checked first, and one wrong value rejects it with a
 Chinese message naming the case (index and title), the field and what is wrong. A uuid already
@@ -29,20 +31,24 @@ from app.db.models import (
     Committee,
     ElderCategoryRow,
     Mediator,
-    MediatorSpecialty,
     Obligation,
+    PanelDraw,
     Party,
+    Recusal,
 )
 from app.domain.codes import (
     AuthorityKind,
     CaseStatus,
     DisputeType,
+    DrawKind,
     FailureRoute,
     Labelled,
     PanelChoice,
+    PanelMode,
     PanelRole,
     ParticipantKind,
     ReferralTarget,
+    RelationKind,
     RiskLevel,
     Satisfaction,
     SessionKind,
@@ -53,6 +59,16 @@ from app.domain.drafts import AgreementDraft, CaseDraft, PartyDraft, TermDraft
 from app.domain.errors import ImportFileError, UserError, ValidationError, ValidationErrors
 from app.domain.lifecycle import CaseEvent, next_status
 from app.domain.money import from_fen, parse_exchange_money, to_fen
+from app.domain.panel import MAX_MEMBERS, PanelSizes
+from app.domain.roster import (
+    FIELDS,
+    MAX_CASE_LIMIT,
+    MAX_TRAINING_HOURS,
+    AbsenceDraft,
+    MediatorDraft,
+    RelationDraft,
+    TrainingDraft,
+)
 from app.domain.rules import (
     CleanAgreement,
     CleanCase,
@@ -64,7 +80,7 @@ from app.domain.rules import (
 )
 from app.domain.schedule import Instalment as ScheduleInstalment
 from app.domain.schedule import Schedule, ScheduleKind, validate_schedule
-from app.domain.validation import check_phone, require_text
+from app.domain.validation import check_phone, check_resident_id, require_text
 from app.domain.values import Place
 from app.services.cases import (
     AgentRecord,
@@ -84,6 +100,7 @@ from app.services.cases import (
 )
 from app.services.database import DEFAULT_COMMITTEE_NAME, DEFAULT_SHORT_NAME, Database
 from app.services.files import os_problem, write_atomically
+from app.services.mediators import fill_mediator
 from app.services.operations import DEFAULT_ACTOR
 from app.views import Changed
 
@@ -91,9 +108,9 @@ E = TypeVar("E", bound=Labelled)
 
 FORMAT = "laoniangjiu-exchange"
 #: The version export writes, and the newest one import reads.
-VERSION = 2
-#: Every version import reads.
-READABLE_VERSIONS = (1, 2)
+VERSION = 3
+#: Every version import reads, oldest first.
+READABLE_VERSIONS = (1, 2, 3)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})")
@@ -106,129 +123,6 @@ HISTORY_EVENTS: dict[str, str] = {
     **{e.value: e.label for e in CaseEvent},
     "amend": "归档后更正",
 }
-
-
-def _keys(v1: set[str], added_in_2: set[str] | None = None) -> dict[int, frozenset[str]]:
-    """The keys an object may have, per version of the format."""
-    return {1: frozenset(v1), 2: frozenset(v1 | (added_in_2 or set()))}
-
-
-def _v2_keys(keys: set[str]) -> dict[int, frozenset[str]]:
-    """An object that only version 2 has (it can only be reached in a version 2 file)."""
-    return {2: frozenset(keys)}
-
-
-TOP_KEYS = _keys({"format", "version", "committee", "mediators", "cases"})
-COMMITTEE_KEYS = _keys({"name", "short_name"})
-PLACE_KEYS = _keys({"compound", "building", "unit", "room"})
-MEDIATOR_KEYS = _keys(
-    {
-        "uuid",
-        "name",
-        "sex",
-        "birth_date",
-        "elder_category",
-        "phone",
-        "address",
-        "specialties",
-        "active",
-    },
-    {"notes"},
-)
-CASE_KEYS = _keys(
-    {
-        "uuid",
-        "number",
-        "title",
-        "dispute_type",
-        "source",
-        "received_on",
-        "tier",
-        "status",
-        "place",
-        "amount",
-        "persons_involved",
-        "risk_flags",
-        "facts",
-        "requests",
-        "parties",
-        "panel",
-        "escalations",
-        "agreement",
-        "follow_ups",
-    },
-    {
-        "accepted_on",
-        "declined_reason",
-        "tier_resolved",
-        "risk_level",
-        "risk_measures",
-        "police_reported_on",
-        "escalation_prevented",
-        "participants",
-        "mediation_extended_to",
-        "extension_reason",
-        "sessions",
-        "performed_on",
-        "outcome_note",
-        "closed_on",
-        "archived_at",
-        "status_history",
-        "attachments",
-    },
-)
-PARTY_KEYS = _keys(
-    {
-        "role",
-        "kind",
-        "name",
-        "sex",
-        "ethnicity",
-        "birth_date",
-        "id_number",
-        "phone",
-        "address",
-        "occupation",
-        "credit_code",
-        "legal_representative",
-    },
-    {"agents"},
-)
-AGENT_KEYS = _v2_keys({"name", "phone", "authority_kind", "authorised_on", "authority"})
-PARTICIPANT_KEYS = _v2_keys({"name", "kind", "organisation", "phone"})
-PANEL_KEYS = _keys({"mediator", "role"}, {"chosen_by", "reason"})
-ESCALATION_KEYS = _keys({"from", "to", "on", "reason"}, {"decided_by"})
-SESSION_KEYS = _v2_keys(
-    {
-        "kind",
-        "held_at",
-        "place",
-        "mediators_present",
-        "parties_present",
-        "participants_present",
-        "recorder",
-        "statements",
-        "facts_verified",
-        "outcome",
-    }
-)
-AGREEMENT_KEYS = _keys(
-    {"form", "reached_on", "facts", "responsibility", "terms"}, {"issues", "confirmation"}
-)
-CONFIRMATION_KEYS = _v2_keys({"applied_on", "court", "result", "decided_on"})
-TERM_KEYS = _keys(
-    {"text", "obligor", "obligee", "amount", "due", "performed_on"},
-    {"schedule", "day_of_month", "starts_on", "until", "instalments", "payments"},
-)
-INSTALMENT_KEYS = _v2_keys({"due", "amount"})
-PAYMENT_KEYS = _v2_keys({"on", "amount", "note"})
-FOLLOW_UP_KEYS = _keys(
-    {"on", "by", "performed", "satisfaction", "notes"}, {"met_with", "risks", "measures"}
-)
-STATUS_KEYS = _v2_keys(
-    {"event", "from", "to", "on", "actor", "reason", "withdrawn_by", "referred_to", "routes"}
-)
-ATTACHMENT_KEYS = _v2_keys({"sha256", "original_name", "size", "added_at", "description"})
 
 
 # ====================================================================== export
@@ -252,6 +146,11 @@ def _money(fen: int | None) -> str | None:
     return str(from_fen(fen)) if fen is not None else None
 
 
+def _index(index_of: dict[int, int], party_id: int | None) -> int | None:
+    """A party by its place in the case's list: the database's own ids mean nothing elsewhere."""
+    return index_of.get(party_id) if party_id is not None else None
+
+
 def _lines(text: str) -> list[str]:
     """Names kept one per line, as a list."""
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -262,7 +161,14 @@ def export_data(db: Database) -> dict[str, Any]:
     with db.reading() as session:
         committee = session.scalar(select(Committee).limit(1))
         mediators = session.scalars(
-            select(Mediator).options(selectinload(Mediator.specialties)).order_by(Mediator.id)
+            select(Mediator)
+            .options(
+                selectinload(Mediator.specialties),
+                selectinload(Mediator.absences),
+                selectinload(Mediator.trainings),
+                selectinload(Mediator.relations),
+            )
+            .order_by(Mediator.id)
         ).all()
         uuid_of = {m.id: m.uuid for m in mediators}
         obligations = selectinload(Case.agreement).selectinload(Agreement.obligations)
@@ -281,32 +187,65 @@ def export_data(db: Database) -> dict[str, Any]:
                 selectinload(Case.status_changes),
                 selectinload(Case.participants),
                 selectinload(Case.attachments),
+                selectinload(Case.recusals),
+                selectinload(Case.panel_draws),
             )
             .order_by(Case.id)
         ).all()
         return {
             "format": FORMAT,
             "version": VERSION,
-            "committee": {"name": committee.name, "short_name": committee.short_name}
-            if committee
-            else None,
-            "mediators": [
-                {
-                    "uuid": m.uuid,
-                    "name": m.name,
-                    "sex": m.sex,
-                    "birth_date": _date(m.birth_date),
-                    "elder_category": m.elder_category,
-                    "phone": m.phone or None,
-                    "address": _place(m.compound, m.building, m.unit, m.room),
-                    "specialties": [s.dispute_type for s in m.specialties],
-                    "active": m.active,
-                    "notes": m.notes or None,
-                }
-                for m in mediators
-            ],
+            "committee": _export_committee(committee) if committee else None,
+            "mediators": [_export_mediator(m) for m in mediators],
             "cases": [_export_case(c, uuid_of) for c in cases],
         }
+
+
+def _export_committee(c: Committee) -> dict[str, Any]:
+    return {
+        "name": c.name,
+        "short_name": c.short_name,
+        "case_limit": c.case_limit,
+        "panel_sizes": c.panel_sizes or None,
+        "area_has_minorities": c.area_has_minorities,
+    }
+
+
+def _export_mediator(m: Mediator) -> dict[str, Any]:
+    return {
+        "uuid": m.uuid,
+        "name": m.name,
+        "sex": m.sex,
+        "ethnicity": m.ethnicity or None,
+        "birth_date": _date(m.birth_date),
+        "elder_category": m.elder_category,
+        "phone": m.phone or None,
+        "address": _place(m.compound, m.building, m.unit, m.room),
+        "specialties": [s.dispute_type for s in m.specialties],
+        "languages": m.languages or None,
+        "active": m.active,
+        "committee_member": m.committee_member,
+        "case_limit": m.case_limit,
+        "notes": m.notes or None,
+        "absences": [
+            {"from": _date(a.from_on), "to": _date(a.to_on), "reason": a.reason or None}
+            for a in sorted(m.absences, key=lambda a: (a.from_on, a.id))
+        ],
+        "trainings": [
+            {"on": _date(t.on), "topic": t.topic, "minutes": t.minutes}
+            for t in sorted(m.trainings, key=lambda t: (t.on, t.id))
+        ],
+        "relations": [
+            {
+                "person_name": r.person_name,
+                "kind": r.kind,
+                "id_number": r.id_number or None,
+                "phone": r.phone or None,
+                "notes": r.notes or None,
+            }
+            for r in sorted(m.relations, key=lambda r: r.id)
+        ],
+    }
 
 
 def _export_agreement(a: Agreement, index_of: dict[int, int]) -> dict[str, Any]:
@@ -417,8 +356,30 @@ def _export_case(case: Case, uuid_of: dict[int, str]) -> dict[str, Any]:
                 "role": m.role,
                 "chosen_by": m.chosen_by,
                 "reason": m.reason or None,
+                "chosen_by_party": _index(index_of, m.chosen_by_party_id),
             }
             for m in sorted(case.panel, key=lambda m: m.id)
+        ],
+        "recusals": [
+            {
+                "mediator": uuid_of[r.mediator_id],
+                "party": _index(index_of, r.party_id),
+                "on": _date(r.on),
+                "reason": r.reason or None,
+            }
+            for r in sorted(case.recusals, key=lambda r: r.id)
+        ],
+        "panel_draws": [
+            {
+                "draw_no": d.draw_no,
+                "kind": d.kind,
+                "mode": d.mode,
+                "at": _stamp(d.at),
+                "actor": d.actor or None,
+                "reason": d.reason or None,
+                "explanation": d.explanation or None,
+            }
+            for d in sorted(case.panel_draws, key=lambda d: d.id)
         ],
         "escalations": [
             {
@@ -543,6 +504,7 @@ class ImportReport:
 
 #: The Chinese name of every key of the format, so a message says 受理日期（received_on), not
 #: just the key (which a volunteer cannot read) or just the label (which is not in the file).
+#: They are also the one list of each object's keys: `_keys` below adds only the versions.
 TOP_LABELS = {
     "format": "文件格式",
     "version": "版本号",
@@ -550,19 +512,41 @@ TOP_LABELS = {
     "mediators": "调解员名单",
     "cases": "案件列表",
 }
-COMMITTEE_LABELS = {"name": "委员会名称", "short_name": "简称"}
+COMMITTEE_LABELS = {
+    "name": "委员会名称",
+    "short_name": "简称",
+    "case_limit": "每位调解员最多同时办理的案件数",
+    "panel_sizes": "各层级调解员组的人数",
+    "area_has_minorities": "本地区是否有少数民族居住",
+}
 PLACE_LABELS = {"compound": "小区", "building": "楼", "unit": "单元", "room": "室"}
 MEDIATOR_LABELS = {
     "uuid": "唯一标识",
     "name": "姓名",
     "sex": "性别",
+    "ethnicity": FIELDS["ethnicity"].label,
     "birth_date": "出生日期",
     "elder_category": "五老类别",
     "phone": "联系电话",
     "address": "住址",
     "specialties": "擅长的纠纷类型",
+    "languages": FIELDS["languages"].label,
     "active": "是否在岗",
+    "committee_member": "是否" + FIELDS["committee_member"].label,
+    "case_limit": "最多同时办理的案件数",
     "notes": "备注",
+    "absences": "外出",
+    "trainings": "培训",
+    "relations": "需回避的关系",
+}
+ABSENCE_LABELS = {"from": "开始日期", "to": "结束日期", "reason": "外出原因"}
+TRAINING_LABELS = {"on": "培训日期", "topic": "培训内容", "minutes": "时长"}
+RELATION_LABELS = {
+    "person_name": "对方姓名",
+    "kind": "关系",
+    "id_number": "对方身份证号",
+    "phone": "对方电话",
+    "notes": "说明",
 }
 CASE_LABELS = {
     "uuid": "唯一标识",
@@ -589,6 +573,8 @@ CASE_LABELS = {
     "parties": "当事人",
     "participants": "参与调解的其他人员",
     "panel": "调解员组",
+    "recusals": "回避申请",
+    "panel_draws": "调解员组的组成经过",
     "escalations": "层级变更",
     "mediation_extended_to": "调解期限延长至",
     "extension_reason": "延长调解期限的理由",
@@ -630,7 +616,28 @@ PARTICIPANT_LABELS = {
     "organisation": "单位或与当事人的关系",
     "phone": "联系电话",
 }
-PANEL_LABELS = {"mediator": "调解员", "role": "角色", "chosen_by": "产生方式", "reason": "说明"}
+PANEL_LABELS = {
+    "mediator": "调解员",
+    "role": "角色",
+    "chosen_by": "产生方式",
+    "reason": "说明",
+    "chosen_by_party": "选定这位调解员的当事人",
+}
+RECUSAL_LABELS = {
+    "mediator": "被申请回避的调解员",
+    "party": "申请回避的当事人",
+    "on": "申请日期",
+    "reason": "回避理由",
+}
+DRAW_LABELS = {
+    "draw_no": "第几次组成",
+    "kind": "组成方式",
+    "mode": "产生方式",
+    "at": "时间",
+    "actor": "经办人",
+    "reason": "原因",
+    "explanation": "抽选说明",
+}
 ESCALATION_LABELS = {
     "from": "原层级",
     "to": "新层级",
@@ -709,6 +716,94 @@ ATTACHMENT_LABELS = {
     "added_at": "添加时间",
     "description": "说明",
 }
+
+
+def _keys(
+    labels: Mapping[str, str], added: Mapping[int, set[str]] | None = None, since: int = 1
+) -> dict[int, frozenset[str]]:
+    """The keys an object may have in each version of the format.
+
+    They are its labels' keys, less those a later version `added`; an object first written in
+    version `since` is in no earlier file (its parent's key is refused there first).
+    """
+    later = added or {}
+    return {
+        version: frozenset(
+            key
+            for key in labels
+            if not any(key in keys for v, keys in later.items() if v > version)
+        )
+        for version in READABLE_VERSIONS
+        if version >= since
+    }
+
+
+TOP_KEYS = _keys(TOP_LABELS)
+COMMITTEE_KEYS = _keys(COMMITTEE_LABELS, {3: {"case_limit", "panel_sizes", "area_has_minorities"}})
+PLACE_KEYS = _keys(PLACE_LABELS)
+MEDIATOR_KEYS = _keys(
+    MEDIATOR_LABELS,
+    {
+        2: {"notes"},
+        3: {
+            "ethnicity",
+            "languages",
+            "committee_member",
+            "case_limit",
+            "absences",
+            "trainings",
+            "relations",
+        },
+    },
+)
+ABSENCE_KEYS = _keys(ABSENCE_LABELS, since=3)
+TRAINING_KEYS = _keys(TRAINING_LABELS, since=3)
+RELATION_KEYS = _keys(RELATION_LABELS, since=3)
+CASE_KEYS = _keys(
+    CASE_LABELS,
+    {
+        2: {
+            "accepted_on",
+            "declined_reason",
+            "tier_resolved",
+            "risk_level",
+            "risk_measures",
+            "police_reported_on",
+            "escalation_prevented",
+            "participants",
+            "mediation_extended_to",
+            "extension_reason",
+            "sessions",
+            "performed_on",
+            "outcome_note",
+            "closed_on",
+            "archived_at",
+            "status_history",
+            "attachments",
+        },
+        3: {"recusals", "panel_draws"},
+    },
+)
+PARTY_KEYS = _keys(PARTY_LABELS, {2: {"agents"}})
+AGENT_KEYS = _keys(AGENT_LABELS, since=2)
+PARTICIPANT_KEYS = _keys(PARTICIPANT_LABELS, since=2)
+PANEL_KEYS = _keys(PANEL_LABELS, {2: {"chosen_by", "reason"}, 3: {"chosen_by_party"}})
+RECUSAL_KEYS = _keys(RECUSAL_LABELS, since=3)
+DRAW_KEYS = _keys(DRAW_LABELS, since=3)
+ESCALATION_KEYS = _keys(ESCALATION_LABELS, {2: {"decided_by"}})
+SESSION_KEYS = _keys(SESSION_LABELS, since=2)
+AGREEMENT_KEYS = _keys(AGREEMENT_LABELS, {2: {"issues", "confirmation"}})
+CONFIRMATION_KEYS = _keys(CONFIRMATION_LABELS, since=2)
+TERM_KEYS = _keys(
+    TERM_LABELS,
+    {2: {"schedule", "day_of_month", "starts_on", "until", "instalments", "payments"}},
+)
+INSTALMENT_KEYS = _keys(INSTALMENT_LABELS, since=2)
+PAYMENT_KEYS = _keys(PAYMENT_LABELS, since=2)
+FOLLOW_UP_KEYS = _keys(FOLLOW_UP_LABELS, {2: {"met_with", "risks", "measures"}})
+STATUS_KEYS = _keys(STATUS_LABELS, since=2)
+ATTACHMENT_KEYS = _keys(ATTACHMENT_LABELS, since=2)
+
 NOTHING_CHANGED = "导入失败，数据库没有任何改动。"
 
 
@@ -760,12 +855,17 @@ def _expect_object(
     unknown = sorted(set(value) - allowed)
     if not unknown:
         return value
-    newer = keys.get(VERSION, frozenset())
-    if where.version < VERSION and set(unknown) <= newer:
+    # The first later version that has every one of them: the version the file was written to.
+    newer = [
+        v
+        for v in READABLE_VERSIONS
+        if v > where.version and set(unknown) <= keys.get(v, frozenset())
+    ]
+    if newer:
         raise where.fail(
-            f"{what}中的“{'、'.join(unknown)}”是第{VERSION}版格式才有的字段，"
+            f"{what}中的“{'、'.join(unknown)}”是第{newer[0]}版格式才有的字段，"
             f'而文件写的是第{where.version}版（"version": {where.version}）。'
-            f'如果文件是按第{VERSION}版写的，请把版本号改为 "version": {VERSION}；'
+            f'如果文件是按第{newer[0]}版写的，请把版本号改为 "version": {newer[0]}；'
             "否则请删去这些字段。"
         )
     raise where.fail(
@@ -938,15 +1038,42 @@ def _names(value: Any, where: _Where, key: str) -> str:
 @dataclass
 class _MediatorIn:
     uuid: str
-    name: str
-    sex: str | None
-    birth_date: date | None
-    elder_category: str | None
-    phone: str
-    place: Place
-    specialties: list[str]
-    active: bool
-    notes: str = ""
+    #: Every field checked, as the roster form would hold it.
+    draft: MediatorDraft
+
+    @property
+    def name(self) -> str:
+        return self.draft.name
+
+
+@dataclass(frozen=True)
+class _SeatIn:
+    mediator: str
+    role: PanelRole
+    chosen_by: str
+    reason: str
+    #: The index of the party who chose this mediator, if one did.
+    party: int | None = None
+
+
+@dataclass(frozen=True)
+class _RecusalIn:
+    mediator: str
+    #: The index of the party who asked, None when the record does not say.
+    party: int | None
+    on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class _DrawIn:
+    draw_no: int
+    kind: str
+    mode: str
+    at: datetime
+    actor: str
+    reason: str
+    explanation: str
 
 
 @dataclass
@@ -954,8 +1081,7 @@ class _CaseIn:
     uuid: str
     number: str | None
     clean: CleanCase
-    #: (mediator uuid, role, chosen by, reason)
-    panel: list[tuple[str, PanelRole, str, str]]
+    panel: list[_SeatIn]
     escalations: list[TierMove]
     agreement: CleanAgreement | None
     #: (mediator uuid or None, the visit without its mediator id)
@@ -969,6 +1095,8 @@ class _CaseIn:
     attachments: tuple[AttachmentRecord, ...] = ()
     performance: tuple[TermPerformance, ...] = ()
     confirmation: Confirmation = field(default_factory=Confirmation)
+    recusals: tuple[_RecusalIn, ...] = ()
+    draws: tuple[_DrawIn, ...] = ()
 
 
 def _read_file(path: Path) -> Any:
@@ -1007,7 +1135,9 @@ def _read_file(path: Path) -> Any:
 
 
 def _readable() -> str:
-    return "和".join(f"第{v}版" for v in READABLE_VERSIONS)
+    """第1版、第2版和第3版"""
+    *older, newest = (f"第{v}版" for v in READABLE_VERSIONS)
+    return f"{'、'.join(older)}和{newest}" if older else newest
 
 
 def _check_header(data: Any) -> tuple[dict[str, Any], int]:
@@ -1021,7 +1151,8 @@ def _check_header(data: Any) -> tuple[dict[str, Any], int]:
     if data.get("format") != FORMAT:
         raise where.fail(f"这不是老娘舅的案件交换文件（文件格式 format 应为“{FORMAT}”）。")
     version = data.get("version")
-    numbers = " 或 ".join(str(v) for v in READABLE_VERSIONS)
+    *older, newest = (str(v) for v in READABLE_VERSIONS)
+    numbers = f"{'、'.join(older)} 或 {newest}" if older else newest
     if version is None:
         raise where.fail(
             f'文件缺少版本号（version），第{VERSION}版的文件应写 "version": {VERSION}。'
@@ -1055,6 +1186,7 @@ def _mediator_in(
         version,
     )
     data = _expect_object(value, MEDIATOR_KEYS, where, "调解员")
+    today = date.today()
     name_text = _text(data.get("name"), where, "name")
     category = data.get("elder_category")
     if category is not None and (not isinstance(category, str) or category not in categories):
@@ -1067,7 +1199,7 @@ def _mediator_in(
         phone = _text(data.get("phone"), where, "phone")
         phone = check_phone(phone) if phone.strip() else ""
         birth_date = check_mediator_birth_date(
-            _date_value(data.get("birth_date"), where, "birth_date"), date.today()
+            _date_value(data.get("birth_date"), where, "birth_date"), today
         )
     except ValidationError as error:
         raise where.invalid(error) from None
@@ -1079,18 +1211,117 @@ def _mediator_in(
         for s in _list(data.get("specialties"), where, "specialties")
     ]
     active = _bool_or_none(data.get("active"), where, "active")
+    mediator_uuid = _uuid(data.get("uuid"), where)
+    place = _place_value(data.get("address"), where, "address")
+    # A version 1 or 2 file has none of the new keys: they give the roster form's defaults.
     return _MediatorIn(
-        uuid=_uuid(data.get("uuid"), where),
-        name=name,
-        sex=sex,
-        birth_date=birth_date,
-        elder_category=category,
-        phone=phone,
-        place=_place_value(data.get("address"), where, "address"),
-        specialties=list(dict.fromkeys(specialties)),  # in the file's order, once each
-        active=True if active is None else active,
-        notes=_checked_text(data.get("notes"), where, "notes", 5000),
+        mediator_uuid,
+        MediatorDraft(
+            name=name,
+            sex=sex or "",
+            ethnicity=_checked_text(
+                data.get("ethnicity"), where, "ethnicity", FIELDS["ethnicity"].limit
+            ),
+            birth_date=birth_date,
+            elder_category=category or "",
+            compound=place.compound,
+            building=place.building,
+            unit=place.unit,
+            room=place.room,
+            phone=phone,
+            specialties=list(dict.fromkeys(specialties)),  # in the file's order, once each
+            languages=_checked_text(
+                data.get("languages"), where, "languages", FIELDS["languages"].limit
+            ),
+            active=True if active is None else active,
+            committee_member=bool(
+                _bool_or_none(data.get("committee_member"), where, "committee_member")
+            ),
+            case_limit=_case_limit(data.get("case_limit"), where, "（null，按委员会的设定）"),
+            notes=_checked_text(data.get("notes"), where, "notes", 5000),
+            absences=_absences_in(data, where),
+            trainings=_trainings_in(data, where, today),
+            relations=_relations_in(data, where, today),
+        ),
     )
+
+
+def _case_limit(value: Any, where: _Where, when_empty: str = "") -> int | None:
+    """The most open cases at once: 1 to `MAX_CASE_LIMIT`; None where it may be left out."""
+    limit = _int_or_none(value, where, "case_limit")
+    if limit is not None and not 1 <= limit <= MAX_CASE_LIMIT:
+        empty = f"，或者不填{when_empty}" if when_empty else ""
+        raise where.fail(
+            f"{where.name('case_limit')}应是1到{MAX_CASE_LIMIT}之间的整数{empty}，现在是{limit}。"
+        )
+    return limit
+
+
+def _absences_in(data: dict[str, Any], where: _Where) -> list[AbsenceDraft]:
+    absences = []
+    for index, value in enumerate(_list(data.get("absences"), where, "absences")):
+        a_where = where.inner(f"第{index + 1}次外出：", ABSENCE_LABELS)
+        a = _expect_object(value, ABSENCE_KEYS, a_where, "外出")
+        start = _required_date(a.get("from"), a_where, "from")
+        end = _required_date(a.get("to"), a_where, "to")
+        if end < start:
+            raise a_where.fail(
+                f"{a_where.name('to')}{end}早于{a_where.name('from')}{start}，请核对。"
+                "只外出一天的，两个日期写同一天。"
+            )
+        reason = _checked_text(a.get("reason"), a_where, "reason", 200)
+        absences.append(AbsenceDraft(start, end, reason))
+    return absences
+
+
+#: A training of more minutes than this is a typing mistake (as on the roster form).
+MAX_TRAINING_MINUTES = MAX_TRAINING_HOURS * 60
+
+
+def _trainings_in(data: dict[str, Any], where: _Where, today: date) -> list[TrainingDraft]:
+    trainings = []
+    for index, value in enumerate(_list(data.get("trainings"), where, "trainings")):
+        t_where = where.inner(f"第{index + 1}次培训：", TRAINING_LABELS)
+        t = _expect_object(value, TRAINING_KEYS, t_where, "培训")
+        on = _required_date(t.get("on"), t_where, "on")
+        if on > today:
+            raise t_where.fail(f"{t_where.name('on')}{on}还没到，培训以后才能登记，请核对。")
+        topic = _checked_text(t.get("topic"), t_where, "topic", 200, required=True)
+        minutes = _int_or_none(t.get("minutes"), t_where, "minutes")
+        if minutes is None or not 0 < minutes <= MAX_TRAINING_MINUTES:
+            raise t_where.fail(
+                f"{t_where.name('minutes')}应是培训的分钟数，1到{MAX_TRAINING_MINUTES}之间的整数，"
+                f"例如 120（2小时）、90（1.5小时），现在是{_shown(minutes)}。"
+            )
+        trainings.append(TrainingDraft(on, topic, minutes=minutes))
+    return trainings
+
+
+def _relations_in(data: dict[str, Any], where: _Where, today: date) -> list[RelationDraft]:
+    relations = []
+    for index, value in enumerate(_list(data.get("relations"), where, "relations")):
+        r_where = where.inner(f"第{index + 1}项需回避的关系：", RELATION_LABELS)
+        r = _expect_object(value, RELATION_KEYS, r_where, "需回避的关系")
+        name = _checked_text(r.get("person_name"), r_where, "person_name", 60, required=True)
+        kind = _choice(RelationKind, r.get("kind"), r_where, "kind")
+        id_number = _text(r.get("id_number"), r_where, "id_number").strip().upper()
+        if id_number:
+            try:
+                id_number = check_resident_id(
+                    id_number, "id_number", r_where.label("id_number"), today=today
+                )
+            except ValidationError as error:
+                raise r_where.invalid(error, "id_number") from None
+        relations.append(
+            RelationDraft(
+                person_name=name,
+                kind=kind.value,
+                id_number=id_number,
+                phone=_phone(r.get("phone"), r_where),
+                notes=_checked_text(r.get("notes"), r_where, "notes", 200),
+            )
+        )
+    return relations
 
 
 def _party_where(where: _Where, index: int) -> _Where:
@@ -1176,17 +1407,22 @@ def _agents_in(data: dict[str, Any], where: _Where) -> tuple[AgentRecord, ...]:
     return tuple(agents)
 
 
+def _known_mediator(value: Any, where: _Where, key: str, mediators: set[str]) -> str:
+    mediator = _uuid(value, where, key)
+    if mediator not in mediators:
+        raise where.fail(f"调解员“{mediator}”既不在文件的调解员名单中，也不在数据库中。")
+    return mediator
+
+
 def _panel_in(
-    data: dict[str, Any], where: _Where, mediators: set[str]
-) -> list[tuple[str, PanelRole, str, str]]:
-    panel: list[tuple[str, PanelRole, str, str]] = []
+    data: dict[str, Any], where: _Where, mediators: set[str], parties: list[PartyDraft]
+) -> list[_SeatIn]:
+    panel: list[_SeatIn] = []
     for m_index, m_value in enumerate(_list(data.get("panel"), where, "panel")):
         m_where = where.inner(f"调解员组第{m_index + 1}项：", PANEL_LABELS)
         m = _expect_object(m_value, PANEL_KEYS, m_where, "调解员组成员")
-        mediator = _uuid(m.get("mediator"), m_where, "mediator")
-        if mediator not in mediators:
-            raise m_where.fail(f"调解员“{mediator}”既不在文件的调解员名单中，也不在数据库中。")
-        if any(mediator == seat[0] for seat in panel):
+        mediator = _known_mediator(m.get("mediator"), m_where, "mediator", mediators)
+        if any(mediator == seat.mediator for seat in panel):
             raise m_where.fail(f"调解员“{mediator}”在调解员组中出现了两次，请删去一次。")
         role = _choice(PanelRole, m.get("role"), m_where, "role")
         chosen = m.get("chosen_by")
@@ -1196,8 +1432,72 @@ def _panel_in(
             else _choice(PanelChoice, chosen, m_where, "chosen_by")
         )
         reason = _checked_text(m.get("reason"), m_where, "reason", 2000)
-        panel.append((mediator, role, chosen_by.value, reason))
+        party = _int_or_none(m.get("chosen_by_party"), m_where, "chosen_by_party")
+        _party_index(party, m_where, "chosen_by_party", parties)
+        if party is not None and chosen_by is not PanelChoice.PARTIES:
+            raise m_where.fail(
+                f"只有当事人选定的调解员才写{m_where.name('chosen_by_party')}：请把"
+                f"{m_where.name('chosen_by')}写成 {PanelChoice.PARTIES.value}"
+                f"（{PanelChoice.PARTIES.label}），或删去 chosen_by_party。"
+            )
+        panel.append(_SeatIn(mediator, role, chosen_by.value, reason, party))
     return panel
+
+
+def _recusals_in(
+    data: dict[str, Any], where: _Where, mediators: set[str], parties: list[PartyDraft]
+) -> tuple[_RecusalIn, ...]:
+    recusals = []
+    for index, value in enumerate(_list(data.get("recusals"), where, "recusals")):
+        r_where = where.inner(f"第{index + 1}次申请回避：", RECUSAL_LABELS)
+        r = _expect_object(value, RECUSAL_KEYS, r_where, "回避申请")
+        mediator = _known_mediator(r.get("mediator"), r_where, "mediator", mediators)
+        party = _int_or_none(r.get("party"), r_where, "party")
+        _party_index(party, r_where, "party", parties)
+        on = _required_date(r.get("on"), r_where, "on")
+        reason = _checked_text(r.get("reason"), r_where, "reason", 2000)
+        recusals.append(_RecusalIn(mediator, party, on, reason))
+    return tuple(recusals)
+
+
+def _draws_in(data: dict[str, Any], where: _Where) -> tuple[_DrawIn, ...]:
+    draws: list[_DrawIn] = []
+    for index, value in enumerate(_list(data.get("panel_draws"), where, "panel_draws")):
+        d_where = where.inner(f"第{index + 1}次组成调解员组：", DRAW_LABELS)
+        d = _expect_object(value, DRAW_KEYS, d_where, "调解员组的组成记录")
+        # A change by hand keeps the number of the draw it changes (0 before any draw).
+        draw_no = _int_or_none(d.get("draw_no"), d_where, "draw_no")
+        if draw_no is None or draw_no < 0:
+            raise d_where.fail(
+                f"{d_where.name('draw_no')}应是第几次抽选（1、2……；抽选以前的人工调整是0），"
+                f"现在是{_shown(draw_no)}。"
+            )
+        explanation = _text(d.get("explanation"), d_where, "explanation")
+        if explanation.strip() and not isinstance(_json_or_none(explanation), dict):
+            raise d_where.fail(
+                f"{d_where.name('explanation')}应是程序抽选时保存的说明原文"
+                "（大括号 { } 括起来的 JSON 文字），现在无法读取，文件可能被改坏了。"
+            )
+        draws.append(
+            _DrawIn(
+                draw_no=draw_no,
+                kind=_choice(DrawKind, d.get("kind"), d_where, "kind").value,
+                mode=_choice(PanelMode, d.get("mode"), d_where, "mode").value,
+                at=_required_timestamp(d.get("at"), d_where, "at"),
+                actor=_checked_text(d.get("actor"), d_where, "actor", 60),
+                reason=_checked_text(d.get("reason"), d_where, "reason", 2000),
+                # The record as it stood, character for character: never stripped or rewritten.
+                explanation=explanation,
+            )
+        )
+    return tuple(draws)
+
+
+def _json_or_none(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _escalations_in(data: dict[str, Any], where: _Where) -> list[TierMove]:
@@ -1619,12 +1919,12 @@ def _case_in(index: int, value: Any, mediator_uuids: set[str], version: int) -> 
         more = f"（另有{len(errors.errors) - 1}处错误）" if len(errors.errors) > 1 else ""
         raise where.invalid(errors.errors[0], more=more) from None
     agreement, performance, confirmation = _agreement_in(data, where, draft.parties, clean)
-    # A version 1 file has none of the keys read below: they give the defaults.
+    # An older file has none of the keys its version lacks: they give the defaults.
     return _CaseIn(
         case_uuid,
         number.strip() if number else None,
         clean,
-        _panel_in(data, where, mediator_uuids),
+        _panel_in(data, where, mediator_uuids, draft.parties),
         _escalations_in(data, where),
         agreement,
         _follow_ups_in(data, where, mediator_uuids),
@@ -1636,6 +1936,8 @@ def _case_in(index: int, value: Any, mediator_uuids: set[str], version: int) -> 
         attachments=_attachments_in(data, where),
         performance=performance,
         confirmation=confirmation,
+        recusals=_recusals_in(data, where, mediator_uuids, draft.parties),
+        draws=_draws_in(data, where),
     )
 
 
@@ -1644,7 +1946,17 @@ def import_file(db: Database, path: Path | str, actor: str = DEFAULT_ACTOR) -> I
     return import_data(db, _read_file(Path(path)), actor)
 
 
-def _committee_in(data: dict[str, Any], version: int) -> tuple[str, str] | None:
+@dataclass(frozen=True)
+class _CommitteeIn:
+    name: str
+    short_name: str
+    #: The panel settings; None where the file does not say (an older file never does).
+    case_limit: int | None = None
+    panel_sizes: str | None = None
+    area_has_minorities: bool | None = None
+
+
+def _committee_in(data: dict[str, Any], version: int) -> _CommitteeIn | None:
     where = _Where("", TOP_LABELS, version)
     if data.get("committee") is None:
         return None
@@ -1654,10 +1966,55 @@ def _committee_in(data: dict[str, Any], version: int) -> tuple[str, str] | None:
     short_name = _text(committee.get("short_name"), inside, "short_name").strip()
     if len(name) > 100 or len(short_name) > 20:
         raise inside.fail("委员会名称最多100个字，简称最多20个字，请核对。")
-    return name, short_name
+    return _CommitteeIn(
+        name,
+        short_name,
+        case_limit=_case_limit(committee.get("case_limit"), inside),
+        panel_sizes=_panel_sizes(committee.get("panel_sizes"), inside),
+        area_has_minorities=_bool_or_none(
+            committee.get("area_has_minorities"), inside, "area_has_minorities"
+        ),
+    )
 
 
-def _settle_committee(session: Session, given: tuple[str, str] | None, has_cases: bool) -> str:
+def _panel_sizes(value: Any, where: _Where) -> str | None:
+    """The JSON text of `PanelSizes` as the file has it, refused unless a draw can read all of it.
+
+    The draw quietly takes the defaults for what it cannot read, so a slip here would change
+    every panel without a word; refusing it is kinder.
+    """
+    if value is None:
+        return None
+    text = _text(value, where, "panel_sizes")
+    if not text.strip():
+        return ""
+    tiers = "、".join(f"{t.label}（{t.value}）" for t in Tier)
+    example = '{"community": {"members": 1, "recorder": true}}'
+    shape = (
+        f"{where.name('panel_sizes')}应是一段写在引号里的 JSON 文字，按层级写除主持人以外的"
+        f"调解员人数（members，0到{MAX_MEMBERS}）和是否设记录人（recorder），例如 {example}；"
+        f"层级可以是{tiers}。"
+    )
+    sizes = _json_or_none(text)
+    if not isinstance(sizes, dict):
+        raise where.fail(f"{shape}现在无法读取。")
+    codes = {t.value for t in Tier}
+    for tier, seats in sizes.items():
+        members = seats.get("members", 0) if isinstance(seats, dict) else None
+        if (
+            tier not in codes
+            or not isinstance(seats, dict)
+            or set(seats) - {"members", "recorder"}
+            or isinstance(members, bool)
+            or not isinstance(members, int)
+            or not 0 <= members <= MAX_MEMBERS
+            or not isinstance(seats.get("recorder", False), bool)
+        ):
+            raise where.fail(f"{shape}其中“{tier}”一项不对。")
+    return text
+
+
+def _settle_committee(session: Session, given: _CommitteeIn | None, has_cases: bool) -> str:
     """Adopt the file's committee only if the database has none of its own; say what happened.
 
     The database's committee names the numbers already handed out and every printed form,
@@ -1666,8 +2023,14 @@ def _settle_committee(session: Session, given: tuple[str, str] | None, has_cases
     committee = session.scalar(select(Committee).limit(1))
     if committee is None or given is None:
         return ""
-    name = given[0] or committee.name
-    short_name = given[1] or committee.short_name
+    return _settle_name(committee, given, has_cases) + _settle_panel_settings(
+        committee, given, has_cases
+    )
+
+
+def _settle_name(committee: Committee, given: _CommitteeIn, has_cases: bool) -> str:
+    name = given.name or committee.name
+    short_name = given.short_name or committee.short_name
     if (name, short_name) == (committee.name, committee.short_name):
         return ""
     never_named = (committee.name, committee.short_name) == (
@@ -1682,6 +2045,36 @@ def _settle_committee(session: Session, given: tuple[str, str] | None, has_cases
         f"本数据库保留“{committee.name}”（简称“{committee.short_name}”）。"
         "如需改名，请用 init --committee 全称 --short-name 简称。"
     )
+
+
+def _settle_panel_settings(committee: Committee, given: _CommitteeIn, has_cases: bool) -> str:
+    """Adopt the file's panel settings while the database has no cases; else say they differ.
+
+    They decide every draw: once cases were drawn under the database's own, an import that
+    changed them would make those panels look as if drawn under other rules.
+    """
+    limit = committee.case_limit if given.case_limit is None else given.case_limit
+    sizes = committee.panel_sizes if given.panel_sizes is None else given.panel_sizes
+    minorities = (
+        committee.area_has_minorities
+        if given.area_has_minorities is None
+        else given.area_has_minorities
+    )
+    same = (
+        limit == committee.case_limit
+        and PanelSizes.from_json(sizes) == PanelSizes.from_json(committee.panel_sizes)
+        and minorities == committee.area_has_minorities
+    )
+    if same:
+        return ""
+    what = (
+        "调解员组设置（每位调解员最多同时办理的案件数、各层级调解员组的人数、是否有少数民族居住）"
+    )
+    if not has_cases:
+        committee.case_limit, committee.panel_sizes = limit, sizes
+        committee.area_has_minorities = minorities
+        return f"本数据库还没有案件，已采用文件中的{what}。"
+    return f"文件中的{what}与本数据库不同，本数据库已有案件，保留自己的设置。"
 
 
 def _check_unique(cases: list[_CaseIn], existing: set[str], existing_numbers: set[str]) -> None:
@@ -1711,23 +2104,8 @@ def _add_mediators(
         if m.uuid in existing:
             report.skipped_mediators.append(m.name)
             continue
-        row = Mediator(
-            uuid=m.uuid,
-            name=m.name,
-            sex=m.sex,
-            birth_date=m.birth_date,
-            elder_category=m.elder_category,
-            phone=m.phone,
-            compound=m.place.compound,
-            building=m.place.building,
-            unit=m.place.unit,
-            room=m.place.room,
-            active=m.active,
-            notes=m.notes,
-            specialties=[
-                MediatorSpecialty(dispute_type=s, position=n) for n, s in enumerate(m.specialties)
-            ],
-        )
+        row = Mediator(uuid=m.uuid)
+        fill_mediator(row, m.draft)
         session.add(row)
         session.flush()
         ids[m.uuid] = row.id
@@ -1745,8 +2123,7 @@ def _add_cases(
     for i, c in cases:
         history = CaseHistory(
             panel=tuple(
-                PanelSeat(mediator_ids[u], role, chosen_by, reason)
-                for u, role, chosen_by, reason in c.panel
+                PanelSeat(mediator_ids[s.mediator], s.role, s.chosen_by, s.reason) for s in c.panel
             ),
             escalations=tuple(c.escalations),
             agreement=c.agreement,
@@ -1764,11 +2141,45 @@ def _add_cases(
             confirmation=c.confirmation,
         )
         try:
-            add_case(session, c.clean, case_uuid=c.uuid, number=c.number, history=history)
+            case = add_case(session, c.clean, case_uuid=c.uuid, number=c.number, history=history)
         except UserError as error:  # rolled back with the whole import by the transaction
             raise _case_where(i, c.clean.title).fail(error.message) from None
+        _add_panel_record(session, case, c, mediator_ids)
         report.cases_added += 1
         report.attachments_added += len(c.attachments)
+
+
+def _add_panel_record(
+    session: Session, case: Case, c: _CaseIn, mediator_ids: dict[str, int]
+) -> None:
+    """How the panel was formed, which `add_case` does not write: it needs the parties' ids."""
+    party_ids = [p.id for p in case.parties]  # in the file's order, as `add_case` made them
+    for member, seat in zip(case.panel, c.panel, strict=True):
+        if seat.party is not None:
+            member.chosen_by_party_id = party_ids[seat.party]
+    session.add_all(
+        Recusal(
+            case_id=case.id,
+            mediator_id=mediator_ids[r.mediator],
+            party_id=party_ids[r.party] if r.party is not None else None,
+            on=r.on,
+            reason=r.reason,
+        )
+        for r in c.recusals
+    )
+    session.add_all(
+        PanelDraw(
+            case_id=case.id,
+            draw_no=d.draw_no,
+            kind=d.kind,
+            mode=d.mode,
+            at=d.at,
+            actor=d.actor,
+            reason=d.reason,
+            explanation=d.explanation,
+        )
+        for d in c.draws
+    )
 
 
 def import_data(db: Database, data: Any, actor: str = DEFAULT_ACTOR) -> ImportReport:

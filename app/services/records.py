@@ -54,6 +54,8 @@ def find_case(session: Session, ref: str | int) -> Case:
         selectinload(Case.status_changes),
         selectinload(Case.participants),
         selectinload(Case.attachments),
+        selectinload(Case.recusals),
+        selectinload(Case.panel_draws),
     )
     text = str(ref).strip()
     if isinstance(ref, int) or text.isdigit():
@@ -93,9 +95,14 @@ def snapshot_case(case: Case) -> dict[str, Any]:
         "status_changes",
         "participants",
         "attachments",
+        "recusals",
+        "panel_draws",
     ):
         for child in getattr(case, name):
             fields.update(row_fields(child, f"{name}.{child.id}."))
+    for recusal in case.recusals:
+        # `row_fields` drops party_id as an agent's link to its parent; here it says who asked.
+        fields[f"recusals.{recusal.id}.party_id"] = recusal.party_id
     for party in case.parties:
         for agent in party.agents:
             fields.update(row_fields(agent, f"parties.{party.id}.agents.{agent.id}."))

@@ -23,19 +23,26 @@ from app.db.models import (
     Case,
     CaseRequest,
     CaseRiskFlag,
+    Committee,
     Escalation,
     FollowUp,
     Instalment,
     MediationSession,
     Mediator,
+    MediatorAbsence,
+    MediatorRelation,
     MediatorSpecialty,
     Obligation,
+    PanelDraw,
     PanelMember,
     Participant,
     Party,
     Payment,
+    Recusal,
     StatusChange,
+    Training,
 )
+from app.domain.codes import Tier
 from app.domain.errors import ImportFileError
 from app.domain.money import from_fen, to_fen
 from app.services.cases import get_case
@@ -178,7 +185,7 @@ def test_every_version_1_field_survives(db) -> None:
     data = exchange_file([a_case(1, number="（2026）飞人调字第12号")])
     import_data(db, data)
     exported = export_data(db)
-    assert exported["version"] == 2
+    assert exported["version"] == 3
     # Omitted optional fields come back as null, which the format treats as the same.
     party_keys = PARTY_KEYS[1]
     for party in data["cases"][0]["parties"]:
@@ -187,7 +194,7 @@ def test_every_version_1_field_survives(db) -> None:
     # Specialties come back in the file's order (the spec's example is not in code order).
     assert exported["mediators"][0]["specialties"] == ["neighbourhood", "marriage_family"]
     assert only_keys(exported["mediators"], data["mediators"]) == data["mediators"]
-    assert exported["committee"] == data["committee"]
+    assert only_keys(exported["committee"], data["committee"]) == data["committee"]
 
 
 def test_a_version_1_case_gets_the_defaults_of_version_2(db) -> None:
@@ -274,7 +281,7 @@ def test_duplicate_uuids_are_reported_and_skipped_not_overwritten(db) -> None:
     ("mutate", "expected"),
     [
         (lambda d: d["cases"][0].update(colour="red"), "不认识的字段“colour”"),
-        (lambda d: d.update(version=3), "第3版"),
+        (lambda d: d.update(version=4), "第4版"),
         (lambda d: d.update(format="other"), "不是老娘舅的案件交换文件"),
         (lambda d: d["cases"][0].update(amount=1250.5), "带引号"),
         (lambda d: d["cases"][0].update(received_on="2026/03/02"), "YYYY-MM-DD"),
@@ -461,10 +468,10 @@ def set_mediator(**fields):  # type: ignore[no-untyped-def]
         ),
         (set_mediator(elder_category="elder"), "老干部（cadre）"),
         (set_mediator(active="yes"), "是否在岗（active）应是 true（是）或 false（否）"),
-        # the version is the number 1 or 2
-        (lambda d: d.update(version="1"), "版本号（version）应是数字 1 或 2"),
-        (lambda d: d.update(version=1.0), "版本号（version）应是数字 1 或 2"),
-        (lambda d: d.update(version=0), "版本号（version）应是数字 1 或 2，现在是 0"),
+        # the version is the number 1, 2 or 3
+        (lambda d: d.update(version="1"), "版本号（version）应是数字 1、2 或 3"),
+        (lambda d: d.update(version=1.0), "版本号（version）应是数字 1、2 或 3"),
+        (lambda d: d.update(version=0), "版本号（version）应是数字 1、2 或 3，现在是 0"),
         (lambda d: d.pop("version"), "缺少版本号"),
         # a term names its parties by index
         (set_term(obligor=2), "履行人（obligor）应是当事人的序号，即0到1之间的整数"),
@@ -578,7 +585,45 @@ def test_demo_agreements_pass_every_rule(demo_db) -> None:
 # --- version 2: a case's whole life ------------------------------------------------------------
 
 MEMBER_UUID = "6fa459ea-ee8a-4ca4-894e-db77e160355e"
+RECUSED_UUID = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
 RICH_UUID = "3f2b8c1e-5d4a-4e6b-9c7d-8a1b2c3d4e5f"
+#: How the rich case's panel was drawn, as `app.domain.panel.Proposal.to_json` keeps it.
+DRAWN = json.dumps(
+    {
+        "case": RICH_UUID,
+        "draw_no": 1,
+        "mode": "committee",
+        "seats": [
+            {
+                "mediator": MEDIATOR_UUID,
+                "name": "王建国",
+                "role": "lead",
+                "chosen_by": "committee",
+                "party": None,
+                "points": 46,
+                "reasons": ["综合排序第一", "擅长邻里纠纷", "抽签号6"],
+            }
+        ],
+        "others": [],
+        "warnings": [
+            "社区调解需要主持人1人、调解员1人、记录人1人，可参加的调解员不够，还缺调解员。"
+        ],
+    },
+    ensure_ascii=False,
+    sort_keys=True,
+    separators=(",", ":"),
+)
+#: A change by hand: the seats as set, the party by the database's own id (kept as written).
+CHANGED = json.dumps(
+    {
+        "seats": [
+            {"mediator": MEDIATOR_UUID, "name": "王建国", "role": "lead", "party": None},
+            {"mediator": MEMBER_UUID, "name": "刘淑芬", "role": "member", "party": 1},
+        ]
+    },
+    ensure_ascii=False,
+    sort_keys=True,
+)
 
 
 def utc(*parts: int) -> datetime:
@@ -640,9 +685,36 @@ def add_rich_cases(db) -> None:  # type: ignore[no-untyped-def]
             room="402",
             notes="周二、周四下午值班",
             specialties=[MediatorSpecialty(dispute_type="neighbourhood", position=0)],
+            ethnicity="回族",
+            languages="河南话、手语",
+            case_limit=4,
+            committee_member=True,
+            absences=[
+                MediatorAbsence(from_on=date(2026, 8, 1), to_on=date(2026, 8, 15), reason="探亲"),
+                MediatorAbsence(from_on=date(2026, 10, 8), to_on=date(2026, 10, 8)),
+            ],
+            trainings=[
+                Training(on=date(2025, 11, 20), topic="人民调解法解读", minutes=180),
+                Training(on=date(2026, 4, 9), topic="矛盾纠纷排查化解技巧", minutes=150),
+            ],
+            relations=[
+                MediatorRelation(
+                    person_name="王𠮷",
+                    kind="relative",
+                    id_number="11010519491231002X",
+                    phone="13600000000",
+                    notes="侄子",
+                ),
+                MediatorRelation(person_name="赵强", kind="colleague"),
+            ],
         )
         member = Mediator(uuid=MEMBER_UUID, name="刘淑芬", sex="female", elder_category="teacher")
-        session.add_all([lead, member])
+        recused = Mediator(uuid=RECUSED_UUID, name="赵德明", sex="male", elder_category="cadre")
+        session.add_all([lead, member, recused])
+        committee = session.scalar(select(Committee))
+        committee.case_limit = 6
+        committee.panel_sizes = json.dumps({"community": {"members": 2, "recorder": True}})
+        committee.area_has_minorities = True
         session.flush()
         applicant = Party(
             position=0,
@@ -915,6 +987,39 @@ def add_rich_cases(db) -> None:  # type: ignore[no-untyped-def]
         session.flush()
         withdrawn = session.scalar(select(Case).where(Case.number == "（2026）飞人调字第4号"))
         withdrawn.status_changes[-1].withdrawn_by = "张桂兰"
+        # What names a party by its id is written once the parties have one.
+        rich.panel[1].chosen_by_party_id = applicant.id
+        session.add_all(
+            [
+                Recusal(
+                    case_id=rich.id,
+                    mediator_id=recused.id,
+                    party_id=company.id,
+                    on=date(2026, 3, 3),
+                    reason="调解员曾在被申请人公司任职",
+                ),
+                Recusal(case_id=rich.id, mediator_id=recused.id, on=date(2026, 3, 4), reason=""),
+                PanelDraw(
+                    case_id=rich.id,
+                    draw_no=1,
+                    kind="draw",
+                    mode="committee",
+                    at=utc(2026, 3, 3, 2, 10, 0, 250000),
+                    actor="王建国",
+                    explanation=DRAWN,
+                ),
+                PanelDraw(
+                    case_id=rich.id,
+                    draw_no=1,
+                    kind="override",
+                    mode="mixed",
+                    at=utc(2026, 3, 5, 1, 0),
+                    actor="王建国",
+                    reason="申请人选定刘淑芬",
+                    explanation=CHANGED,
+                ),
+            ]
+        )
 
 
 def never_filled(records: list[dict]) -> set[str]:
@@ -938,6 +1043,12 @@ def test_a_whole_life_survives_export_and_import(tmp_path) -> None:
         [a for p in parties for a in p["agents"]],
         [p for c in cases for p in c["participants"]],
         [m for c in cases for m in c["panel"]],
+        [r for c in cases for r in c["recusals"]],
+        [d for c in cases for d in c["panel_draws"]],
+        [first["committee"]],
+        [a for m in first["mediators"] for a in m["absences"]],
+        [t for m in first["mediators"] for t in m["trainings"]],
+        [r for m in first["mediators"] for r in m["relations"]],
         [e for c in cases for e in c["escalations"]],
         [s for c in cases for s in c["sessions"]],
         [c["agreement"] for c in cases if c["agreement"]],
@@ -952,7 +1063,7 @@ def test_a_whole_life_survives_export_and_import(tmp_path) -> None:
         assert records and not never_filled(records), never_filled(records)
     target = open_database(tmp_path / "target.db")
     report = import_data(target, json.loads(json.dumps(first, ensure_ascii=False)))
-    assert (report.cases_added, report.mediators_added, report.attachments_added) == (5, 2, 2)
+    assert (report.cases_added, report.mediators_added, report.attachments_added) == (5, 3, 2)
     assert "附件文件另行拷贝" in report.summary()
     # Nothing differs: the database's own ids and created/updated times are not in the file.
     assert export_data(target) == first
@@ -1050,12 +1161,12 @@ def test_times_with_an_offset_are_kept_in_utc(tmp_path, db) -> None:
 
 def test_a_newer_version_is_refused_saying_which_this_program_reads(tmp_path, db) -> None:
     data = rich_export(tmp_path)
-    data["version"] = 3
+    data["version"] = 4
     before = db_digest(db)
     with pytest.raises(ImportFileError) as caught:
         import_data(db, data)
     message = caught.value.message
-    assert "这个文件是第3版格式" in message and "本程序只能读取第1版和第2版" in message
+    assert "这个文件是第4版格式" in message and "本程序只能读取第1版、第2版和第3版" in message
     assert "请先把程序升级到最新版本" in message and "没有任何改动" in message
     assert db_digest(db) == before
 
@@ -1276,3 +1387,287 @@ def test_generated_schedules_and_payments_round_trip(db, term) -> None:
         total = sum(to_fen(Decimal(i["amount"])) for i in term["instalments"])
         expected["amount"] = str(from_fen(total))
     assert {k: back[k] for k in expected} == expected
+
+
+# --- version 3: the roster and how each panel was formed -----------------------------------
+
+#: The keys version 3 added, by where they sit: an older file has none of them.
+VERSION_3_KEYS = {
+    "committee": ("case_limit", "panel_sizes", "area_has_minorities"),
+    "mediator": (
+        "ethnicity",
+        "languages",
+        "committee_member",
+        "case_limit",
+        "absences",
+        "trainings",
+        "relations",
+    ),
+    "case": ("recusals", "panel_draws"),
+    "panel": ("chosen_by_party",),
+}
+
+
+def as_version_2(data: dict) -> dict:
+    """A version 3 export as a version 2 file would be: the version 3 keys left out."""
+    old = copy.deepcopy(data)
+    old["version"] = 2
+    for key in VERSION_3_KEYS["committee"]:
+        old["committee"].pop(key)
+    for m in old["mediators"]:
+        for key in VERSION_3_KEYS["mediator"]:
+            m.pop(key)
+    for c in old["cases"]:
+        for key in VERSION_3_KEYS["case"]:
+            c.pop(key)
+        for seat in c["panel"]:
+            seat.pop("chosen_by_party")
+    return old
+
+
+def test_a_version_2_file_imports_as_before_with_the_defaults_of_version_3(tmp_path, db) -> None:
+    data = rich_export(tmp_path)
+    report = import_data(db, as_version_2(data))
+    assert (report.cases_added, report.mediators_added) == (5, 3)
+    expected = copy.deepcopy(data)
+    expected["committee"].update(case_limit=5, panel_sizes=None, area_has_minorities=False)
+    for m in expected["mediators"]:
+        m.update(
+            ethnicity=None,
+            languages=None,
+            committee_member=False,
+            case_limit=None,
+            absences=[],
+            trainings=[],
+            relations=[],
+        )
+    for c in expected["cases"]:
+        c.update(recusals=[], panel_draws=[])
+        for seat in c["panel"]:
+            seat["chosen_by_party"] = None
+    assert export_data(db) == expected
+
+
+@pytest.mark.parametrize(
+    ("version", "mutate", "key"),
+    [
+        (2, lambda d: d["mediators"][0].update(trainings=[]), "trainings"),
+        (2, lambda d: d["committee"].update(case_limit=5), "case_limit"),
+        (2, lambda d: d["cases"][0].update(recusals=[]), "recusals"),
+        (2, lambda d: d["cases"][0]["panel"][0].update(chosen_by_party=None), "chosen_by_party"),
+        (1, lambda d: d["mediators"][0].update(ethnicity="汉族"), "ethnicity"),
+    ],
+)
+def test_version_3_keys_in_an_older_file_say_which_version_has_them(
+    db, version, mutate, key
+) -> None:
+    data = {**exchange_file([a_case(1)]), "version": version}
+    mutate(data)
+    with pytest.raises(ImportFileError) as caught:
+        import_data(db, data)
+    message = caught.value.message
+    assert f"“{key}”是第3版格式才有的字段" in message
+    assert f'而文件写的是第{version}版（"version": {version}）' in message
+    assert '请把版本号改为 "version": 3' in message
+
+
+def test_the_panel_record_lands_on_the_right_parties_and_mediators(tmp_path) -> None:
+    from app.services.records import find_case
+
+    source = open_database(tmp_path / "source.db")
+    add_rich_cases(source)
+    target = open_database(tmp_path / "target.db")
+    import_data(target, export_data(source))
+    with target.reading() as session:
+        case = find_case(session, RICH_UUID)
+        parties = sorted(case.parties, key=lambda p: p.position)
+        member = next(m for m in case.panel if m.mediator.uuid == MEMBER_UUID)
+        assert (member.chosen_by, member.chosen_by_party_id) == ("parties", parties[0].id)
+        assert [(r.party_id, r.on, r.reason) for r in case.recusals] == [
+            (parties[1].id, date(2026, 3, 3), "调解员曾在被申请人公司任职"),
+            (None, date(2026, 3, 4), ""),
+        ]
+        recused = session.scalar(select(Mediator).where(Mediator.uuid == RECUSED_UUID))
+        assert {r.mediator_id for r in case.recusals} == {recused.id}
+        assert [(d.draw_no, d.kind, d.mode) for d in case.panel_draws] == [
+            (1, "draw", "committee"),
+            (1, "override", "mixed"),
+        ]
+        # The explanation is the record as it stood, character for character.
+        assert [d.explanation for d in case.panel_draws] == [DRAWN, CHANGED]
+        assert case.panel_draws[0].at == utc(2026, 3, 3, 2, 10, 0, 250000)
+        lead = session.scalar(select(Mediator).where(Mediator.uuid == MEDIATOR_UUID))
+        assert [(a.from_on, a.to_on, a.reason) for a in lead.absences] == [
+            (date(2026, 8, 1), date(2026, 8, 15), "探亲"),
+            (date(2026, 10, 8), date(2026, 10, 8), ""),
+        ]
+        assert [(t.topic, t.minutes) for t in lead.trainings] == [
+            ("人民调解法解读", 180),
+            ("矛盾纠纷排查化解技巧", 150),
+        ]
+        assert [(r.person_name, r.kind, r.id_number) for r in lead.relations] == [
+            ("王𠮷", "relative", "11010519491231002X"),
+            ("赵强", "colleague", ""),
+        ]
+        assert (lead.ethnicity, lead.languages, lead.case_limit, lead.committee_member) == (
+            "回族",
+            "河南话、手语",
+            4,
+            True,
+        )
+    source.close()
+    target.close()
+
+
+def roster(path: str, value):  # type: ignore[no-untyped-def]
+    """Set the value at a dotted path of the first mediator ("relations.0.kind")."""
+
+    def mutate(data: dict) -> None:
+        *parents, last = path.split(".")
+        node = data["mediators"][0]
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        node[int(last) if isinstance(node, list) else last] = value
+
+    return mutate
+
+
+def committee(key: str, value):  # type: ignore[no-untyped-def]
+    return lambda d: d["committee"].update({key: value})
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            roster("relations.0.kind", "cousin"),
+            "第1名调解员“王建国”：第1项需回避的关系：关系：“cousin”不在可选范围内",
+        ),
+        (roster("relations.1.kind", None), "第2项需回避的关系：关系：没有填写，请从这些中选择"),
+        (roster("relations.0.id_number", "110105194912310021"), "对方身份证号"),
+        (roster("relations.0.person_name", " "), "对方姓名：不能为空"),
+        (roster("relations.0.phone", "12345"), "第1项需回避的关系：对方电话"),
+        (
+            roster("absences.0.to", "2026-07-31"),
+            "第1次外出：结束日期（to）2026-07-31早于开始日期（from）2026-08-01，请核对",
+        ),
+        (roster("absences.0.from", "2026/08/01"), "第1次外出：开始日期（from）应是有效日期"),
+        (roster("absences.1.to", None), "第2次外出：缺少结束日期（to）"),
+        (roster("trainings.0.on", "2099-01-01"), "第1次培训：培训日期（on）2099-01-01还没到"),
+        (roster("trainings.1.on", "2026-13-01"), "第2次培训：培训日期（on）应是有效日期"),
+        (roster("trainings.0.minutes", 0), "时长（minutes）应是培训的分钟数"),
+        (roster("trainings.0.minutes", "120"), "时长（minutes）应是整数"),
+        (roster("trainings.0.minutes", 6001), "1到6000之间的整数"),
+        (roster("trainings.0.topic", ""), "第1次培训：培训内容：不能为空"),
+        (roster("trainings.0.hours", 2), "培训中有不认识的字段“hours”"),
+        (
+            roster("case_limit", 0),
+            "最多同时办理的案件数（case_limit）应是1到50之间的整数，或者不填",
+        ),
+        (roster("committee_member", "yes"), "是否调委会委员（committee_member）应是 true"),
+        (roster("ethnicity", "汉" * 21), "民族：最多20个字"),
+        (
+            committee("case_limit", 0),
+            "调解委员会（committee）中的每位调解员最多同时办理的案件数（case_limit）"
+            "应是1到50之间的整数，现在是0",
+        ),
+        (committee("panel_sizes", "members: 2"), "各层级调解员组的人数（panel_sizes）"),
+        (committee("panel_sizes", '{"street": {"members": 1}}'), "其中“street”一项不对"),
+        (committee("panel_sizes", '{"community": {"members": 9}}'), "其中“community”一项不对"),
+        (committee("panel_sizes", {"community": {"members": 1}}), "应是文字"),
+        (committee("area_has_minorities", 1), "本地区是否有少数民族居住（area_has_minorities）"),
+    ],
+)
+def test_a_bad_roster_value_names_the_mediator_the_record_and_the_field(
+    tmp_path, db, mutate, expected
+) -> None:
+    data = rich_export(tmp_path)
+    mutate(data)
+    with pytest.raises(ImportFileError) as caught:
+        import_data(db, data)
+    message = caught.value.message
+    assert message.startswith("导入失败，数据库没有任何改动。")
+    assert expected in message and "None" not in message
+    assert export_data(db)["mediators"] == []
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            rich("recusals.0.mediator", "0f8fad5b-d9cb-469f-a165-000000000000"),
+            "第1次申请回避：调解员“0f8fad5b-d9cb-469f-a165-000000000000”既不在文件的调解员名单中",
+        ),
+        (
+            rich("recusals.0.party", 3),
+            "申请回避的当事人（party）应是当事人的序号，即0到2之间的整数",
+        ),
+        (rich("recusals.0.on", "2026-3-3"), "第1次申请回避：申请日期（on）应是有效日期"),
+        (rich("recusals.1.on", None), "第2次申请回避：缺少申请日期（on）"),
+        (rich("recusals.0.reason", "理" * 2001), "回避理由：最多2000个字"),
+        (
+            rich("panel_draws.0.kind", "lottery"),
+            "第1次组成调解员组：组成方式：“lottery”不在可选范围内",
+        ),
+        (rich("panel_draws.1.mode", None), "第2次组成调解员组：产生方式：没有填写"),
+        (rich("panel_draws.0.at", "2026-03-03T10:10:00"), "时间（at）应是带时区的时间"),
+        (rich("panel_draws.0.draw_no", -1), "第几次组成（draw_no）应是第几次抽选"),
+        (rich("panel_draws.0.draw_no", None), "第几次组成（draw_no）应是第几次抽选"),
+        (rich("panel_draws.0.explanation", "{broken"), "抽选说明（explanation）应是程序抽选时保存"),
+        (rich("panel_draws.0.explanation", "[1, 2]"), "现在无法读取"),
+        (
+            rich("panel.1.chosen_by_party", 3),
+            "调解员组第2项：选定这位调解员的当事人（chosen_by_party）应是当事人的序号",
+        ),
+        (
+            rich("panel.0.chosen_by_party", 0),
+            "调解员组第1项：只有当事人选定的调解员才写选定这位调解员的当事人（chosen_by_party）",
+        ),
+    ],
+)
+def test_a_bad_panel_record_names_the_case_the_record_and_the_field(
+    tmp_path, db, mutate, expected
+) -> None:
+    data = rich_export(tmp_path)
+    data["cases"] = data["cases"][:1]
+    mutate(data)
+    with pytest.raises(ImportFileError) as caught:
+        import_data(db, data)
+    message = caught.value.message
+    assert message.startswith("导入失败，数据库没有任何改动。第1个案件“楼上渗水纠纷”：")
+    assert expected in message and "None" not in message
+    assert export_data(db)["cases"] == []
+
+
+def test_a_change_by_hand_before_any_draw_and_a_repeated_number_are_kept(tmp_path, db) -> None:
+    """A change by hand keeps its draw's number, so numbers repeat, and 0 comes before draw 1."""
+    data = rich_export(tmp_path)
+    data["cases"] = data["cases"][:1]
+    draws = data["cases"][0]["panel_draws"]
+    draws.insert(0, {**draws[1], "draw_no": 0})
+    import_data(db, data)
+    assert [d["draw_no"] for d in export_data(db)["cases"][0]["panel_draws"]] == [0, 1, 1]
+
+
+def test_the_files_panel_settings_are_adopted_only_by_a_database_without_cases(
+    tmp_path, db
+) -> None:
+    from app.services.mediators import panel_settings, update_panel_settings
+
+    data = rich_export(tmp_path)
+    fresh = import_data(db, copy.deepcopy(data))
+    assert "已采用文件中的调解员组设置" in fresh.summary()
+    limit, sizes, minorities = panel_settings(db)
+    assert (limit, sizes.describe(Tier.COMMUNITY), minorities) == (
+        6,
+        "主持人1人、调解员2人、记录人1人",
+        True,
+    )
+
+    with_cases = open_database(tmp_path / "busy.db")
+    import_data(with_cases, exchange_file([a_case(1)]))
+    update_panel_settings(with_cases, case_limit=3)
+    kept = import_data(with_cases, data)
+    assert "与本数据库不同，本数据库已有案件，保留自己的设置" in kept.summary()
+    assert panel_settings(with_cases)[0] == 3
+    with_cases.close()

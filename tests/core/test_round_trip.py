@@ -1,32 +1,40 @@
 """An export carries every case whole: a demo database exported and imported into an empty one
-reports every case the same, so a field that export (or import) forgets fails here.
+reports every case and every mediator the same, so a field that export (or import) forgets
+fails here.
 
-The demo is the data: it is checked to exercise the rich fields first, so the comparison cannot
-pass because there was nothing to compare. Its cases' lives are checked against the status table
-and against their records of performance.
+The demo is the data, with a few recusals and panel draws written as the panel service writes
+them: it is checked to exercise the rich fields first, so the comparison cannot pass because
+there was nothing to compare. Its cases' lives are checked against the status table and against
+their records of performance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from app.db.models import Case, Obligation
-from app.domain.codes import CaseStatus
+from app.db.models import Case, Mediator, Obligation, PanelDraw, Recusal
+from app.domain.codes import CaseStatus, DrawKind, PanelChoice, PanelMode
 from app.domain.deadlines import DueKind
 from app.domain.lifecycle import CaseEvent, next_status
 from app.services.case_life import case_facts
-from app.services.case_report import case_report
+from app.services.case_report import case_report, case_text
 from app.services.cases import CaseQuery, list_cases
 from app.services.database import Database, open_database
 from app.services.demo import fill_demo
 from app.services.due import due_items
 from app.services.exchange import export_file, import_file
+from app.services.mediators import list_mediators, mediator_record
 from app.services.records import find_case
+from app.views import MediatorRecord
 from tests.conftest import TODAY
 
 CASES = 60
@@ -46,8 +54,84 @@ CLOSING = {
 def demo(tmp_path: Path) -> Iterator[Database]:
     database = open_database(tmp_path / "demo.db")
     fill_demo(database, cases=CASES, seed=2026, today=TODAY)
+    add_panel_records(database)
     yield database
     database.close()
+
+
+def _seats(case: Case, chosen_by: str | None) -> list[dict[str, Any]]:
+    """The seats of an explanation, in the shape `app.domain.panel.Proposal.to_json` writes."""
+    return [
+        {
+            "mediator": m.mediator.uuid,
+            "name": m.mediator.name,
+            "role": m.role,
+            "party": m.chosen_by_party_id,
+            **(
+                {"chosen_by": chosen_by, "points": 40, "reasons": ["综合排序第一"]}
+                if chosen_by
+                else {}
+            ),
+        }
+        for m in case.panel
+    ]
+
+
+def add_panel_records(db: Database) -> None:
+    """On the first two cases with a panel: a draw, a redraw after a recusal, a party's choice
+    and a change by hand, as the panel service records them."""
+    with db.operation("测试", "test.setup") as op:
+        session = op.session
+        ids = list(session.scalars(select(Case.id).order_by(Case.id)))
+        cases = (find_case(session, i) for i in ids)
+        drawn, changed = islice((c for c in cases if c.panel), 2)
+        outside = [
+            m
+            for m in session.scalars(select(Mediator).order_by(Mediator.id))
+            if all(seat.mediator_id != m.id for seat in drawn.panel + changed.panel)
+        ]
+        at = datetime(2026, 3, 3, 2, 10, tzinfo=UTC)
+
+        def draw(case: Case, no: int, kind: DrawKind, mode: PanelMode, reason: str) -> PanelDraw:
+            chosen_by = None if kind is DrawKind.OVERRIDE else PanelChoice.COMMITTEE.value
+            explanation = {"seats": _seats(case, chosen_by)}
+            if chosen_by:
+                explanation.update(case=case.uuid, draw_no=no, mode=mode.value, others=[])
+            return PanelDraw(
+                case_id=case.id,
+                draw_no=no,
+                kind=kind.value,
+                mode=mode.value,
+                at=at,
+                actor="王主任",
+                reason=reason,
+                explanation=json.dumps(explanation, ensure_ascii=False, sort_keys=True),
+            )
+
+        applicant = min(changed.parties, key=lambda p: p.position)
+        changed.panel[0].chosen_by = PanelChoice.PARTIES.value
+        changed.panel[0].chosen_by_party_id = applicant.id
+        changed.panel[0].reason = "人工调整：申请人选定"
+        session.add_all(
+            [
+                draw(drawn, 1, DrawKind.DRAW, PanelMode.COMMITTEE, ""),
+                Recusal(
+                    case_id=drawn.id,
+                    mediator_id=outside[0].id,
+                    party_id=sorted(drawn.parties, key=lambda p: p.position)[1].id,
+                    on=drawn.received_on,
+                    reason="调解员是被申请人的表舅",
+                ),
+                draw(drawn, 2, DrawKind.REDRAW, PanelMode.COMMITTEE, "当事人申请回避"),
+                Recusal(
+                    case_id=changed.id,
+                    mediator_id=outside[1].id,
+                    on=changed.received_on,
+                    reason="与被申请人同在一个单位",
+                ),
+                draw(changed, 0, DrawKind.OVERRIDE, PanelMode.MIXED, "申请人选定主持人"),
+            ]
+        )
 
 
 def reports(db: Database) -> dict[str, dict[str, Any]]:
@@ -55,6 +139,15 @@ def reports(db: Database) -> dict[str, dict[str, Any]]:
     rows = list_cases(db, CaseQuery(), 0, 10 * CASES)
     return {
         r.number: case_report(db, r.id, TODAY, include_audit=False, include_ids=False) for r in rows
+    }
+
+
+def roster(db: Database) -> dict[str, MediatorRecord]:
+    """Every mediator's yearly record without the database's id for them, by uuid."""
+    records = (mediator_record(db, m.uuid) for m in list_mediators(db))
+    return {
+        r.mediator.uuid: dataclasses.replace(r, mediator=dataclasses.replace(r.mediator, id=0))
+        for r in records
     }
 
 
@@ -79,6 +172,22 @@ RICH: dict[str, Any] = {
     "archived": lambda r: r["archived_at"] is not None,
     "closed": lambda r: r["closed_on"] is not None,
     "reasons": lambda r: any(s["reason"] for s in r["status_history"][1:]),
+    "recusals": lambda r: any(x["party"] is not None for x in r["recusals"]),
+    "recusals without a party": lambda r: any(x["party"] is None for x in r["recusals"]),
+    "panel draws": lambda r: any(d["chosen"] for d in r["panel_draws"]),
+    "redraws": lambda r: any(d["kind"] == "redraw" and d["reason"] for d in r["panel_draws"]),
+    "changes by hand": lambda r: any(d["kind"] == "override" for d in r["panel_draws"]),
+    "chosen by a party": lambda r: any(m["chosen_by_party"] is not None for m in r["panel"]),
+}
+#: The same for the roster.
+RICH_ROSTER: dict[str, Callable[[MediatorRecord], bool]] = {
+    "absences": lambda m: bool(m.absences),
+    "trainings": lambda m: len(m.trainings) >= 2,
+    "relations": lambda m: bool(m.relations) and bool(m.relations[0].id_number),
+    "committee members": lambda m: m.mediator.committee_member,
+    "languages": lambda m: bool(m.mediator.languages),
+    "own case limit": lambda m: m.mediator.case_limit is not None,
+    "minority": lambda m: m.mediator.ethnicity not in ("", "汉族"),
 }
 
 
@@ -87,6 +196,9 @@ def test_export_then_import_reports_every_case_the_same(demo: Database, tmp_path
     assert len(before) == CASES
     missing = [name for name, has in RICH.items() if not any(has(r) for r in before.values())]
     assert missing == [], f"the demo exercises none of: {missing}"
+    mediators = roster(demo)
+    missing = [n for n, has in RICH_ROSTER.items() if not any(has(m) for m in mediators.values())]
+    assert missing == [], f"the demo's roster has none of: {missing}"
 
     exported = tmp_path / "all.json"
     assert export_file(demo, exported) == CASES
@@ -94,12 +206,14 @@ def test_export_then_import_reports_every_case_the_same(demo: Database, tmp_path
     try:
         import_file(target, exported)
         after = reports(target)
+        mediators_after = roster(target)
     finally:
         target.close()
 
     assert after.keys() == before.keys()
     for number, report in before.items():
         assert after[number] == report, number
+    assert mediators_after == mediators
 
 
 def test_the_demo_lives_by_the_status_table(demo: Database) -> None:
@@ -185,3 +299,44 @@ def test_a_fresh_demo_has_every_kind_of_due_item(demo: Database) -> None:
             if i.kind is DueKind.OBLIGATION and i.overdue
         ]
         assert any(o is not None and o.schedule_kind == "instalments" for o in late)
+
+
+def test_case_show_tells_the_recusals_and_how_the_panel_was_formed(demo: Database) -> None:
+    shown = [r for r in reports(demo).values() if r["panel_draws"]]
+    drawn = next(r for r in shown if len(r["panel_draws"]) == 2)
+    changed = next(r for r in shown if r["panel_draws"][0]["kind"] == "override")
+    assert [(d["draw_no"], d["kind_label"], d["mode_label"]) for d in drawn["panel_draws"]] == [
+        (1, "抽选", "调解委员会指定"),
+        (2, "重新抽选", "调解委员会指定"),
+    ]
+    assert [c["name"] for c in drawn["panel_draws"][0]["chosen"]] == [
+        m["name"] for m in drawn["panel"]
+    ]
+    recusal = drawn["recusals"][0]
+    respondent = drawn["parties"][1]["name"]
+    assert (recusal["party"], recusal["reason"]) == (1, "调解员是被申请人的表舅")
+
+    text = case_text(demo, drawn["number"], TODAY)
+    assert f"{recusal['on']} {recusal['name']}  由被申请人{respondent}申请；理由：" in text
+    assert "第2次重新抽选（调解委员会指定） " in text and "王主任  原因：当事人申请回避" in text
+    lead = drawn["panel"][0]["name"]
+    assert f"     主持人 {lead}" in text
+
+    text = case_text(demo, changed["number"], TODAY)
+    applicant = changed["parties"][0]["name"]
+    assert changed["panel"][0]["chosen_by_party"] == 0
+    assert f"由申请人{applicant}选定；说明：人工调整：申请人选定" in text
+    assert "人工调整（当事人选定与委员会指定结合）" in text and "第0次" not in text
+    assert changed["panel_draws"][0]["chosen"][0]["chosen_by"] is None
+
+
+def test_a_damaged_explanation_still_shows_the_case(demo: Database) -> None:
+    """The explanation is kept as stored: one that cannot be read names nobody, and no more."""
+    with demo.operation("测试", "test.setup") as op:
+        draw = op.session.scalars(select(PanelDraw).order_by(PanelDraw.id)).first()
+        assert draw is not None
+        draw.explanation = '{"seats": [{"name": "王'
+        case_id = draw.case_id
+    report = case_report(demo, case_id, TODAY, include_audit=False)
+    assert report["panel_draws"][0]["chosen"] == []
+    assert "【调解员组的组成】" in case_text(demo, case_id, TODAY)
