@@ -46,6 +46,7 @@ from app.domain.schedule import (
     obligation_status,
 )
 from app.domain.tiers import TierFacts, lowest_feasible_tier, settled_at_lowest
+from app.domain.values import mask_id_number
 from app.services.database import Database
 from app.services.detail import to_detail
 from app.services.records import find_case
@@ -648,11 +649,6 @@ def case_report(
 #: How much of a long value one line of the history repeats; ``--json`` has it whole.
 HISTORY_VALUE_CHARS = 60
 _NONE = "（空）"
-
-
-def mask_id_number(number: str) -> str:
-    """The first 6 and last 4 characters, as lists show an ID number (PartyView's rule)."""
-    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}" if len(number) > 10 else number
 
 
 def local_time(moment: datetime) -> str:
