@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from app.domain.codes import (
     AgreementForm,
+    AttachmentKind,
     AuthorityKind,
     CaseStatus,
     DisputeType,
@@ -43,6 +44,8 @@ class CommitteeInfo:
     print_effect_sentence: bool = True
     print_confirmation_hint: bool = True
     follow_up_days: int = 30
+    #: "standard", or "gbt9704" (GB/T 9704 official-document layout).
+    page_layout: str = "standard"
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,9 @@ class AttachmentView:
     size: int
     added_at: datetime
     description: str = ""
+    kind: AttachmentKind = AttachmentKind.OTHER
+    #: The id of the party the file belongs to (an identity proof), None for the case's.
+    party_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -260,6 +266,10 @@ class CaseDetail:
     sessions: tuple[SessionView, ...] = ()
     participants: tuple[ParticipantView, ...] = ()
     attachments: tuple[AttachmentView, ...] = ()
+    #: The day the parties were given the 权利义务告知书.
+    rights_notified_on: date | None = None
+    #: 卷宗情况说明.
+    dossier_note: str = ""
 
     @property
     def copies(self) -> int:

@@ -46,6 +46,10 @@ class Committee(Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     print_effect_sentence: Mapped[bool] = mapped_column(Boolean, default=True)
     print_confirmation_hint: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: "standard", or "gbt9704" for the official-document layout of GB/T 9704.
+    page_layout: Mapped[str] = mapped_column(
+        String(20), default="standard", server_default="standard"
+    )
     #: Days after performance within which a follow-up visit (回访) is due.
     follow_up_days: Mapped[int] = mapped_column(Integer, default=30)
     #: How many panels' worth of open cases a mediator takes at most, unless their own limit says.
@@ -224,6 +228,10 @@ class Case(Base):
     escalation_prevented: Mapped[bool] = mapped_column(Boolean, default=False)
     performed_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    #: The day the parties were given the 权利义务告知书 (and signed that they had it).
+    rights_notified_on: Mapped[date | None] = mapped_column(Date)
+    #: 卷宗情况说明: what the committee says of the file, e.g. why it was archived incomplete.
+    dossier_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -315,6 +323,10 @@ class Attachment(Base):
     size: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     description: Mapped[str] = mapped_column(Text, default="")
+    #: `app.domain.codes.AttachmentKind`: identity proof, evidence, a signed paper …
+    kind: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
+    #: The party the file belongs to (an identity proof names whose it is).
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id", ondelete="SET NULL"))
 
 
 class CaseRequest(Base):
@@ -608,3 +620,38 @@ class AuditEntry(Base):
     entity_uuid: Mapped[str | None] = mapped_column(String(36))
     before: Mapped[str] = mapped_column(Text, default="{}")
     after: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class PrintedDocument(Base):
+    """A form printed from a case: what was printed, when, by whom, and the code on the paper.
+
+    `content_sha256` is the hash of the stored content the form printed (not of the file), so
+    `verify` can tell whether a paper still matches the record.
+    """
+
+    __tablename__ = "printed_document"
+    __table_args__ = (Index("ix_printed_case", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("dispute_case.id", ondelete="CASCADE"))
+    form: Mapped[str] = mapped_column(String(40))
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    printed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(60), default="")
+    #: The committee wording version the form used (0: the standard texts).
+    wording_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Wording(Base):
+    """One version of a standard text the committee changed (rights notice, header, effect)."""
+
+    __tablename__ = "wording"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(60), default="")

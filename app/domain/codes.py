@@ -229,3 +229,15 @@ class RelationKind(Labelled):
     FRIEND = "friend", "朋友"
     BUSINESS = "business", "生意往来"
     OTHER = "other", "其他利害关系"
+
+
+class AttachmentKind(Labelled):
+    """What a file kept with the case is; the dossier check looks for some of them."""
+
+    IDENTITY = "identity", "身份证明"
+    APPLICATION = "application", "申请书（签字件）"
+    EVIDENCE = "evidence", "证据材料"
+    RECEIPT = "receipt", "收据或凭证"
+    SIGNED = "signed", "签字的文书"
+    PHOTO = "photo", "现场照片"
+    OTHER = "other", "其他材料"

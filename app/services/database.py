@@ -171,6 +171,7 @@ def committee_info(committee: Committee) -> CommitteeInfo:
         print_effect_sentence=committee.print_effect_sentence,
         print_confirmation_hint=committee.print_confirmation_hint,
         follow_up_days=committee.follow_up_days,
+        page_layout=committee.page_layout,
     )
 
 

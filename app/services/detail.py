@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Case, Payment, StatusChange
 from app.domain.codes import (
     AgreementForm,
+    AttachmentKind,
     AuthorityKind,
     CaseStatus,
     DisputeType,
@@ -176,6 +177,8 @@ def to_detail(case: Case) -> CaseDetail:
         tier_resolved=Tier(case.tier_resolved) if case.tier_resolved else None,
         performed_on=case.performed_on,
         closed_on=case.closed_on,
+        rights_notified_on=case.rights_notified_on,
+        dossier_note=case.dossier_note,
         status_history=tuple(
             _status_change_view(c) for c in sorted(case.status_changes, key=lambda c: c.id)
         ),
@@ -200,7 +203,16 @@ def to_detail(case: Case) -> CaseDetail:
             for p in sorted(case.participants, key=lambda p: p.id)
         ),
         attachments=tuple(
-            AttachmentView(a.id, a.sha256, a.original_name, a.size, a.added_at, a.description)
+            AttachmentView(
+                a.id,
+                a.sha256,
+                a.original_name,
+                a.size,
+                a.added_at,
+                a.description,
+                AttachmentKind(a.kind),
+                a.party_id,
+            )
             for a in sorted(case.attachments, key=lambda a: a.id)
         ),
     )
