@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
 from app.domain.codes import (
+    AttachmentKind,
     AuthorityKind,
     CaseStatus,
     FailureRoute,
@@ -23,6 +25,7 @@ from app.domain.codes import (
     SessionKind,
     Tier,
 )
+from app.domain.dossier import check_dossier, missing_text
 from app.domain.errors import ValidationError
 from app.domain.lifecycle import TRANSITION_INDEX, CaseEvent, EventInput, Need
 from app.domain.money import parse_money, to_fen
@@ -37,7 +40,7 @@ from app.domain.work import (
     RiskDraft,
     SessionDraft,
 )
-from app.services import case_life, panels, people, performance, sittings
+from app.services import case_life, dossier, panels, people, performance, sittings
 from app.services.database import Database
 from app.services.mediators import list_mediators
 from app.views import (
@@ -105,6 +108,14 @@ def event_dialog(parent: QWidget, db: Database, case: CaseDetail, event: CaseEve
             )
         )
     required = Need.REASON in row.needs
+    intro = f"案件现在是“{case.status.label}”，办理后将变为“{row.next.label}”。"
+    gaps = missing_text(check_dossier(case)) if event is CaseEvent.ARCHIVE else ""
+    if gaps:
+        # Archiving an incomplete file is allowed with a reason: it goes into 卷宗情况说明.
+        required = True
+        intro += (
+            f"\n卷宗还缺：{gaps}。最好先补齐；如果仍要归档，请写明原因，原因会写进卷宗情况说明。"
+        )
     specs.append(
         Spec(
             "reason",
@@ -133,7 +144,7 @@ def event_dialog(parent: QWidget, db: Database, case: CaseDetail, event: CaseEve
         save,
         values={"on": date.today()},
         save_text=event.label,
-        intro=f"案件现在是“{case.status.label}”，办理后将变为“{row.next.label}”。",
+        intro=intro,
     )
 
 
@@ -315,6 +326,51 @@ def recusal_dialog(parent: QWidget, db: Database, case: CaseDetail) -> RecordDia
 
     intro = "记录后这位调解员会退出本案，以后抽选也不会再选到他（她）。"
     return _dialog(parent, db, case, "recusal", "申请回避", specs, save, intro=intro)
+
+
+def attachment_dialog(parent: QWidget, db: Database, case: CaseDetail, path: str) -> RecordDialog:
+    """What a chosen file is, and whose: an identity proof names its party (the dossier check
+    looks for one per party)."""
+    parties = tuple((p.id, f"{p.role.label}　{p.name}") for p in case.parties)
+    specs = [
+        Spec("kind", "材料类别", "choice", tuple(AttachmentKind.choices())),
+        Spec(
+            "party_id",
+            "属于哪位当事人",
+            "choice",
+            ((None, "不属于某一位当事人"), *parties),
+            hint="身份证明必须选是哪一位当事人的",
+        ),
+        Spec("description", "说明", "lines", hint="可以不填，例如：卫生间顶棚渗水照片"),
+    ]
+
+    def save(v: dict[str, Any]) -> Any:
+        party = v.get("party_id")
+        return sittings.add_attachment(
+            db,
+            case.id,
+            path,
+            v.get("description", ""),
+            kind=AttachmentKind(v["kind"]),
+            party_id=int(party) if party is not None else None,
+        )
+
+    name = Path(path).name
+    return _dialog(
+        parent, db, case, "attachment", "添加附件", specs, save, intro=f"要附上的文件：{name}"
+    )
+
+
+def rights_notice_dialog(parent: QWidget, db: Database, case: CaseDetail) -> RecordDialog:
+    specs = [Spec("on", "告知日期", "date", hint="当事人签收权利义务告知书的日期")]
+
+    def save(v: dict[str, Any]) -> Any:
+        return dossier.record_rights_notice(db, case.id, v["on"])
+
+    value = case.rights_notified_on or date.today()
+    return _dialog(
+        parent, db, case, "rights-notice", "记下告知日期", specs, save, values={"on": value}
+    )
 
 
 # --- Sittings ---------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.codes import CaseStatus, PartyKind, SessionKind
+from app.domain.dossier import check_dossier, missing_items
 from app.domain.errors import UserError
 from app.domain.lifecycle import CLOSED_STATUSES, CaseEvent, events_from
 from app.domain.schedule import (
@@ -684,9 +685,11 @@ class CasePage(QDialog):
                 else f"{attachment.size} 字节"
             )
             added = attachment.added_at.astimezone().strftime("%Y-%m-%d")
+            owner = next((p.name for p in case.parties if p.id == attachment.party_id), "")
+            kind = attachment.kind.label + (f"（{owner}）" if owner else "")
             line.addWidget(
                 paragraph(
-                    f"{attachment.original_name}　{size}　{added}"
+                    f"{kind}：{attachment.original_name}　{size}　{added}"
                     + (f"\n{attachment.description}" if attachment.description else "")
                 ),
                 1,
@@ -706,10 +709,28 @@ class CasePage(QDialog):
             again.clicked.connect(self.print_agreement)
             prints.addWidget(again, 0, Qt.AlignmentFlag.AlignVCenter)
         prints.addStretch(1)
-        return [
+        items = check_dossier(case)
+        gaps = missing_items(items)
+        summary = "卷宗齐全。" if not gaps else f"还缺{len(gaps)}项，补齐后再归档："
+        notified = (
+            f"权利义务告知书：{case.rights_notified_on:%Y-%m-%d}告知"
+            if case.rights_notified_on
+            else "权利义务告知书：还没有记下告知日期"
+        )
+        sections = [
+            self._section(
+                "卷宗是否完整",
+                paragraph(summary),
+                paragraph("\n".join(i.line() for i in items)),
+                paragraph(notified),
+                self._buttons(("记下告知日期", self.open_rights_notice)),
+            ),
             self._section("附件", *widgets, self._buttons(("添加附件", self.add_attachment))),
-            self._section("打印", print_row),
         ]
+        if case.dossier_note:
+            sections.append(self._section("卷宗情况说明", paragraph(case.dossier_note)))
+        sections.append(self._section("打印", print_row))
+        return sections
 
     # ------------------------------------------------------------ actions
 
@@ -813,16 +834,10 @@ class CasePage(QDialog):
     def add_attachment(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择要附上的文件", str(Path.home()))
         if path:
-            run_operation(
-                self,
-                sittings.add_attachment,
-                self.db,
-                self.case_id,
-                path,
-                in_thread=True,
-                wait_text="正在复制文件……",
-                error_title="没有附上",
-            )
+            self._run(case_actions.attachment_dialog(self, self.db, self.case, path))
+
+    def open_rights_notice(self) -> None:
+        self._run(case_actions.rights_notice_dialog(self, self.db, self.case))
 
     def open_attachment(self, sha256: str) -> None:
         try:

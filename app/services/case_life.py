@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Case, Escalation, StatusChange
 from app.domain.codes import CaseStatus, Tier
 from app.domain.deadlines import one_month_after
+from app.domain.dossier import check_dossier, missing_text
 from app.domain.errors import UserError, ValidationError
 from app.domain.lifecycle import (
     CLOSED_STATUSES,
@@ -72,6 +73,22 @@ def _check_event_day(case: Case, on: date, today: date) -> None:
         )
 
 
+def _note_incomplete_dossier(session: Session, case: Case, given: EventInput, on: date) -> None:
+    """An incomplete dossier is archived only with a reason, kept in its 卷宗情况说明."""
+    items = check_dossier(fresh_detail(session, case))
+    gaps = missing_text(items)
+    if not gaps:
+        return
+    reason = given.reason.strip()
+    if not reason:
+        raise UserError(
+            f"卷宗还缺：{gaps}。请先补齐（在“卷宗”页按“检查卷宗”看怎么补）；"
+            "如果确实要归档，请写明原因，原因会写进卷宗情况说明。"
+        )
+    note = f"{on:%Y年%m月%d日}归档时卷宗缺{gaps}。原因：{reason}"
+    case.dossier_note = f"{case.dossier_note}\n{note}".strip()
+
+
 def move(
     session: Session,
     case: Case,
@@ -107,6 +124,7 @@ def move(
         case CaseEvent.COMPLETE_PERFORMANCE:
             case.performed_on = on
         case CaseEvent.ARCHIVE:
+            _note_incomplete_dossier(session, case, given, on)
             case.archived_at = datetime.now(UTC)
         case _:
             pass

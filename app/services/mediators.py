@@ -3,6 +3,7 @@ committee's categories and the composition rules of art. 8."""
 
 from __future__ import annotations
 
+import re
 import uuid as uuidlib
 from collections import Counter
 from datetime import date
@@ -57,6 +58,8 @@ from app.views import (
     TrainingView,
 )
 
+#: Names on a sitting's record are written one a line, or with 、 or commas between them.
+_NAMES_SPLIT = re.compile(r"[\s、，,；;]+")
 #: Statuses whose panel is still at work: they count against a mediator's limit.
 OPEN_STATUSES = tuple(s.value for s in CaseStatus if s not in CLOSED_STATUSES)
 #: Art. 8: a committee has three to nine members.
@@ -355,7 +358,7 @@ def mediator_record(db: Database, ref: str | int) -> MediatorRecord:
                 .join(PanelMember, PanelMember.case_id == MediationSession.case_id)
                 .where(PanelMember.mediator_id == m.id)
             )
-            sessions = sum(1 for text in present if m.name in text.split())
+            sessions = sum(1 for text in present if m.name in _NAMES_SPLIT.split(text))
         open_rows = [
             (row.number, CaseStatus(row.status).label)
             for row in seats

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.db.models import Attachment, MediationSession
+from app.domain.codes import AttachmentKind
 from app.domain.errors import NotFoundError, UserError, ValidationError
 from app.domain.work import SessionDraft, check_session
 from app.services.database import Database
@@ -126,12 +127,19 @@ def add_attachment(
     source: Path | str,
     description: str = "",
     *,
+    kind: AttachmentKind = AttachmentKind.OTHER,
+    party_id: int | None = None,
     actor: str = DEFAULT_ACTOR,
 ) -> tuple[CaseDetail, Changed]:
-    """Keep a copy of a file with the case (a photo of the leak, a receipt, a signed paper)."""
+    """Keep a copy of a file with the case (a photo of the leak, a receipt, a signed paper);
+    an identity proof names the party it belongs to."""
     source = Path(source)
     with db.operation(actor, "attachment.add", case=case_ref) as op:
         case = op.the_case
+        if party_id is not None and party_id not in {p.id for p in case.parties}:
+            raise UserError("这份材料所属的当事人不在这个案件中，请重新选择。")
+        if kind is AttachmentKind.IDENTITY and party_id is None:
+            raise ValidationError("party_id", "当事人", "身份证明要选是哪一位当事人的")
         sha, size = _store(db, source)
         case.attachments.append(
             Attachment(
@@ -140,6 +148,8 @@ def add_attachment(
                 size=size,
                 added_at=datetime.now(UTC),
                 description=description.strip()[:1000],
+                kind=kind.value,
+                party_id=party_id,
             )
         )
         op.session.flush()

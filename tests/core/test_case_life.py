@@ -380,8 +380,22 @@ def test_follow_up_confirmation_risk_and_archive_then_amend(db) -> None:
     )
     assert visited.follow_ups[0].met_with == "李秀英"
     apply_event(db, detail.id, CaseEvent.FOLLOW_UP, today=D(2026, 11, 1))
-    archived, _ = apply_event(db, detail.id, CaseEvent.ARCHIVE, today=D(2026, 11, 2))
+    # The dossier lacks the rights notice and the identity proofs: archived only with a reason,
+    # which the file's note keeps.
+    with pytest.raises(
+        UserError, match="卷宗还缺：人民调解当事人权利义务告知书、申请人李秀英的身份证明"
+    ):
+        apply_event(db, detail.id, CaseEvent.ARCHIVE, today=D(2026, 11, 2))
+    archived, _ = apply_event(
+        db,
+        detail.id,
+        CaseEvent.ARCHIVE,
+        EventInput(reason="身份证明另册保管"),
+        today=D(2026, 11, 2),
+    )
     assert archived.status is CaseStatus.ARCHIVED
+    assert "原因：身份证明另册保管" in archived.dossier_note
+    assert "申请人李秀英的身份证明" in archived.dossier_note
     form = edit_draft(archived)
     form.title = "楼上卫生间渗水纠纷"
     with pytest.raises(UserError, match="已归档"):

@@ -159,7 +159,7 @@ def test_walks_reach_the_archive_sometimes(tmp_path_factory) -> None:
         (CaseEvent.ACCEPT, EventInput()),
         (CaseEvent.START_MEDIATION, EventInput()),
         (CaseEvent.WITHDRAW, EventInput(withdrawn_by="甲")),
-        (CaseEvent.ARCHIVE, EventInput()),
+        (CaseEvent.ARCHIVE, EventInput(reason="撤回申请，未作调解记录")),
     ]:
         apply_event(db, case.id, event, given_input, today=TODAY)
     _every_write_is_refused(db, case.id)

@@ -183,7 +183,7 @@ def test_a_case_from_registration_to_archive(window, qtbot, db, opened, boxes) -
             screenshot(page, f"case-life-{key}-{scale}")
     style.apply_scale(100, save=False)
 
-    drive(qtbot, page.do_main_action, record(qtbot))  # 归档
+    drive(qtbot, page.do_main_action, record(qtbot, reason="身份证明另册保管"))  # 归档
     assert page.case.status is CaseStatus.ARCHIVED
     assert page.main_button.text() == "归档后更正"
 
