@@ -1,4 +1,5 @@
-"""Command-line commands of the dossier: `dossier check`; registered by `app.cli.build_parser`."""
+"""Command-line commands of the dossier: `dossier check` and `verify`; registered by
+`app.cli.build_parser`."""
 
 from __future__ import annotations
 
@@ -26,7 +27,26 @@ def add_commands(commands: Any) -> dict[str, Handler]:
     )
     check.add_argument("case", metavar="案件", help=CASE_HELP)
     check.add_argument("--json", action="store_true", help="以 JSON 输出")
-    return {"dossier": cmd_dossier}
+    verify = commands.add_parser(
+        "verify",
+        help="核验一份打印的协议是否与档案一致",
+        description=(
+            "输入协议上印的核验码（例如 7M2QK-9XD4A），说明这份文书是否与档案记录一致、何时打印"
+        ),
+    )
+    verify.add_argument("code", metavar="核验码", help="协议上印的10位核验码")
+    return {"dossier": cmd_dossier, "verify": cmd_verify}
+
+
+def cmd_verify(args: argparse.Namespace) -> str:
+    from app.services.verification import verify
+
+    verdict = verify(_open(args), args.code)
+    if not verdict.matches:
+        from app.domain.errors import UserError
+
+        raise UserError(verdict.message())
+    return verdict.message()
 
 
 def cmd_dossier_check(args: argparse.Namespace) -> str:
