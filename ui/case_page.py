@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.agreement_check import check_agreement_wording
 from app.domain.codes import CaseStatus, PartyKind, SessionKind
 from app.domain.dossier import check_dossier, missing_items
 from app.domain.errors import UserError
@@ -899,6 +900,17 @@ class CasePage(QDialog):
                 "这个案件还没有录入协议，没有可以打印的协议书。\n请先按“录入/修改协议”填写。",
                 "还没有协议",
             )
+            return
+        hints = check_agreement_wording(self.case.agreement, self.case.parties)
+        if hints and not messages.confirm(
+            self,
+            "打印前请看一下",
+            "协议中有几处可能写得不够清楚（不影响打印）：\n\n"
+            + "\n".join(f"· {h}" for h in hints)
+            + "\n\n可以先回去修改协议，也可以照样打印。",
+            "照样打印",
+            "回去修改",
+        ):
             return
         fmt = self.ask_format(self)
         if fmt is None:

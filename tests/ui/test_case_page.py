@@ -146,3 +146,31 @@ def test_enter_an_agreement(qtbot, db, opened, tmp_path, boxes) -> None:
     assert saved.terms[0].obligor == 1 and saved.terms[0].obligee == 0
     page.load()
     assert "被申请人赔偿申请人维修费" in page_text(page)
+
+
+def test_printing_warns_on_a_vague_term_and_going_back_prints_nothing(
+    qtbot, db, opened, tmp_path, boxes
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from app.domain.drafts import AgreementDraft, TermDraft
+    from app.services.cases import save_agreement
+
+    case_id = case_with(db, agreement=False)
+    save_agreement(
+        db,
+        case_id,
+        AgreementDraft(
+            reached_on=date.today(), terms=[TermDraft(text="被申请人尽快修好漏水的水管。")]
+        ),
+    )
+    page = make_page(qtbot, db, opened, tmp_path, "pdf", case_id)
+    boxes.answer = False  # 回去修改
+    page.print_agreement()
+    assert boxes.questions and "第1项写的是“尽快”" in boxes.questions[-1]
+    assert "照样打印" in boxes.questions[-1]
+    assert "suggested" not in page.asked  # type: ignore[attr-defined]
+    boxes.answer = True  # 照样打印: the warning never blocks
+    page.print_agreement()
+    assert "suggested" in page.asked  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=20_000)
