@@ -21,6 +21,10 @@ class DossierItem:
     #: What to do when it is missing ("" when present).
     what_to_do: str = ""
 
+    def __post_init__(self) -> None:
+        if self.present:  # what to do is said only of what is missing
+            object.__setattr__(self, "what_to_do", "")
+
     def line(self) -> str:
         return f"✓ {self.name}" if self.present else f"✗ {self.name}：{self.what_to_do}"
 

@@ -5,7 +5,9 @@ enums as their codes, schedules as dicts of their kind's fields. What describes 
 is at the top level and survives an export and an import into another database unchanged; what
 that database gave the case — its ids, its bookkeeping times — is under ``"database"``, and the
 audit entries are under ``"audit"``, so a comparison of two databases drops both
-(``include_ids=False, include_audit=False``) and compares the rest.
+(``include_ids=False, include_audit=False``) and compares the rest. A party is named by its
+index in ``"parties"`` (an attachment's ``"party"``, the dossier's ``"identity:1"``), never by
+the database's id for it.
 
 `case_text` is the same case for a volunteer to read: Chinese labels, local times, ID numbers
 masked (PIPL), each obligation with where it stands today.
@@ -33,6 +35,7 @@ from app.domain.codes import (
     RiskFlag,
     Tier,
 )
+from app.domain.dossier import DossierItem, check_dossier
 from app.domain.lifecycle import CaseEvent
 from app.domain.money import format_yuan, from_fen, to_fen
 from app.domain.schedule import (
@@ -52,6 +55,7 @@ from app.services.detail import to_detail
 from app.services.records import find_case
 from app.views import (
     AgreementView,
+    AttachmentView,
     CaseDetail,
     FollowUpView,
     PanelMemberView,
@@ -468,6 +472,53 @@ def _draw_data(draw: _Draw) -> dict[str, Any]:
     }
 
 
+def _party_position(detail: CaseDetail, party_id: int | None) -> int | None:
+    """A party's index in `CaseDetail.parties`: what survives an export, as its id does not."""
+    return next((i for i, p in enumerate(detail.parties) if p.id == party_id), None)
+
+
+def _attachment_data(detail: CaseDetail, a: AttachmentView) -> dict[str, Any]:
+    party = _party_position(detail, a.party_id)
+    return {
+        "sha256": a.sha256,
+        "original_name": a.original_name,
+        "size": a.size,
+        "added_at": a.added_at.isoformat(),
+        "description": a.description,
+        "kind": a.kind.value,
+        "kind_label": a.kind.label,
+        "party": party,
+        "party_name": _party_name(detail, party) or None,
+    }
+
+
+#: The dossier item of a party's identity proof: its key names the party by the database's id.
+_IDENTITY = "identity:"
+
+
+def _dossier_key(detail: CaseDetail, key: str) -> str:
+    """identity:<party id> → identity:<the party's index in "parties">."""
+    if not key.startswith(_IDENTITY):
+        return key
+    try:
+        party = _party_position(detail, int(key.removeprefix(_IDENTITY)))
+    except ValueError:
+        return key
+    return f"{_IDENTITY}{party}" if party is not None else key
+
+
+def _dossier_data(detail: CaseDetail, items: tuple[DossierItem, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": _dossier_key(detail, i.key),
+            "name": i.name,
+            "present": i.present,
+            "what_to_do": i.what_to_do,
+        }
+        for i in items
+    ]
+
+
 def _database_data(d: CaseDetail, beyond: _Beyond) -> dict[str, Any]:
     """What the database gave the case; the lists run parallel to the case's own lists."""
     terms = d.agreement.terms if d.agreement else ()
@@ -600,16 +651,10 @@ def report_data(
             {"name": p.name, "kind": p.kind.value, "organisation": p.organisation, "phone": p.phone}
             for p in d.participants
         ],
-        "attachments": [
-            {
-                "sha256": a.sha256,
-                "original_name": a.original_name,
-                "size": a.size,
-                "added_at": a.added_at.isoformat(),
-                "description": a.description,
-            }
-            for a in d.attachments
-        ],
+        "attachments": [_attachment_data(d, a) for a in d.attachments],
+        "rights_notified_on": _day(d.rights_notified_on),
+        "dossier_note": d.dossier_note,
+        "dossier": _dossier_data(d, check_dossier(d)),
     }
     if include_ids:
         data["database"] = _database_data(d, beyond)
@@ -915,15 +960,8 @@ def detail_text(detail: CaseDetail, beyond: _Beyond, audit: list[AuditView], tod
             for p in d.participants
         ],
     )
-    _section(
-        lines,
-        "附件",
-        [
-            f"  {a.original_name}  {_size_text(a.size)}  {a.added_at.astimezone():%Y-%m-%d}"
-            f"  sha256 {a.sha256[:12]}…" + (f"  {a.description}" if a.description else "")
-            for a in d.attachments
-        ],
-    )
+    _section(lines, "附件", [_attachment_text(d, a) for a in d.attachments])
+    _section(lines, "卷宗", _dossier_text(d))
     title, body = _agreement_text(d, today)
     _section(lines, title, body, "尚未达成")
     _section(
@@ -946,6 +984,27 @@ def detail_text(detail: CaseDetail, beyond: _Beyond, audit: list[AuditView], tod
     _section(lines, "风险", risk)
     _section(lines, "操作记录", _history_text(audit))
     return "\n".join(lines)
+
+
+def _attachment_text(detail: CaseDetail, a: AttachmentView) -> str:
+    owner = _party_name(detail, _party_position(detail, a.party_id))
+    return (
+        f"  {a.kind.label}{f'（{owner}）' if owner else ''} {a.original_name}"
+        f"  {_size_text(a.size)}  {a.added_at.astimezone():%Y-%m-%d}"
+        f"  sha256 {a.sha256[:12]}…" + (f"  {a.description}" if a.description else "")
+    )
+
+
+def _dossier_text(detail: CaseDetail) -> list[str]:
+    """Each required item, present or with what to do; the notice's day; the file's note."""
+    out = [f"  {item.line()}" for item in check_dossier(detail)]
+    if detail.rights_notified_on is not None:
+        out.append(f"  权利义务告知书：{detail.rights_notified_on:%Y-%m-%d}告知")
+    note = detail.dossier_note.splitlines()
+    if note:
+        out.append(f"  卷宗情况说明：{note[0]}")
+        out.extend(f"    {line}" for line in note[1:])
+    return out
 
 
 def _party_who(detail: CaseDetail, index: int | None) -> str:

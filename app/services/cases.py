@@ -236,6 +236,10 @@ class AttachmentRecord:
     size: int
     added_at: datetime
     description: str = ""
+    #: app.domain.codes.AttachmentKind code
+    kind: str = "other"
+    #: The index in the case's parties of the party the file belongs to, if it is one's.
+    party: int | None = None
 
 
 @dataclass(frozen=True)
@@ -281,6 +285,10 @@ class CaseLife:
     performed_on: date | None = None
     closed_on: date | None = None
     archived_at: datetime | None = None
+    #: The day the 权利义务告知书 was given.
+    rights_notified_on: date | None = None
+    #: 卷宗情况说明
+    dossier_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -371,6 +379,8 @@ def add_case(
     ]
     if any(not 0 <= a.party < len(parties) for a in history.agents):
         raise ValueError("an agent names a party the case does not have")
+    if any(a.party is not None and not 0 <= a.party < len(parties) for a in history.attachments):
+        raise ValueError("an attachment names a party the case does not have")
     life = history.life
     case = Case(
         uuid=case_uuid or str(uuid_module.uuid4()),
@@ -403,6 +413,8 @@ def add_case(
         performed_on=life.performed_on,
         closed_on=life.closed_on,
         archived_at=life.archived_at,
+        rights_notified_on=life.rights_notified_on,
+        dossier_note=life.dossier_note,
         parties=parties,
         requests=[CaseRequest(position=i, text=t) for i, t in enumerate(clean.requests)],
         risk_flags=[CaseRiskFlag(flag=f.value) for f in clean.risk_flags],
@@ -461,6 +473,7 @@ def add_case(
                 size=a.size,
                 added_at=a.added_at,
                 description=a.description,
+                kind=a.kind,
             )
             for a in history.attachments
         ],
@@ -497,6 +510,16 @@ def add_case(
         raise ValueError("performance or a judicial confirmation without an agreement")
     session.add(case)
     session.flush()
+    # An attachment names its party by id, which the party has only now.
+    owned = [
+        (row, parties[a.party])
+        for row, a in zip(case.attachments, history.attachments, strict=True)
+        if a.party is not None
+    ]
+    for row, party in owned:
+        row.party_id = party.id
+    if owned:
+        session.flush()
     return case
 
 

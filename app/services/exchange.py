@@ -4,8 +4,10 @@ Version 2 carries a case's whole life: its status history, sessions, invited par
 agents, attachments (their particulars, not their content), obligation schedules with their
 instalments and payments, the judicial confirmation and the follow-ups in full. Version 3 adds
 the roster's particulars (absences, training, relations and the rest) and how each panel was
-formed: recusals, the draws with their explanations, and the party who chose a mediator.
-Older files are read as before; a version 1 case gets one "import" step as its status history.
+formed: recusals, the draws with their explanations, and the party who chose a mediator; and
+the dossier's own facts: each attachment's kind and party, the day the rights notice was given,
+the 卷宗情况说明, with the committee's page layout. Older files are read as before; a version 1
+case gets one "import" step as its status history.
 
 Import is all-or-nothing: the whole file is checked first, and one wrong value rejects it with a
 Chinese message naming the case (index and title), the field and what is wrong. A uuid already
@@ -37,6 +39,7 @@ from app.db.models import (
     Recusal,
 )
 from app.domain.codes import (
+    AttachmentKind,
     AuthorityKind,
     CaseStatus,
     DisputeType,
@@ -208,6 +211,7 @@ def _export_committee(c: Committee) -> dict[str, Any]:
         "case_limit": c.case_limit,
         "panel_sizes": c.panel_sizes or None,
         "area_has_minorities": c.area_has_minorities,
+        "page_layout": c.page_layout,
     }
 
 
@@ -426,6 +430,8 @@ def _export_case(case: Case, uuid_of: dict[int, str]) -> dict[str, Any]:
         "outcome_note": case.outcome_note or None,
         "closed_on": _date(case.closed_on),
         "archived_at": _stamp(case.archived_at),
+        "rights_notified_on": _date(case.rights_notified_on),
+        "dossier_note": case.dossier_note or None,
         "status_history": [
             {
                 "event": c.event,
@@ -447,6 +453,8 @@ def _export_case(case: Case, uuid_of: dict[int, str]) -> dict[str, Any]:
                 "size": a.size,
                 "added_at": _stamp(a.added_at),
                 "description": a.description or None,
+                "kind": a.kind,
+                "party": _index(index_of, a.party_id),
             }
             for a in sorted(case.attachments, key=lambda a: a.id)
         ],
@@ -487,7 +495,7 @@ class ImportReport:
             lines.append(self.committee_note)
         if self.attachments_added:
             lines.append(
-                f"案件附件{self.attachments_added}个只导入了登记信息（文件名、大小、说明）；"
+                f"案件附件{self.attachments_added}个只导入了登记信息（文件名、大小、类别、说明）；"
                 "交换文件不带附件本身，请把附件文件另行拷贝过来。"
             )
         if self.skipped_mediators:
@@ -518,6 +526,7 @@ COMMITTEE_LABELS = {
     "case_limit": "每位调解员最多同时办理的案件数",
     "panel_sizes": "各层级调解员组的人数",
     "area_has_minorities": "本地区是否有少数民族居住",
+    "page_layout": "文书版式",
 }
 PLACE_LABELS = {"compound": "小区", "building": "楼", "unit": "单元", "room": "室"}
 MEDIATOR_LABELS = {
@@ -585,6 +594,8 @@ CASE_LABELS = {
     "outcome_note": "结果说明",
     "closed_on": "结案日期",
     "archived_at": "归档时间",
+    "rights_notified_on": "告知权利义务的日期",
+    "dossier_note": "卷宗情况说明",
     "status_history": "办理经过",
     "attachments": "附件",
 }
@@ -715,6 +726,8 @@ ATTACHMENT_LABELS = {
     "size": "文件大小",
     "added_at": "添加时间",
     "description": "说明",
+    "kind": "材料类别",
+    "party": "所属当事人",
 }
 
 
@@ -739,7 +752,9 @@ def _keys(
 
 
 TOP_KEYS = _keys(TOP_LABELS)
-COMMITTEE_KEYS = _keys(COMMITTEE_LABELS, {3: {"case_limit", "panel_sizes", "area_has_minorities"}})
+COMMITTEE_KEYS = _keys(
+    COMMITTEE_LABELS, {3: {"case_limit", "panel_sizes", "area_has_minorities", "page_layout"}}
+)
 PLACE_KEYS = _keys(PLACE_LABELS)
 MEDIATOR_KEYS = _keys(
     MEDIATOR_LABELS,
@@ -781,7 +796,7 @@ CASE_KEYS = _keys(
             "status_history",
             "attachments",
         },
-        3: {"recusals", "panel_draws"},
+        3: {"recusals", "panel_draws", "rights_notified_on", "dossier_note"},
     },
 )
 PARTY_KEYS = _keys(PARTY_LABELS, {2: {"agents"}})
@@ -802,7 +817,7 @@ INSTALMENT_KEYS = _keys(INSTALMENT_LABELS, since=2)
 PAYMENT_KEYS = _keys(PAYMENT_LABELS, since=2)
 FOLLOW_UP_KEYS = _keys(FOLLOW_UP_LABELS, {2: {"met_with", "risks", "measures"}})
 STATUS_KEYS = _keys(STATUS_LABELS, since=2)
-ATTACHMENT_KEYS = _keys(ATTACHMENT_LABELS, since=2)
+ATTACHMENT_KEYS = _keys(ATTACHMENT_LABELS, {3: {"kind", "party"}}, since=2)
 
 NOTHING_CHANGED = "导入失败，数据库没有任何改动。"
 
@@ -1838,7 +1853,11 @@ def _sessions_in(data: dict[str, Any], where: _Where) -> tuple[SessionRecord, ..
     return tuple(sessions)
 
 
-def _attachments_in(data: dict[str, Any], where: _Where) -> tuple[AttachmentRecord, ...]:
+def _attachments_in(
+    data: dict[str, Any], where: _Where, parties: list[PartyDraft]
+) -> tuple[AttachmentRecord, ...]:
+    """The files' particulars; an identity proof without its party is taken as it is (a record
+    from before files named their party): the dossier check then still asks for that party's."""
     attachments = []
     for index, value in enumerate(_list(data.get("attachments"), where, "attachments")):
         a_where = where.inner(f"第{index + 1}个附件：", ATTACHMENT_LABELS)
@@ -1854,6 +1873,9 @@ def _attachments_in(data: dict[str, Any], where: _Where) -> tuple[AttachmentReco
             raise a_where.fail(
                 f"文件大小（size）应是文件的字节数（0或正整数），现在是{_shown(size)}。"
             )
+        kind = a.get("kind")
+        party = _int_or_none(a.get("party"), a_where, "party")
+        _party_index(party, a_where, "party", parties)
         attachments.append(
             AttachmentRecord(
                 sha256=digest,
@@ -1863,6 +1885,12 @@ def _attachments_in(data: dict[str, Any], where: _Where) -> tuple[AttachmentReco
                 size=size,
                 added_at=_required_timestamp(a.get("added_at"), a_where, "added_at"),
                 description=_checked_text(a.get("description"), a_where, "description", 2000),
+                kind=(
+                    AttachmentKind.OTHER
+                    if kind is None
+                    else _choice(AttachmentKind, kind, a_where, "kind")
+                ).value,
+                party=party,
             )
         )
     return tuple(attachments)
@@ -1874,6 +1902,12 @@ def _life_in(data: dict[str, Any], where: _Where, clean: CleanCase) -> CaseLife:
         raise where.fail(
             f"决定受理的日期（accepted_on）不能早于受理日期（received_on）{clean.received_on}，"
             f"现在是{accepted_on}。"
+        )
+    notified_on = _date_value(data.get("rights_notified_on"), where, "rights_notified_on")
+    if notified_on is not None and notified_on < clean.received_on:
+        raise where.fail(
+            f"{where.name('rights_notified_on')}不能早于受理日期（received_on）"
+            f"{clean.received_on}，现在是{notified_on}。"
         )
     risk_level = _optional_choice(RiskLevel, data.get("risk_level"), where, "risk_level")
     prevented = _bool_or_none(data.get("escalation_prevented"), where, "escalation_prevented")
@@ -1895,6 +1929,8 @@ def _life_in(data: dict[str, Any], where: _Where, clean: CleanCase) -> CaseLife:
         performed_on=_date_value(data.get("performed_on"), where, "performed_on"),
         closed_on=_date_value(data.get("closed_on"), where, "closed_on"),
         archived_at=_timestamp(data.get("archived_at"), where, "archived_at"),
+        rights_notified_on=notified_on,
+        dossier_note=_checked_text(data.get("dossier_note"), where, "dossier_note", 20000),
     )
 
 
@@ -1933,7 +1969,7 @@ def _case_in(index: int, value: Any, mediator_uuids: set[str], version: int) -> 
         agents=_agents_in(data, where),
         participants=_participants_in(data, where),
         sessions=_sessions_in(data, where),
-        attachments=_attachments_in(data, where),
+        attachments=_attachments_in(data, where, draft.parties),
         performance=performance,
         confirmation=confirmation,
         recusals=_recusals_in(data, where, mediator_uuids, draft.parties),
@@ -1954,6 +1990,7 @@ class _CommitteeIn:
     case_limit: int | None = None
     panel_sizes: str | None = None
     area_has_minorities: bool | None = None
+    page_layout: str | None = None
 
 
 def _committee_in(data: dict[str, Any], version: int) -> _CommitteeIn | None:
@@ -1974,7 +2011,24 @@ def _committee_in(data: dict[str, Any], version: int) -> _CommitteeIn | None:
         area_has_minorities=_bool_or_none(
             committee.get("area_has_minorities"), inside, "area_has_minorities"
         ),
+        page_layout=_page_layout(committee.get("page_layout"), inside),
     )
+
+
+#: The layouts of the printed forms, by their code in the file.
+PAGE_LAYOUTS = {"standard": "普通版式", "gbt9704": "GB/T 9704 公文版式"}
+
+
+def _page_layout(value: Any, where: _Where) -> str | None:
+    if value is None:
+        return None
+    code = _text(value, where, "page_layout")
+    if code not in PAGE_LAYOUTS:
+        allowed = "、".join(f"{label}（{c}）" for c, label in PAGE_LAYOUTS.items())
+        raise where.fail(
+            f"{where.name('page_layout')}“{code}”不在可选范围内，请从这些中选择：{allowed}。"
+        )
+    return code
 
 
 def _panel_sizes(value: Any, where: _Where) -> str | None:
@@ -2023,8 +2077,10 @@ def _settle_committee(session: Session, given: _CommitteeIn | None, has_cases: b
     committee = session.scalar(select(Committee).limit(1))
     if committee is None or given is None:
         return ""
-    return _settle_name(committee, given, has_cases) + _settle_panel_settings(
-        committee, given, has_cases
+    return (
+        _settle_name(committee, given, has_cases)
+        + _settle_panel_settings(committee, given, has_cases)
+        + _settle_page_layout(committee, given, has_cases)
     )
 
 
@@ -2075,6 +2131,25 @@ def _settle_panel_settings(committee: Committee, given: _CommitteeIn, has_cases:
         committee.area_has_minorities = minorities
         return f"本数据库还没有案件，已采用文件中的{what}。"
     return f"文件中的{what}与本数据库不同，本数据库已有案件，保留自己的设置。"
+
+
+def _settle_page_layout(committee: Committee, given: _CommitteeIn, has_cases: bool) -> str:
+    """Adopt the file's page layout while the database has no cases, as the panel settings.
+
+    Once the database has cases, their papers were printed in its own layout, and a paper
+    printed again should look like the one the parties signed.
+    """
+    layout = given.page_layout
+    if layout is None or layout == committee.page_layout:
+        return ""
+    if not has_cases:
+        committee.page_layout = layout
+        return f"本数据库还没有案件，已采用文件中的文书版式（{PAGE_LAYOUTS[layout]}）。"
+    kept = PAGE_LAYOUTS.get(committee.page_layout, committee.page_layout)
+    return (
+        f"文件中的文书版式（{PAGE_LAYOUTS[layout]}）与本数据库的（{kept}）不同，"
+        "本数据库已有案件，保留自己的设置。"
+    )
 
 
 def _check_unique(cases: list[_CaseIn], existing: set[str], existing_numbers: set[str]) -> None:

@@ -42,11 +42,12 @@ from app.db.models import (
     StatusChange,
     Training,
 )
-from app.domain.codes import Tier
+from app.domain.codes import AttachmentKind, Tier
+from app.domain.dossier import check_dossier
 from app.domain.errors import ImportFileError
 from app.domain.money import from_fen, to_fen
 from app.services.cases import get_case
-from app.services.database import open_database
+from app.services.database import get_committee, open_database
 from app.services.exchange import (
     PARTY_KEYS,
     export_data,
@@ -626,6 +627,13 @@ CHANGED = json.dumps(
 )
 
 
+#: The rich case's 卷宗情况说明: two lines, as two archivings of an incomplete dossier leave it.
+DOSSIER_NOTE = (
+    "2026年06月30日归档时卷宗缺第三人王𠮷的身份证明。原因：第三人拒绝提供\n"
+    "2026年07月01日更正后仍缺第三人王𠮷的身份证明。原因：已电话催要"
+)
+
+
 def utc(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC)
 
@@ -715,6 +723,7 @@ def add_rich_cases(db) -> None:  # type: ignore[no-untyped-def]
         committee.case_limit = 6
         committee.panel_sizes = json.dumps({"community": {"members": 2, "recorder": True}})
         committee.area_has_minorities = True
+        committee.page_layout = "gbt9704"
         session.flush()
         applicant = Party(
             position=0,
@@ -847,6 +856,8 @@ def add_rich_cases(db) -> None:  # type: ignore[no-untyped-def]
             performed_on=date(2026, 6, 10),
             closed_on=date(2026, 3, 20),
             archived_at=utc(2026, 6, 30, 8, 15, 30, 123456),
+            rights_notified_on=date(2026, 3, 3),
+            dossier_note=DOSSIER_NOTE,
             parties=[applicant, company, upstairs],
             requests=[
                 CaseRequest(position=0, text="赔偿维修费用"),
@@ -916,12 +927,20 @@ def add_rich_cases(db) -> None:  # type: ignore[no-untyped-def]
                     size=204800,
                     added_at=utc(2026, 3, 4, 2, 0, 0, 500000),
                     description="卫生间天花板",
+                    kind="photo",
                 ),
                 Attachment(
                     sha256=hashlib.sha256(b"invoice").hexdigest(),
                     original_name="维修费发票.pdf",
                     size=0,
                     added_at=utc(2026, 4, 1, 9, 0),
+                ),
+                Attachment(
+                    sha256=hashlib.sha256(b"id card").hexdigest(),
+                    original_name="身份证.jpg",
+                    size=51200,
+                    added_at=utc(2026, 3, 3, 1, 0),
+                    kind="identity",
                 ),
             ],
             status_changes=steps(
@@ -989,6 +1008,8 @@ def add_rich_cases(db) -> None:  # type: ignore[no-untyped-def]
         withdrawn.status_changes[-1].withdrawn_by = "张桂兰"
         # What names a party by its id is written once the parties have one.
         rich.panel[1].chosen_by_party_id = applicant.id
+        rich.attachments[1].party_id = company.id
+        rich.attachments[2].party_id = applicant.id
         session.add_all(
             [
                 Recusal(
@@ -1063,7 +1084,7 @@ def test_a_whole_life_survives_export_and_import(tmp_path) -> None:
         assert records and not never_filled(records), never_filled(records)
     target = open_database(tmp_path / "target.db")
     report = import_data(target, json.loads(json.dumps(first, ensure_ascii=False)))
-    assert (report.cases_added, report.mediators_added, report.attachments_added) == (5, 3, 2)
+    assert (report.cases_added, report.mediators_added, report.attachments_added) == (5, 3, 3)
     assert "附件文件另行拷贝" in report.summary()
     # Nothing differs: the database's own ids and created/updated times are not in the file.
     assert export_data(target) == first
@@ -1393,7 +1414,7 @@ def test_generated_schedules_and_payments_round_trip(db, term) -> None:
 
 #: The keys version 3 added, by where they sit: an older file has none of them.
 VERSION_3_KEYS = {
-    "committee": ("case_limit", "panel_sizes", "area_has_minorities"),
+    "committee": ("case_limit", "panel_sizes", "area_has_minorities", "page_layout"),
     "mediator": (
         "ethnicity",
         "languages",
@@ -1403,8 +1424,9 @@ VERSION_3_KEYS = {
         "trainings",
         "relations",
     ),
-    "case": ("recusals", "panel_draws"),
+    "case": ("recusals", "panel_draws", "rights_notified_on", "dossier_note"),
     "panel": ("chosen_by_party",),
+    "attachment": ("kind", "party"),
 }
 
 
@@ -1422,6 +1444,9 @@ def as_version_2(data: dict) -> dict:
             c.pop(key)
         for seat in c["panel"]:
             seat.pop("chosen_by_party")
+        for attachment in c["attachments"]:
+            for key in VERSION_3_KEYS["attachment"]:
+                attachment.pop(key)
     return old
 
 
@@ -1430,7 +1455,9 @@ def test_a_version_2_file_imports_as_before_with_the_defaults_of_version_3(tmp_p
     report = import_data(db, as_version_2(data))
     assert (report.cases_added, report.mediators_added) == (5, 3)
     expected = copy.deepcopy(data)
-    expected["committee"].update(case_limit=5, panel_sizes=None, area_has_minorities=False)
+    expected["committee"].update(
+        case_limit=5, panel_sizes=None, area_has_minorities=False, page_layout="standard"
+    )
     for m in expected["mediators"]:
         m.update(
             ethnicity=None,
@@ -1442,9 +1469,11 @@ def test_a_version_2_file_imports_as_before_with_the_defaults_of_version_3(tmp_p
             relations=[],
         )
     for c in expected["cases"]:
-        c.update(recusals=[], panel_draws=[])
+        c.update(recusals=[], panel_draws=[], rights_notified_on=None, dossier_note=None)
         for seat in c["panel"]:
             seat["chosen_by_party"] = None
+        for attachment in c["attachments"]:
+            attachment.update(kind="other", party=None)
     assert export_data(db) == expected
 
 
@@ -1456,6 +1485,11 @@ def test_a_version_2_file_imports_as_before_with_the_defaults_of_version_3(tmp_p
         (2, lambda d: d["cases"][0].update(recusals=[]), "recusals"),
         (2, lambda d: d["cases"][0]["panel"][0].update(chosen_by_party=None), "chosen_by_party"),
         (1, lambda d: d["mediators"][0].update(ethnicity="汉族"), "ethnicity"),
+        (2, lambda d: d["committee"].update(page_layout="gbt9704"), "page_layout"),
+        (2, lambda d: d["cases"][0].update(rights_notified_on="2026-03-03"), "rights_notified_on"),
+        (1, lambda d: d["cases"][0].update(dossier_note="缺身份证明"), "dossier_note"),
+        (2, lambda d: d["cases"][0].update(attachments=[{"kind": "identity"}]), "kind"),
+        (2, lambda d: d["cases"][0].update(attachments=[{"party": 0}]), "party"),
     ],
 )
 def test_version_3_keys_in_an_older_file_say_which_version_has_them(
@@ -1576,6 +1610,12 @@ def committee(key: str, value):  # type: ignore[no-untyped-def]
         (committee("panel_sizes", '{"community": {"members": 9}}'), "其中“community”一项不对"),
         (committee("panel_sizes", {"community": {"members": 1}}), "应是文字"),
         (committee("area_has_minorities", 1), "本地区是否有少数民族居住（area_has_minorities）"),
+        (
+            committee("page_layout", "a4"),
+            "调解委员会（committee）中的文书版式（page_layout）“a4”不在可选范围内，"
+            "请从这些中选择：普通版式（standard）、GB/T 9704 公文版式（gbt9704）",
+        ),
+        (committee("page_layout", 1), "文书版式（page_layout）应是文字"),
     ],
 )
 def test_a_bad_roster_value_names_the_mediator_the_record_and_the_field(
@@ -1670,4 +1710,137 @@ def test_the_files_panel_settings_are_adopted_only_by_a_database_without_cases(
     kept = import_data(with_cases, data)
     assert "与本数据库不同，本数据库已有案件，保留自己的设置" in kept.summary()
     assert panel_settings(with_cases)[0] == 3
+    with_cases.close()
+
+
+# --- version 3: the dossier ---------------------------------------------------------------------
+
+
+def test_the_dossier_is_exported_and_lands_on_the_right_parties(tmp_path) -> None:
+    from app.services.records import find_case
+
+    data = rich_export(tmp_path)
+    assert data["committee"]["page_layout"] == "gbt9704"
+    exported = data["cases"][0]
+    assert (exported["rights_notified_on"], exported["dossier_note"]) == (
+        "2026-03-03",
+        DOSSIER_NOTE,
+    )
+    assert [(a["kind"], a["party"]) for a in exported["attachments"]] == [
+        ("photo", None),
+        ("other", 1),
+        ("identity", 0),
+    ]
+    assert all(c["rights_notified_on"] is c["dossier_note"] is None for c in data["cases"][1:])
+    target = open_database(tmp_path / "target.db")
+    import_data(target, data)
+    with target.reading() as session:
+        case = find_case(session, RICH_UUID)
+        parties = sorted(case.parties, key=lambda p: p.position)
+        assert [(a.kind, a.party_id) for a in sorted(case.attachments, key=lambda a: a.id)] == [
+            ("photo", None),
+            ("other", parties[1].id),
+            ("identity", parties[0].id),
+        ]
+        assert (case.rights_notified_on, case.dossier_note) == (date(2026, 3, 3), DOSSIER_NOTE)
+    assert get_committee(target).page_layout == "gbt9704"
+    present = {i.name: i.present for i in check_dossier(get_case(target, RICH_UUID))}
+    assert present["人民调解当事人权利义务告知书"] is True
+    assert present["申请人李秀英的身份证明"] is True
+    assert present["被申请人新乡市安居物业服务有限公司的身份证明"] is False
+    target.close()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            rich("attachments.0.kind", "idcard"),
+            "第1个附件：材料类别：“idcard”不在可选范围内，请从这些中选择：身份证明（identity）、"
+            "申请书（签字件）（application）、证据材料（evidence）、收据或凭证（receipt）、"
+            "签字的文书（signed）、现场照片（photo）、其他材料（other）（在文件中是 kind）",
+        ),
+        (rich("attachments.0.kind", 3), "第1个附件：材料类别（kind）应是文字"),
+        (
+            rich("attachments.2.party", 3),
+            "第3个附件：所属当事人（party）应是当事人的序号，即0到2之间的整数"
+            "（0是李秀英，1是新乡市安居物业服务有限公司，2是王𠮷），现在是3。",
+        ),
+        (rich("attachments.1.party", -1), "第2个附件：所属当事人（party）应是当事人的序号"),
+        (rich("attachments.2.party", "0"), "第3个附件：所属当事人（party）应是整数"),
+        (
+            rich("rights_notified_on", "2026-03-01"),
+            "告知权利义务的日期（rights_notified_on）不能早于受理日期（received_on）2026-03-02，"
+            "现在是2026-03-01。",
+        ),
+        (rich("rights_notified_on", "2026/03/03"), "告知权利义务的日期（rights_notified_on）应是"),
+        (rich("dossier_note", ["缺身份证明"]), "卷宗情况说明（dossier_note）应是文字"),
+        (rich("dossier_note", "缺" * 20001), "卷宗情况说明：最多20000个字"),
+    ],
+)
+def test_a_bad_dossier_value_names_the_case_the_record_and_the_field(
+    tmp_path, db, mutate, expected
+) -> None:
+    data = rich_export(tmp_path)
+    data["cases"] = data["cases"][:1]
+    mutate(data)
+    with pytest.raises(ImportFileError) as caught:
+        import_data(db, data)
+    message = caught.value.message
+    assert message.startswith("导入失败，数据库没有任何改动。第1个案件“楼上渗水纠纷”：")
+    assert expected in message and "None" not in message
+    assert export_data(db)["cases"] == []
+
+
+def test_an_identity_proof_without_its_party_is_kept_and_the_party_still_asked_for(
+    tmp_path, db
+) -> None:
+    """Records from before files named their party have none: taken as they are."""
+    data = rich_export(tmp_path)
+    data["cases"] = data["cases"][:1]
+    data["cases"][0]["attachments"][2]["party"] = None
+    assert import_data(db, data).cases_added == 1
+    case = get_case(db, RICH_UUID)
+    proof = next(a for a in case.attachments if a.kind is AttachmentKind.IDENTITY)
+    assert proof.party_id is None
+    missing = {i.name for i in check_dossier(case) if not i.present}
+    assert "申请人李秀英的身份证明" in missing
+
+
+def test_a_version_3_file_without_the_dossier_keys_takes_their_defaults(tmp_path, db) -> None:
+    data = rich_export(tmp_path)
+    data["cases"] = data["cases"][:1]
+    data["committee"].pop("page_layout")
+    case = data["cases"][0]
+    case.pop("rights_notified_on")
+    case.pop("dossier_note")
+    for attachment in case["attachments"]:
+        attachment.pop("kind")
+        attachment.pop("party")
+    import_data(db, data)
+    back = export_data(db)
+    assert back["committee"]["page_layout"] == "standard"
+    assert (back["cases"][0]["rights_notified_on"], back["cases"][0]["dossier_note"]) == (
+        None,
+        None,
+    )
+    assert [(a["kind"], a["party"]) for a in back["cases"][0]["attachments"]] == [
+        ("other", None)
+    ] * 3
+
+
+def test_the_files_page_layout_is_adopted_only_by_a_database_without_cases(tmp_path, db) -> None:
+    data = rich_export(tmp_path)
+    fresh = import_data(db, copy.deepcopy(data))
+    assert "本数据库还没有案件，已采用文件中的文书版式（GB/T 9704 公文版式）。" in fresh.summary()
+    assert get_committee(db).page_layout == "gbt9704"
+
+    with_cases = open_database(tmp_path / "busy.db")
+    import_data(with_cases, exchange_file([a_case(1)]))
+    kept = import_data(with_cases, data)
+    assert (
+        "文件中的文书版式（GB/T 9704 公文版式）与本数据库的（普通版式）不同，"
+        "本数据库已有案件，保留自己的设置。"
+    ) in kept.summary()
+    assert get_committee(with_cases).page_layout == "standard"
     with_cases.close()

@@ -3,9 +3,10 @@ reports every case and every mediator the same, so a field that export (or impor
 fails here.
 
 The demo is the data, with a few recusals and panel draws written as the panel service writes
-them: it is checked to exercise the rich fields first, so the comparison cannot pass because
-there was nothing to compare. Its cases' lives are checked against the status table and against
-their records of performance.
+them, and a few dossiers filled in through the services (identity proofs, rights notices, an
+incomplete dossier archived with its reason): it is checked to exercise the rich fields first,
+so the comparison cannot pass because there was nothing to compare. Its cases' lives are
+checked against the status table and against their records of performance.
 """
 
 from __future__ import annotations
@@ -22,18 +23,20 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import Case, Mediator, Obligation, PanelDraw, Recusal
-from app.domain.codes import CaseStatus, DrawKind, PanelChoice, PanelMode
+from app.domain.codes import AttachmentKind, CaseStatus, DrawKind, PanelChoice, PanelMode
 from app.domain.deadlines import DueKind
-from app.domain.lifecycle import CaseEvent, next_status
-from app.services.case_life import case_facts
+from app.domain.lifecycle import CaseEvent, EventInput, next_status
+from app.services.case_life import apply_event, case_facts
 from app.services.case_report import case_report, case_text
 from app.services.cases import CaseQuery, list_cases
 from app.services.database import Database, open_database
 from app.services.demo import fill_demo
+from app.services.dossier import record_rights_notice
 from app.services.due import due_items
 from app.services.exchange import export_file, import_file
 from app.services.mediators import list_mediators, mediator_record
 from app.services.records import find_case
+from app.services.sittings import add_attachment
 from app.views import MediatorRecord
 from tests.conftest import TODAY
 
@@ -55,6 +58,7 @@ def demo(tmp_path: Path) -> Iterator[Database]:
     database = open_database(tmp_path / "demo.db")
     fill_demo(database, cases=CASES, seed=2026, today=TODAY)
     add_panel_records(database)
+    add_dossier_records(database, tmp_path)
     yield database
     database.close()
 
@@ -134,6 +138,45 @@ def add_panel_records(db: Database) -> None:
         )
 
 
+#: Why the demo's incomplete dossier was archived all the same; the note keeps it.
+ARCHIVED_INCOMPLETE = "被申请人已搬离本市，身份证复印件无法补交"
+
+
+def add_dossier_records(db: Database, folder: Path) -> None:
+    """Through the services, as a volunteer would: on the first three accepted cases not yet
+    archived, the rights notice on the day of acceptance and an identity proof of the applicant
+    (the first one's of every party, with a photo of the case's own); and the first case
+    followed up, whose dossier is not complete, archived with the reason."""
+    scan = folder / "身份证.jpg"
+    scan.write_bytes(b"scan of an identity card")
+    photo = folder / "现场.jpg"
+    photo.write_bytes(b"photo of the stairway")
+    with db.reading() as session:
+        ids = list(session.scalars(select(Case.id).order_by(Case.id)))
+        cases = [find_case(session, i) for i in ids]
+        accepted = [
+            (c.id, c.accepted_on, [p.id for p in sorted(c.parties, key=lambda p: p.position)])
+            for c in cases
+            if c.accepted_on is not None and c.status != CaseStatus.ARCHIVED.value
+        ][:3]
+        followed_up = next(c.id for c in cases if c.status == CaseStatus.FOLLOWED_UP.value)
+    for n, (case_id, on, parties) in enumerate(accepted):
+        record_rights_notice(db, case_id, on, today=TODAY)
+        for party_id in parties if n == 0 else parties[:1]:
+            add_attachment(
+                db, case_id, scan, "身份证复印件", kind=AttachmentKind.IDENTITY, party_id=party_id
+            )
+    add_attachment(db, accepted[0][0], photo, "楼道现场", kind=AttachmentKind.PHOTO)
+    apply_event(
+        db,
+        followed_up,
+        CaseEvent.ARCHIVE,
+        EventInput(reason=ARCHIVED_INCOMPLETE),
+        on=TODAY,
+        today=TODAY,
+    )
+
+
 def reports(db: Database) -> dict[str, dict[str, Any]]:
     """Every case's report without what the database gave it (ids, audit), by case number."""
     rows = list_cases(db, CaseQuery(), 0, 10 * CASES)
@@ -178,6 +221,19 @@ RICH: dict[str, Any] = {
     "redraws": lambda r: any(d["kind"] == "redraw" and d["reason"] for d in r["panel_draws"]),
     "changes by hand": lambda r: any(d["kind"] == "override" for d in r["panel_draws"]),
     "chosen by a party": lambda r: any(m["chosen_by_party"] is not None for m in r["panel"]),
+    "identity proofs": lambda r: any(
+        a["kind"] == "identity" and a["party"] is not None for a in r["attachments"]
+    ),
+    "attachments of the case": lambda r: any(
+        a["kind"] == "photo" and a["party"] is None for a in r["attachments"]
+    ),
+    "rights notices": lambda r: r["rights_notified_on"] is not None,
+    "dossier notes": lambda r: ARCHIVED_INCOMPLETE in r["dossier_note"],
+    "identity proofs present": lambda r: any(
+        i["key"].startswith("identity:") and i["present"] for i in r["dossier"]
+    ),
+    "complete dossiers": lambda r: all(i["present"] for i in r["dossier"]),
+    "incomplete dossiers": lambda r: not all(i["present"] for i in r["dossier"]),
 }
 #: The same for the roster.
 RICH_ROSTER: dict[str, Callable[[MediatorRecord], bool]] = {
@@ -340,3 +396,29 @@ def test_a_damaged_explanation_still_shows_the_case(demo: Database) -> None:
     report = case_report(demo, case_id, TODAY, include_audit=False)
     assert report["panel_draws"][0]["chosen"] == []
     assert "【调解员组的组成】" in case_text(demo, case_id, TODAY)
+
+
+def test_case_show_tells_the_dossier(demo: Database) -> None:
+    shown = reports(demo)
+    proved = next(r for r in shown.values() if len(r["attachments"]) > 1)
+    applicant = proved["parties"][0]["name"]
+    identity = next(a for a in proved["attachments"] if a["kind"] == "identity")
+    assert (identity["kind_label"], identity["party"], identity["party_name"]) == (
+        "身份证明",
+        0,
+        applicant,
+    )
+    item = next(i for i in proved["dossier"] if i["key"] == "identity:0")
+    assert (item["name"], item["present"]) == (f"申请人{applicant}的身份证明", True)
+    text = case_text(demo, proved["number"], TODAY)
+    assert f"  身份证明（{applicant}） 身份证.jpg  " in text and "  现场照片 现场.jpg  " in text
+    dossier = text.split("【卷宗】")[1].split("【")[0]
+    assert f"  ✓ 申请人{applicant}的身份证明" in dossier
+    assert f"  权利义务告知书：{proved['rights_notified_on']}告知" in dossier
+
+    archived = next(r for r in shown.values() if r["dossier_note"])
+    assert any(not i["present"] for i in archived["dossier"])
+    text = case_text(demo, archived["number"], TODAY)
+    dossier = text.split("【卷宗】")[1].split("【")[0]
+    assert "  ✗ " in dossier and f"卷宗情况说明：{archived['dossier_note']}" in dossier
+    assert ARCHIVED_INCOMPLETE in dossier
