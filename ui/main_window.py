@@ -286,6 +286,9 @@ class MainWindow(QMainWindow):
         self.open_button.setToolTip("打开列表中选中的案件，查看详情、录入协议、打印协议")
         self.roster_button = button("调解员名册")
         self.roster_button.setToolTip("查看、新增、修改调解员，看每位调解员的工作记录")
+        self.more_button = button("更多")
+        self.more_button.setToolTip("核验打印的文书、修改文书用语")
+        self.more_button.setMenu(self._more_menu())
         self.size_button = button("大字体")
         self.size_button.setToolTip("把全部文字放大或改回标准大小，下次打开程序时仍然有效")
         self.size_button.setMenu(self._size_menu())
@@ -297,6 +300,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.register_button, 0, middle)
         top.addWidget(self.open_button, 0, middle)
         top.addWidget(self.roster_button, 0, middle)
+        top.addWidget(self.more_button, 0, middle)
         top.addStretch(1)
         top.addWidget(self.size_button, 0, middle)
 
@@ -425,6 +429,7 @@ class MainWindow(QMainWindow):
                 self.register_button,
                 self.open_button,
                 self.roster_button,
+                self.more_button,
                 self.size_button,
                 *self.drafts_notice.buttons(),
                 *self.due_view.buttons(),
@@ -598,6 +603,7 @@ class MainWindow(QMainWindow):
             self.register_button,
             self.open_button,
             self.roster_button,
+            self.more_button,
             self.search,
             self.clear_button,
             self.status_filter,
@@ -607,6 +613,32 @@ class MainWindow(QMainWindow):
             widget.setEnabled(ready)
 
     # ------------------------------------------------------------ text size
+
+    def _more_menu(self) -> QMenu:
+        menu = QMenu(self)
+        verify = QAction("核验文书……", menu)
+        verify.triggered.connect(lambda _checked=False: self.open_verify())
+        wording = QAction("文书用语……", menu)
+        wording.triggered.connect(lambda _checked=False: self.open_wording())
+        menu.addAction(verify)
+        menu.addAction(wording)
+        return menu
+
+    def open_verify(self) -> None:
+        from ui.verify_dialog import VerifyDialog
+
+        if self.db is not None:
+            dialog = VerifyDialog(self, self.db)
+            dialog.exec()
+            dialog.deleteLater()
+
+    def open_wording(self) -> None:
+        from ui.wording_dialog import WordingDialog
+
+        if self.db is not None:
+            dialog = WordingDialog(self, self.db)
+            dialog.exec()
+            dialog.deleteLater()
 
     def _size_menu(self) -> QMenu:
         menu = QMenu(self)
