@@ -171,29 +171,45 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     printing = commands.add_parser(
-        "print", help="打印文书到 PDF 或 Word 文件", description="打印文书到 PDF 或 Word 文件"
+        "print",
+        help="打印文书到 PDF 或 Word 文件",
+        description="打印案件的文书到 PDF 或 Word 文件，或打印空白表给当事人手写",
+        epilog=PRINT_EPILOG,
+        formatter_class=ChineseListHelpFormatter,
     )
     printing.add_argument(
         "form",
-        choices=["agreement"],
+        nargs="?",
         metavar="文书",
-        help="agreement（人民调解协议书；口头协议打印人民调解口头协议登记表）",
+        help="文书代码（print --list 列出全部），如 agreement、investigation；blank 打印空白表",
     )
-    printing.add_argument("case", metavar="案件", help="案件编号或 uuid")
+    printing.add_argument(
+        "case", nargs="?", metavar="案件", help="案件编号或 uuid；打印空白表时写文书代码"
+    )
     printing.add_argument(
         "--format",
         choices=["pdf", "docx"],
         default=None,
         help="pdf 或 docx（Word）；不写时按 -o 文件名的结尾决定，没有结尾时是 pdf",
     )
+    # Not required by argparse: `print --list` writes no file (cmd_print asks for it).
     printing.add_argument(
         "-o",
         "--output",
         type=Path,
-        required=True,
+        default=None,
         metavar="文件",
         help="保存到的文件，例如 协议.pdf",
     )
+    printing.add_argument(
+        "--item",
+        type=int,
+        default=None,
+        metavar="序号",
+        help="调查记录、调解记录、回访记录打印哪一次，授权委托书打印哪一位代理人（不写：最近一次、第一位）",
+    )
+    printing.add_argument("--list", action="store_true", help="列出可以打印的文书和它们的代码")
+    printing.set_defaults(usage_error=printing.refuse)
 
     due = commands.add_parser(
         "due",
@@ -462,11 +478,45 @@ def output_format(given: str | None, output: Path) -> str:
     return given
 
 
-def cmd_print(args: argparse.Namespace) -> str:
-    from app.services.printing import print_agreement
+PRINT_EPILOG = f"""例如：
+  {PROG} print --list
+  {PROG} print agreement （2026）飞人调字第12号 -o 协议.pdf
+  {PROG} print investigation （2026）飞人调字第12号 --item 40 -o 调查记录.docx
+  {PROG} print blank application -o 申请书.pdf
+不写 --item 时，调查记录、调解记录、回访记录打印最近一次，授权委托书打印第一位代理人；
+出错信息里列出这个案件可以写的序号。"""
 
+
+def cmd_print(args: argparse.Namespace) -> str:
+    from app.services import printing
+
+    if args.list:
+        if args.form or args.output or args.item is not None:
+            args.usage_error("--list 只列出文书，不能和文书、案件、-o 或 --item 一起写")
+        from app.documents.forms.registry import form_names
+
+        return "\n".join(f"{key}\t{name}" for key, name in form_names())
+    if args.form is None:
+        args.usage_error("缺少文书和案件，例如 print agreement （2026）飞人调字第12号 -o 协议.pdf")
+    if args.case is None:
+        args.usage_error("缺少案件" if args.form != "blank" else "缺少要打印的空白文书代码")
+    if args.output is None:
+        args.usage_error("缺少-o/--output。")
     fmt = output_format(args.format, args.output)
-    return print_agreement(_open(args), args.case, fmt, args.output).message
+    printing.form_spec(args.case if args.form == "blank" else args.form)  # before the database
+    if args.form == "blank":
+        if args.item is not None:
+            args.usage_error("空白表不用写 --item")
+        from app.services.database import get_committee
+
+        committee = get_committee(_open(args))
+        return printing.print_blank(args.case, fmt, args.output, committee).message
+    if args.form == "agreement" and args.item is None:  # as it always printed
+        return printing.print_agreement(_open(args), args.case, fmt, args.output).message
+    saved = printing.print_form(
+        _open(args), args.form, args.case, fmt, args.output, item_id=args.item
+    )
+    return saved.message
 
 
 def _json(data: object) -> str:

@@ -1,13 +1,22 @@
 """Render a `Document` to DOCX with python-docx, for committees that edit the text in Word/WPS.
 
-Same layout as the PDF: A4, GB/T 9704-like margins, 宋体 for Chinese and Times New Roman for
-Latin letters and figures. Word picks the font for Chinese characters from `w:eastAsia` only,
-so it is set on the document defaults, on every style and on every run; without it Word shows
-Chinese in whatever its theme's East Asian font is.
+Same layout as the PDF: A4, GB/T 9704 margins, 宋体 (仿宋 in the GB/T 9704 layout) for
+Chinese and Times New Roman for Latin letters and figures. Word picks the font for Chinese
+characters from `w:eastAsia` only, so it is set on the document defaults, on every style and
+on every run; without it Word shows Chinese in whatever its theme's East Asian font is.
+
+Word and LibreOffice lay text out by their own rules, so some of their habits are turned off
+to make the file print as the PDF does: the automatic space between Chinese and Latin
+letters or figures (autoSpaceDE/autoSpaceDN: "2026 年 9 月" made a page longer; LibreOffice
+7.4 ignores the setting), and empty paragraphs with the same border (grouped into one box:
+ruled lines are table rows instead).
+Blanks to fill in are underlined tabs to a tab stop, not underlined spaces, which Word drops
+at the end of a line.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,25 +25,17 @@ from typing import Any, BinaryIO
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from app.documents import layout, tree
-from app.documents.layout import (
-    LINE_SPACING,
-    SIZES,
-    TEXT_WIDTH_MM,
-    signature_grid,
-    signature_kept_rows,
-    signature_label,
-    signature_row_mm,
-)
+from app.documents.layout import PageLayout, SignatureCell
 from app.documents.tree import Align, Style
 
 EAST_ASIA_FONT = "宋体"
@@ -65,15 +66,28 @@ _NBSP = "\u00a0"
 def render_docx(doc: tree.Document, target: str | Path | BinaryIO) -> None:
     """Write `doc` as a .docx to a file path or a binary stream."""
     out = docx.Document()
-    _setup(out, doc.title)
-    body = _Writer(out)
+    lay = layout.page_layout(doc.layout)
+    _setup(out, doc.title, lay)
+    body = _Writer(out, lay)
     for block in doc.blocks:
         body.add(block)
     out.save(str(target) if isinstance(target, str | Path) else target)
 
 
+def east_asia_font(lay: PageLayout, style: Style) -> str:
+    """The face Word is told to use for Chinese text of `style`."""
+    return lay.word_title_font if style is Style.TITLE else lay.word_body_font
+
+
 # ---------------------------------------------------------------------------------------------
 # Page, styles, properties
+
+
+def _element(tag: str, **attributes: str) -> Any:
+    made = OxmlElement(tag)
+    for key, value in attributes.items():
+        made.set(qn(f"w:{key}"), value)
+    return made
 
 
 def _set_fonts(r_pr: Any, east_asia: str = EAST_ASIA_FONT, latin: str = LATIN_FONT) -> None:
@@ -90,12 +104,49 @@ def _set_fonts(r_pr: Any, east_asia: str = EAST_ASIA_FONT, latin: str = LATIN_FO
     fonts.set(qn("w:eastAsia"), east_asia)
 
 
-def _setup(out: Any, title: str) -> None:
+#: Children of w:pPr that come after w:autoSpaceDN in the schema's order.
+_AFTER_AUTO_SPACE = (
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
+def _no_auto_space(p_pr: Any) -> None:
+    """Turn off the space Word puts between Chinese and Latin letters (autoSpaceDE) and
+    figures (autoSpaceDN): with it, "2026 年 9 月" lines run longer than the PDF's. (LibreOffice
+    7.4 does not read the setting from a Word file and keeps its own space.)"""
+    found = (p_pr.find(qn(tag)) for tag in _AFTER_AUTO_SPACE)
+    anchor = next((element for element in found if element is not None), None)
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        made = _element(tag, val="0")
+        if anchor is not None:
+            anchor.addprevious(made)
+        else:
+            p_pr.append(made)
+
+
+def _setup(out: Any, title: str, lay: PageLayout) -> None:
     section = out.sections[0]
     section.page_width = Mm(layout.PAGE_WIDTH_MM)
     section.page_height = Mm(layout.PAGE_HEIGHT_MM)
-    section.top_margin, section.bottom_margin = Mm(layout.TOP_MM), Mm(layout.BOTTOM_MM)
-    section.left_margin, section.right_margin = Mm(layout.LEFT_MM), Mm(layout.RIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(lay.top_mm), Mm(lay.bottom_mm)
+    section.left_margin, section.right_margin = Mm(lay.left_mm), Mm(lay.right_mm)
     # The footer's bottom edge sits where the PDF prints its page number's baseline.
     section.header_distance = Mm(15)
     section.footer_distance = Mm(layout.PAGE_NUMBER_FROM_BOTTOM_MM - 1)
@@ -103,40 +154,57 @@ def _setup(out: Any, title: str) -> None:
     styles = out.styles
     defaults = styles.element.find(qn("w:docDefaults"))
     r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(r_pr)
+    _set_fonts(r_pr, lay.word_body_font)
     lang = r_pr.find(qn("w:lang"))
-    if lang is not None:
-        lang.set(qn("w:eastAsia"), "zh-CN")
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    p_pr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    _no_auto_space(p_pr)
     # The template's 10 pt after every paragraph would double-space the forms.
-    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing = p_pr.find(qn("w:spacing"))
     if spacing is not None:
         spacing.set(qn("w:after"), "0")
+    _chinese_settings(out)
 
     normal = styles["Normal"]
     for style in (normal, styles["Footer"]):
-        _set_fonts(style.element.get_or_add_rPr())
+        _set_fonts(style.element.get_or_add_rPr(), lay.word_body_font)
+        # On the styles as well as the defaults: some readers look only at the styles.
+        _no_auto_space(style.element.get_or_add_pPr())
     for style, (name, style_id) in STYLE_NAMES.items():
         # The element-level call: styles.add_style() first scans every style for the name.
         element = styles.element.add_style_of_type(name, WD_STYLE_TYPE.PARAGRAPH, False)
         element.styleId = style_id
         element.basedOn_val = normal.style_id
         para_style = ParagraphStyle(element)
-        size = SIZES[style]
-        para_style.font.size = Pt(size)
+        para_style.font.size = Pt(lay.size(style))
         para_style.font.bold = style in (Style.TITLE, Style.HEADING)
-        _set_fonts(para_style.element.get_or_add_rPr())
+        style_r_pr = para_style.element.get_or_add_rPr()
+        _set_fonts(style_r_pr, east_asia_font(lay, style))
+        space = lay.char_space(style)
+        if space:
+            # Character spacing in twentieths of a point, rounded down so that the line's
+            # characters (GB/T 9704: 28) still fit it; w:spacing comes before w:sz.
+            spacing_element = _element("w:spacing", val=str(math.floor(space * 20)))
+            style_r_pr.find(qn("w:sz")).addprevious(spacing_element)
         fmt = para_style.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Pt(size * LINE_SPACING)
+        # In whole twips, rounded down: 22 lines of GB/T 9704 must still fit the page.
+        fmt.line_spacing = Twips(math.floor(lay.leading(style) * 20))
+        size = lay.size(style)
         fmt.space_before = Pt(size * 0.5) if style is Style.HEADING else Pt(0)
-        fmt.space_after = Pt(size * 0.8) if style is Style.TITLE else Pt(0)
+        fmt.space_after = Pt(size * 0.5) if style is Style.TITLE else Pt(0)
         fmt.widow_control = True
+        _no_auto_space(para_style.element.get_or_add_pPr())
         if style is Style.TITLE:
             fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if style is Style.HEADING:
             fmt.keep_with_next = True
 
-    _footer_page_numbers(section)
+    _footer_page_numbers(section, lay)
 
     props = out.core_properties
     now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
@@ -145,22 +213,40 @@ def _setup(out: Any, title: str) -> None:
     props.created, props.modified, props.revision = now, now, 1
 
 
-def _footer_page_numbers(section: Any) -> None:
-    """第 n 页  共 N 页, with real PAGE and NUMPAGES fields."""
+def _chinese_settings(out: Any) -> None:
+    """Document settings for Chinese: the theme's East Asian language zh-CN (python-docx's
+    template says ja-JP, which makes Word and LibreOffice take Japanese glyphs and fonts), and
+    compressed punctuation, as the PDF sets adjacent full-width marks."""
+    settings = out.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+    control = settings.find(qn("w:characterSpacingControl"))
+    if control is not None:
+        control.set(qn("w:val"), "compressPunctuation")
+
+
+def _footer_page_numbers(section: Any, lay: PageLayout) -> None:
+    """第 n 页  共 N 页, with real PAGE and NUMPAGES fields, all in the body's fonts."""
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for piece in ("第 ", "PAGE", " 页  共 ", "NUMPAGES", " 页"):
         if piece in ("PAGE", "NUMPAGES"):
-            field = OxmlElement("w:fldSimple")
-            field.set(qn("w:instr"), f" {piece} ")
+            field = _element("w:fldSimple", instr=f" {piece} ")
             run = OxmlElement("w:r")
+            r_pr = OxmlElement("w:rPr")
+            _set_fonts(r_pr, lay.word_body_font)
+            size = str(round(layout.PAGE_NUMBER_SIZE * 2))
+            r_pr.append(_element("w:sz", val=size))
+            r_pr.append(_element("w:szCs", val=size))
+            run.append(r_pr)
             text = OxmlElement("w:t")
             text.text = "1"
             run.append(text)
             field.append(run)
             paragraph._p.append(field)
         else:
-            _run(paragraph, piece, size=layout.PAGE_NUMBER_SIZE)
+            _run(paragraph, piece, lay.word_body_font, size=layout.PAGE_NUMBER_SIZE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,7 +258,12 @@ def _is_ext_b(char: str) -> bool:
 
 
 def _run(
-    paragraph: DocxParagraph, text: str, *, size: float | None = None, underline: bool = False
+    paragraph: DocxParagraph,
+    text: str,
+    east_asia: str = EAST_ASIA_FONT,
+    *,
+    size: float | None = None,
+    underline: bool = False,
 ) -> None:
     """Add text as runs with explicit fonts; characters of CJK Ext-B and beyond get their own
     run in SimSun-ExtB, and line breaks become real breaks (python-docx's `Run.text` writes
@@ -191,7 +282,7 @@ def _run(
         if ext_b:
             _set_fonts(r_pr, EXT_B_FONT, EXT_B_FONT)
         else:
-            _set_fonts(r_pr)
+            _set_fonts(r_pr, east_asia)
         # Shared punctuation (“” · — …) in the Chinese font, as a Chinese IME types it.
         r_pr.find(qn("w:rFonts")).set(qn("w:hint"), "eastAsia")
         if size is not None:
@@ -218,12 +309,16 @@ def _width_chars(text: str) -> float:
     return width
 
 
+def _field_width(f: tree.Field) -> float:
+    return _width_chars(f"{f.label}：") + (_width_chars(f.value) if f.value else f.blank_chars)
+
+
 def _field_lines(row: tuple[tree.Field, ...], chars: float) -> list[list[tuple[float, tree.Field]]]:
     """The fields of a party row in lines `chars` characters wide: (position, field) each."""
     lines: list[list[tuple[float, tree.Field]]] = [[]]
     end = 0.0
     for f in row:
-        width = _width_chars(f"{f.label}：{f.value or _NBSP * (2 * f.blank_chars)}")
+        width = _field_width(f)
         start = end + FIELD_GAP_CHARS if lines[-1] else 0.0
         if lines[-1] and start + width > chars:
             lines.append([])
@@ -248,30 +343,30 @@ def _row_lines(cells: tuple[str, ...], widths_mm: tuple[float, ...], size: float
     return lines
 
 
-def _blank(paragraph: DocxParagraph, chars: int) -> None:
-    _run(paragraph, _NBSP * (2 * chars), underline=True)
-
-
-def _field(paragraph: DocxParagraph, label: str, value: str, blank_chars: int) -> None:
-    _run(paragraph, f"{label}：")
-    if value:
-        _run(paragraph, value)
-    else:
-        _blank(paragraph, blank_chars)
-
-
 # ---------------------------------------------------------------------------------------------
 # Blocks
 
 
 class _Writer:
-    def __init__(self, out: Any) -> None:
+    def __init__(self, out: Any, lay: PageLayout) -> None:
         self.out = out
-        self.last: DocxParagraph | None = None
+        self.lay = lay
+        self.text_width_mm = layout.PAGE_WIDTH_MM - lay.left_mm - lay.right_mm
+        # The paragraphs a signature block would keep on its page: the closing sentences
+        # and the end of the text before them.
+        self.tail: list[DocxParagraph] = []
         # Styles are set by id on the XML: python-docx's setters look the style up and compare
         # it with the default by scanning every style of the template (~2 ms a paragraph).
         self.grid_id = out.styles["Table Grid"].style_id
         self.abstract_ids: dict[tree.Numbering, int] = {}
+
+    def font(self, style: Style) -> str:
+        return east_asia_font(self.lay, style)
+
+    def run(
+        self, paragraph: DocxParagraph, text: str, style: Style, *, underline: bool = False
+    ) -> None:
+        _run(paragraph, text, self.font(style), underline=underline)
 
     def paragraph(
         self,
@@ -286,56 +381,69 @@ class _Writer:
         if align is not None:
             paragraph.alignment = _ALIGN[align]
         if indent:
-            _first_line_chars(paragraph, SIZES[style])
-        if container is None:
-            self.last = paragraph
+            _first_line_chars(paragraph, self.lay.pitch(style))
         return paragraph
 
     def add(self, block: tree.Block) -> None:
         match block:
             case tree.Title(text):
-                _run(self.paragraph(Style.TITLE, Align.CENTER), text)
+                paragraph = self.paragraph(Style.TITLE, Align.CENTER)
+                self.run(paragraph, text, Style.TITLE)
+                self.ends([paragraph])
             case tree.Paragraph(text, style, align, indent, keep):
                 paragraph = self.paragraph(style, align, indent)
                 paragraph.paragraph_format.keep_with_next = keep or style is Style.HEADING
-                _run(paragraph, text)
-            case tree.FieldLine(label, value, align, blank_chars):
-                _field(self.paragraph(Style.BODY, align), label, value, blank_chars)
+                self.run(paragraph, text, style)
+                if keep and style is not Style.HEADING:
+                    self.tail.append(paragraph)
+                else:
+                    self.ends([paragraph])
+            case tree.FieldLine():
+                self.ends([self.field_line(block)])
             case tree.PartyBlock():
-                self.party(block)
+                self.ends(self.party(block))
             case tree.NumberedTerms(items, numbering, start):
                 # Real Word numbering: a term inserted in Word renumbers the ones after it.
                 num_id = self.numbering(numbering, start)
+                paragraphs = []
                 for item in items:
                     paragraph = self.paragraph(Style.BODY, Align.JUSTIFY, indent=True)
                     num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
                     num_pr.get_or_add_ilvl().val = 0
                     num_pr.get_or_add_numId().val = num_id
-                    _run(paragraph, item)
+                    self.run(paragraph, item, Style.BODY)
+                    paragraphs.append(paragraph)
+                self.ends(paragraphs[-1:])
             case tree.RuledLines(count):
-                for _ in range(count):
-                    self.ruled_line()
+                self.ends(self.ruled_lines(count))
             case tree.Table():
-                self.table(block)
+                self.ends(self.table(block))
             case tree.SignatureBlock():
                 self.signatures(block)
+                self.ends([])
             case tree.Spacer(height_mm):
                 paragraph = self.paragraph(Style.BODY)
                 paragraph.paragraph_format.line_spacing = Mm(height_mm)
+                self.tail.append(paragraph)
             case tree.PageBreak():
                 self.paragraph(Style.BODY).add_run().add_break(WD_BREAK.PAGE)
+                self.ends([])
             case _:
                 raise TypeError(f"cannot render {block!r}")
 
+    def ends(self, paragraphs: list[DocxParagraph]) -> None:
+        """`paragraphs` end the text so far (a table's: those of its last row)."""
+        self.tail = list(paragraphs)
+
     def numbering(self, numbering: tree.Numbering, start: int) -> int:
         """A list instance (w:num) counting from `start`, of a definition (w:abstractNum) made
-        once per kind: 一、 (chineseCounting) or 1. (decimal), set in 宋体."""
+        once per kind: 一、 (chineseCounting) or 1. (decimal), set in the body's font."""
         root = self.out.part.numbering_part.element
         abstract_id = self.abstract_ids.get(numbering)
         if abstract_id is None:
             taken = [int(a.get(qn("w:abstractNumId"))) for a in root.iter(qn("w:abstractNum"))]
             abstract_id = max(taken, default=-1) + 1
-            definition = _abstract_numbering(abstract_id, numbering)
+            definition = _abstract_numbering(abstract_id, numbering, self.lay)
             first_num = root.find(qn("w:num"))
             if first_num is not None:
                 first_num.addprevious(definition)  # schema order: every abstractNum, then num
@@ -347,39 +455,73 @@ class _Writer:
         num.add_lvlOverride(ilvl=0).add_startOverride(start)
         return num.numId
 
-    def ruled_line(self) -> None:
-        paragraph = self.paragraph(Style.BODY)
-        paragraph.paragraph_format.line_spacing = Mm(layout.RULE_PITCH_MM)
-        borders = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        for key, value in (
-            ("w:val", "single"),
-            ("w:sz", "4"),
-            ("w:space", "1"),
-            ("w:color", "auto"),
-        ):
-            bottom.set(qn(key), value)
-        borders.append(bottom)
-        p_pr = paragraph._p.get_or_add_pPr()
-        # w:pBdr must come before w:spacing/w:ind/w:jc in pPr.
-        anchor = p_pr.find(qn("w:spacing"))
-        if anchor is not None:
-            anchor.addprevious(borders)
-        else:
-            p_pr.append(borders)
+    # -- fields and blanks ---------------------------------------------------------------------
 
-    def party(self, block: tree.PartyBlock) -> None:
+    def field(
+        self, paragraph: DocxParagraph, f: tree.Field | tree.FieldLine, at_chars: float
+    ) -> None:
+        """A labelled value, or the label and an underlined blank: a tab to a stop
+        `blank_chars` characters after the label, underlined (`at_chars` is where the field
+        begins on the line)."""
+        self.run(paragraph, f"{f.label}：", Style.BODY)
+        if f.value:
+            self.run(paragraph, f.value, Style.BODY)
+            return
+        end = at_chars + _width_chars(f"{f.label}：") + f.blank_chars
+        stop = Pt(end * self.lay.pitch(Style.BODY))
+        paragraph.paragraph_format.tab_stops.add_tab_stop(stop, WD_TAB_ALIGNMENT.RIGHT)
+        self.run(paragraph, "\t", Style.BODY, underline=True)
+
+    def field_line(self, block: tree.FieldLine) -> DocxParagraph:
+        if block.value:
+            paragraph = self.paragraph(Style.BODY, block.align)
+            self.field(paragraph, block, 0.0)
+            return paragraph
+        # A blank is a tab to a stop, so the line is placed by a tab stop too: the label
+        # begins where the label and blank end flush right (or centred) as the PDF sets them.
+        paragraph = self.paragraph(Style.BODY, Align.LEFT)
+        width = self.text_width_mm * 72 / 25.4 / self.lay.pitch(Style.BODY)
+        total = _width_chars(f"{block.label}：") + block.blank_chars
+        start = {Align.RIGHT: width - total, Align.CENTER: (width - total) / 2}.get(block.align, 0)
+        start = max(start, 0.0)
+        if start:
+            stop = Pt(start * self.lay.pitch(Style.BODY))
+            paragraph.paragraph_format.tab_stops.add_tab_stop(stop)
+            self.run(paragraph, "\t", Style.BODY)
+        self.field(paragraph, block, start)
+        return paragraph
+
+    # -- ruled lines and tables ----------------------------------------------------------------
+
+    def ruled_lines(self, count: int) -> list[DocxParagraph]:
+        """Lines to write on, as the rows of a table ruled below each: empty paragraphs with
+        the same bottom border would be drawn by Word and LibreOffice as one box, one line."""
+        table = self._table(count, 1, (self.text_width_mm,), borders=False)
+        _table_borders(table, bottom=True, inside_h=True)
+        for k, row in enumerate(table.rows):
+            row.height = Mm(layout.RULE_PITCH_MM)
+            row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+            _cant_split(row)
+            paragraph = self._cell_paragraph(row.cells[0], Style.BODY, Align.LEFT)
+            # The lines stay together on a page, as the PDF keeps them (and LibreOffice
+            # would draw the rule between two rows twice where a page breaks them).
+            paragraph.paragraph_format.keep_with_next = k < count - 1
+        return table.rows[-1].cells[0].paragraphs
+
+    def party(self, block: tree.PartyBlock) -> list[DocxParagraph]:
         """Role label in a narrow column, the rows of particulars beside it (no borders).
 
         The fields of a row are set apart by tabs to tab stops, not by spaces: each field begins
         a gap of one and a half characters after the one before (as in the PDF), and a field
         that would not fit begins a new line of its own."""
-        label_mm = layout.ROLE_COLUMN_CHARS * layout.BODY_SIZE * 25.4 / 72
-        table = self._table(1, 2, (label_mm, TEXT_WIDTH_MM - label_mm), borders=False)
+        pitch = self.lay.pitch(Style.BODY)
+        label_mm = layout.ROLE_COLUMN_CHARS * pitch * 25.4 / 72
+        table = self._table(1, 2, (label_mm, self.text_width_mm - label_mm), borders=False)
         role_cell, rows_cell = table.rows[0].cells
-        _run(self._cell_paragraph(role_cell, Style.BODY, Align.LEFT), block.role)
-        chars = (TEXT_WIDTH_MM - label_mm) * 72 / 25.4 / layout.BODY_SIZE
+        self.run(self._cell_paragraph(role_cell, Style.BODY, Align.LEFT), block.role, Style.BODY)
+        chars = (self.text_width_mm - label_mm) * 72 / 25.4 / pitch
         lines = [line for row in block.rows for line in _field_lines(row, chars)]
+        paragraphs = []
         for k, line in enumerate(lines):
             paragraph = (
                 self._cell_paragraph(rows_cell, Style.BODY, Align.LEFT)
@@ -388,96 +530,113 @@ class _Writer:
             )
             for position, f in line:
                 if position:
-                    stop = Pt(position * layout.BODY_SIZE)
+                    stop = Pt(position * pitch)
                     paragraph.paragraph_format.tab_stops.add_tab_stop(stop)
-                    _run(paragraph, "\t")
-                _field(paragraph, f.label, f.value, f.blank_chars)
+                    self.run(paragraph, "\t", Style.BODY)
+                self.field(paragraph, f, position)
+            paragraphs.append(paragraph)
         _cant_split(table.rows[0])
+        return paragraphs
 
-    def table(self, block: tree.Table) -> None:
+    def table(self, block: tree.Table) -> list[DocxParagraph]:
         """A ruled table (Word's Table Grid); the header row (if any) repeats on every page.
         Rows stay whole on a page, as in the PDF, unless a row is too long to: that one may
-        break over the page rather than leave most of a page blank before it."""
+        break over the page rather than leave most of a page blank before it. Cells are
+        padded and their lines set as close as the PDF's."""
         head = 1 if block.header else 0
         rows = head + len(block.rows) + block.blank_rows
-        widths = tuple(w * TEXT_WIDTH_MM for w in block.widths)
+        widths = tuple(w * self.text_width_mm for w in block.widths)
         table = self._table(rows, len(block.widths), widths, borders=True)
+        size = self.lay.size(block.style)
+        _cell_padding(table, size * layout.CELL_PADDING, size * layout.CELL_SIDE_PADDING)
+        leading = Pt(self.lay.table_leading(block.style))
+
+        def cell_text(cell: _Cell, text: str, align: Align) -> None:
+            paragraph = self._cell_paragraph(cell, block.style, align)
+            paragraph.paragraph_format.line_spacing = leading
+            self.run(paragraph, text, block.style)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
         if head:
             header = table.rows[0]
             _repeat_header(header)
             for cell, text in zip(header.cells, block.header, strict=True):
-                _run(self._cell_paragraph(cell, block.style, Align.CENTER), text)
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        size = SIZES[block.style]
+                cell_text(cell, text, Align.CENTER)
         for r, values in enumerate(block.rows, head):
             for cell, text in zip(table.rows[r].cells, values, strict=True):
-                _run(self._cell_paragraph(cell, block.style, Align.LEFT), text)
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                cell_text(cell, text, Align.LEFT)
             if _row_lines(values, widths, size) <= _LONG_ROW_LINES:
                 _cant_split(table.rows[r])
         for r in range(head + len(block.rows), rows):
             row = table.rows[r]
-            row.height = Pt(size * LINE_SPACING * 1.6)
+            row.height = Pt(size * layout.LINE_SPACING * 1.6)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
             for cell in row.cells:
                 self._cell_paragraph(cell, block.style, Align.LEFT)
         for row in table.rows[:head] + table.rows[head + len(block.rows) :]:
             _cant_split(row)
+        return [p for cell in table.rows[-1].cells for p in cell.paragraphs]
+
+    # -- signatures ----------------------------------------------------------------------------
 
     def signatures(self, block: tree.SignatureBlock) -> None:
-        """The signature rows of `layout.signature_grid`, as in the PDF: parties on the left,
-        mediator and recorder, the seal space ending with the issuer and the date at the foot
-        of the right column."""
-        if self.last is not None:
-            self.last.paragraph_format.keep_with_next = True
-        grid = signature_grid(block)
-        seal = [
-            (text, style)
-            for text, style in (
-                (block.seal_label, Style.CELL),
-                (block.issuer, Style.BODY),
-                (block.date_text, Style.BODY),
-            )
-            if text
-        ]
-        share = layout.SIGNATURE_LEFT_SHARE
-        widths = (share * TEXT_WIDTH_MM, (1 - share) * TEXT_WIDTH_MM)
-        lead = self.paragraph(Style.BODY)  # a blank line before the table, as in the PDF
+        """The rows of `layout.signature_rows`, as in the PDF, in one borderless table of two
+        halves (a row across the width merges them). The end of the text above (closing
+        sentences, the last paragraph or table row before them) keeps with the first row;
+        rows marked to keep with the next are held to it by "keep with next" on their
+        paragraphs, as Word keeps table rows; no row splits over a page."""
+        rows = layout.signature_rows(block, self.lay)
+        if not rows:
+            return
+        for paragraph in self.tail:
+            paragraph.paragraph_format.keep_with_next = True
+        # Half a line of space before the table, as in the PDF.
+        lead = self.paragraph(Style.BODY)
+        lead.paragraph_format.line_spacing = Twips(math.floor(self.lay.leading(Style.BODY) * 10))
         lead.paragraph_format.keep_with_next = True
-        table = self._table(len(grid), 2, widths, borders=False)
-        for row, labels in zip(table.rows, grid, strict=True):
-            row.height = Mm(signature_row_mm(block, labels[0]) + 0.5)
+        # The table's columns: every edge of a cell in any row (halves, and the narrower seal
+        # area of an organisation); each cell spans the columns between its edges.
+        total = self.text_width_mm
+        bounds = sorted({edge for laid in rows for edge in _edges(laid, total)})
+        columns = tuple(b - a for a, b in itertools.pairwise(bounds))
+        table = self._table(len(rows), len(columns), columns, borders=False)
+        gap = layout.SIGNATURE_GAP_CHARS * self.lay.pitch(block.style)
+        for row, laid in zip(table.rows, rows, strict=True):
+            row.height = Mm(layout.row_mm(laid, self.lay) + 0.5)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-            left, right = row.cells
-            _run(self._cell_paragraph(left, Style.CELL, Align.LEFT), signature_label(labels[0]))
-            _run(self._cell_paragraph(right, Style.CELL, Align.LEFT), labels[1])
-            _cell_margin(left, "right", layout.SIGNATURE_GAP_CHARS * SIZES[Style.CELL])
-        if seal:
-            row = table.rows[-1]
-            row.height = Mm(block.seal_mm)
-            cell = row.cells[1]
-            (label, label_style), *rest = seal
-            _run(self._cell_paragraph(cell, label_style, Align.CENTER), label)
-            # The seal's room: the label at the top, issuer and date at the bottom.
-            lines = len(seal) * layout.BODY_SIZE * LINE_SPACING * 25.4 / 72
-            gap = self.paragraph(Style.BODY, container=cell)
-            gap.paragraph_format.line_spacing = Mm(max(block.seal_mm - lines, 1))
-            for text, style in rest:
-                _run(self.paragraph(style, Align.CENTER, container=cell), text)
-        # The text just above stays with the first row (the closing paragraph keeps with the
-        # lead line, the lead line with the table); the parties' rows may run on over a page
-        # break; the committee's rows (mediator, recorder, seal, committee, date) are kept
-        # together by "keep with next" on every row of them but the last, as Word keeps rows.
-        group = max(len(table.rows) - signature_kept_rows(block), 0)
-        for k, row in enumerate(table.rows):
+            cells = []
+            for a, b in itertools.pairwise(_edges(laid, total)):
+                first, last = bounds.index(a), bounds.index(b) - 1
+                cell = row.cells[first]
+                cells.append(cell.merge(row.cells[last]) if last > first else cell)
+            if len(cells) > 1:
+                _cell_margin(cells[0], "right", gap)
+            for cell, content in zip(cells, laid.cells, strict=True):
+                self.signature_cell(cell, content)
             _cant_split(row)
-            if group <= k < len(table.rows) - 1:
-                for cell in row.cells:
+            if laid.keep_with_next:
+                for cell in cells:
                     for paragraph in cell.paragraphs:
                         paragraph.paragraph_format.keep_with_next = True
-        self._after_table()
+        self.tail = []
 
-    # helpers
+    def signature_cell(self, cell: _Cell, content: SignatureCell) -> None:
+        first = True
+        for piece in content.pieces or (layout.SignaturePiece(),):
+            paragraph = (
+                self._cell_paragraph(cell, piece.style, piece.align)
+                if first
+                else self.paragraph(piece.style, piece.align, container=cell)
+            )
+            first = False
+            if piece.text:
+                self.run(paragraph, piece.text, piece.style)
+                if piece.room_mm:
+                    paragraph.paragraph_format.space_after = Mm(piece.room_mm)
+            elif piece.room_mm:
+                paragraph.paragraph_format.line_spacing = Mm(piece.room_mm)
+
+    # -- helpers -------------------------------------------------------------------------------
 
     def _table(
         self, rows: int, cols: int, widths_mm: tuple[float, ...], *, borders: bool
@@ -492,12 +651,8 @@ class _Writer:
             for cell in column.cells:
                 cell.width = Mm(width)  # Word reads the cell widths, LibreOffice the grid
         if not borders:
-            _no_cell_margins(table)
-        self._after_table()
+            _cell_padding(table, 0.0)
         return table
-
-    def _after_table(self) -> None:
-        self.last = None
 
     def _cell_paragraph(self, cell: _Cell, style: Style, align: Align) -> DocxParagraph:
         """The cell's first (empty) paragraph, styled."""
@@ -507,6 +662,15 @@ class _Writer:
         return paragraph
 
 
+def _edges(row: layout.SignatureRow, total: float) -> list[float]:
+    """Where the cells of a signature row begin and end, in millimetres (rounded, so that the
+    same edge computed twice is one column edge)."""
+    edges = [0.0]
+    for width in row.widths(total):
+        edges.append(edges[-1] + width)
+    return [round(edge, 3) for edge in edges]
+
+
 #: How Word counts and labels a term, for each kind of numbering in the tree.
 _NUMBER_FORMATS = {
     tree.Numbering.CHINESE: ("chineseCounting", "%1、"),
@@ -514,17 +678,11 @@ _NUMBER_FORMATS = {
 }
 
 
-def _abstract_numbering(abstract_id: int, numbering: tree.Numbering) -> Any:
+def _abstract_numbering(abstract_id: int, numbering: tree.Numbering, lay: PageLayout) -> Any:
     """<w:abstractNum> of one level: the number right before the text (no tab after it, as
     "一、" is written), in the body's fonts."""
     fmt, text = _NUMBER_FORMATS[numbering]
-
-    def element(tag: str, **attributes: str) -> Any:
-        made = OxmlElement(tag)
-        for key, value in attributes.items():
-            made.set(qn(f"w:{key}"), value)
-        return made
-
+    element = _element
     definition = element("w:abstractNum", abstractNumId=str(abstract_id))
     definition.append(element("w:nsid", val=f"{0x4C4E4A00 + abstract_id:08X}"))
     definition.append(element("w:multiLevelType", val="singleLevel"))
@@ -536,39 +694,38 @@ def _abstract_numbering(abstract_id: int, numbering: tree.Numbering) -> Any:
     level.append(element("w:lvlText", val=text))
     level.append(element("w:lvlJc", val="left"))
     p_pr = element("w:pPr")
-    size = SIZES[Style.BODY]
+    pitch = lay.pitch(Style.BODY)
     p_pr.append(
-        element("w:ind", left="0", firstLine=str(round(2 * size * 20)), firstLineChars="200")
+        element("w:ind", left="0", firstLine=str(round(2 * pitch * 20)), firstLineChars="200")
     )
     level.append(p_pr)
     r_pr = element("w:rPr")
-    _set_fonts(r_pr)
+    _set_fonts(r_pr, lay.word_body_font)
     r_pr.find(qn("w:rFonts")).set(qn("w:hint"), "eastAsia")
     level.append(r_pr)
     definition.append(level)
     return definition
 
 
-def _first_line_chars(paragraph: DocxParagraph, size: float) -> None:
+def _first_line_chars(paragraph: DocxParagraph, pitch: float) -> None:
     """First-line indent of two characters (w:firstLineChars, which Word scales with the font;
     w:firstLine for readers that only know lengths)."""
-    paragraph.paragraph_format.first_line_indent = Pt(2 * size)  # w:ind in schema order
+    paragraph.paragraph_format.first_line_indent = Pt(2 * pitch)  # w:ind in schema order
     paragraph._p.get_or_add_pPr().find(qn("w:ind")).set(qn("w:firstLineChars"), "200")
 
 
 def _cell_margin(cell: _Cell, side: str, points: float) -> None:
-    """One margin of one cell (w:tcMar, after w:tcW in the cell's properties)."""
+    """One margin of one cell (w:tcMar, in the schema's place among the cell's properties:
+    after its width, span and borders, before its text direction and alignment)."""
     margins = OxmlElement("w:tcMar")
-    edge = OxmlElement(f"w:{side}")
-    edge.set(qn("w:w"), str(round(points * 20)))
-    edge.set(qn("w:type"), "dxa")
-    margins.append(edge)
+    margins.append(_element(f"w:{side}", w=str(round(points * 20)), type="dxa"))
     tc_pr = cell._tc.get_or_add_tcPr()
-    width = tc_pr.find(qn("w:tcW"))
-    if width is not None:
-        width.addnext(margins)
+    after = ("w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+    anchor = next((tc_pr.find(qn(t)) for t in after if tc_pr.find(qn(t)) is not None), None)
+    if anchor is not None:
+        anchor.addprevious(margins)
     else:
-        tc_pr.insert(0, margins)
+        tc_pr.append(margins)
 
 
 def _cant_split(row: Any) -> None:
@@ -580,16 +737,44 @@ def _repeat_header(row: Any) -> None:
     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
-def _no_cell_margins(table: DocxTable) -> None:
+def _cell_padding(table: DocxTable, points: float, side_points: float | None = None) -> None:
+    """The margins of every cell, above and below, left and right (Word's default is 5.4 pt
+    left and right, none above and below, which sets a register's text against its rules)."""
+    sides = points if side_points is None else side_points
     margins = OxmlElement("w:tblCellMar")
-    for side in ("top", "left", "bottom", "right"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:w"), "0")
-        edge.set(qn("w:type"), "dxa")
-        margins.append(edge)
+    for side, value in (("top", points), ("left", sides), ("bottom", points), ("right", sides)):
+        margins.append(_element(f"w:{side}", w=str(round(value * 20)), type="dxa"))
     tbl_pr = table._tbl.tblPr
     look = tbl_pr.find(qn("w:tblLook"))
     if look is not None:
         look.addprevious(margins)  # schema order: … tblLayout, tblCellMar, tblLook
     else:
         tbl_pr.append(margins)
+
+
+def _table_borders(table: DocxTable, *, bottom: bool, inside_h: bool) -> None:
+    """Rules under the rows of a borderless table (w:tblBorders, before w:tblLayout)."""
+    borders = OxmlElement("w:tblBorders")
+    for side, on in (("top", False), ("left", False), ("bottom", bottom), ("right", False)):
+        borders.append(_border(side, on))
+    borders.append(_border("insideH", inside_h))
+    borders.append(_border("insideV", False))
+    tbl_pr = table._tbl.tblPr
+    anchor = next(
+        (
+            tbl_pr.find(qn(tag))
+            for tag in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
+            if tbl_pr.find(qn(tag)) is not None
+        ),
+        None,
+    )
+    if anchor is not None:
+        anchor.addprevious(borders)
+    else:
+        tbl_pr.append(borders)
+
+
+def _border(side: str, on: bool) -> Any:
+    if not on:
+        return _element(f"w:{side}", val="nil")
+    return _element(f"w:{side}", val="single", sz="4", space="0", color="auto")

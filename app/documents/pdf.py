@@ -1,15 +1,15 @@
-"""Render a `Document` to PDF with reportlab platypus: A4, GB/T 9704-like margins, embedded fonts.
+"""Render a `Document` to PDF with reportlab platypus: A4, GB/T 9704 margins, embedded fonts.
 
 Every glyph comes from an embedded TrueType font (`fonts`): the canvas is created with the body
 font as its initial font, because otherwise reportlab declares an unembedded Helvetica in every
-file. Line breaking follows the Chinese rules (`rlfixes.CJKParagraph`).
+file. Line breaking follows the Chinese rules (`rlfixes.CJKParagraph`). Sizes, margins and line
+pitch come from the document's page layout (`layout.PageLayout`).
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import math
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -33,27 +33,14 @@ from reportlab.platypus import Table as RLTable
 
 from app.documents import fonts, layout, tree
 from app.documents.fonts import BODY_FONT
-from app.documents.layout import (
-    BODY_SIZE,
-    LINE_SPACING,
-    SIZES,
-    signature_grid,
-    signature_kept_rows,
-    signature_label,
-    signature_room_mm,
-)
+from app.documents.layout import STANDARD, PageLayout, SignatureCell, SignatureRow
 from app.documents.rlfixes import BoldCJKParagraph, CJKParagraph
 from app.documents.tree import Align, Style
 
 _PAGE_W, _PAGE_H = A4
-_TOP, _BOTTOM = layout.TOP_MM * mm, layout.BOTTOM_MM * mm
-_LEFT, _RIGHT = layout.LEFT_MM * mm, layout.RIGHT_MM * mm
-# The text width is trimmed to a whole number of body characters (as GB/T 9704's 28 characters
-# a line are) so that lines of Chinese end flush with the right margin: reportlab cannot
-# justify CJK text. The remainder is shared by both margins.
-_AVAILABLE = _PAGE_W - _LEFT - _RIGHT
-TEXT_WIDTH = math.floor(_AVAILABLE / BODY_SIZE) * BODY_SIZE
-_SLACK = (_AVAILABLE - TEXT_WIDTH) / 2
+
+#: The text width of the standard layout (31 characters of 四号).
+TEXT_WIDTH = STANDARD.text_width_pt
 
 _ALIGN: dict[Align, Literal[0, 1, 2, 4]] = {
     Align.LEFT: TA_LEFT,
@@ -72,24 +59,26 @@ _FIELD_GAP = "\u00a0" * 3
 def render_pdf(doc: tree.Document, target: str | Path | BinaryIO) -> None:
     """Write `doc` as a PDF to a file path or a binary stream."""
     fonts.covered("中")  # registers the body font and installs the reportlab fixes
+    lay = layout.page_layout(doc.layout)
     out: Any = str(target) if isinstance(target, str | Path) else target
+    body = lay.size(Style.BODY)
     template = BaseDocTemplate(
         out,
         pagesize=A4,
-        topMargin=_TOP,
-        bottomMargin=_BOTTOM,
-        leftMargin=_LEFT + _SLACK,
-        rightMargin=_RIGHT + _SLACK,
+        topMargin=lay.top_mm * mm,
+        bottomMargin=lay.bottom_mm * mm,
+        leftMargin=lay.left_mm * mm + lay.slack_pt,
+        rightMargin=lay.right_mm * mm + lay.slack_pt,
         title=doc.title,
         author="",
         subject="",
         creator="老娘舅",
         initialFontName=BODY_FONT,
-        initialFontSize=BODY_SIZE,
-        initialLeading=BODY_SIZE * LINE_SPACING,
+        initialFontSize=body,
+        initialLeading=lay.leading(Style.BODY),
     )
     # No frame padding (platypus adds 6 pt a side by default): the text must be exactly
-    # TEXT_WIDTH wide for lines of Chinese to fill it.
+    # the text width wide for lines of Chinese to fill it.
     frame = Frame(
         template.leftMargin,
         template.bottomMargin,
@@ -101,7 +90,7 @@ def render_pdf(doc: tree.Document, target: str | Path | BinaryIO) -> None:
         bottomPadding=0,
     )
     template.addPageTemplates([PageTemplate("page", [frame])])
-    template.build(_story(doc.blocks), canvasmaker=_NumberedCanvas)
+    template.build(_Story(lay).story(doc.blocks), canvasmaker=_NumberedCanvas)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,56 +123,270 @@ def _field(label: str, value: str, blank_chars: int) -> str:
 
 
 @functools.cache
-def _style(style: Style, align: Align = Align.JUSTIFY, indent: bool = False) -> ParagraphStyle:
-    size = SIZES[style]
-    return ParagraphStyle(
-        f"{style.value}-{align.value}-{int(indent)}",
+def _style(
+    lay: PageLayout,
+    style: Style,
+    align: Align = Align.JUSTIFY,
+    indent: bool = False,
+    in_table: bool = False,
+) -> ParagraphStyle:
+    size = lay.size(style)
+    paragraph_style = ParagraphStyle(
+        f"{lay.name}-{style.value}-{align.value}-{int(indent)}-{int(in_table)}",
         fontName=BODY_FONT,
         fontSize=size,
-        leading=size * LINE_SPACING,
+        leading=lay.table_leading(style) if in_table else lay.leading(style),
         alignment=_ALIGN[align],
-        firstLineIndent=2 * size if indent else 0,
+        firstLineIndent=2 * lay.pitch(style) if indent else 0,
         wordWrap="CJK",
         # A paragraph may run on over a page break, but never leaves one line behind at the foot
         # of a page (orphan) or carries one alone to the top of the next (widow).
         allowOrphans=0,
         allowWidows=0,
         spaceBefore=size * 0.5 if style is Style.HEADING else 0,
-        spaceAfter=size * 0.8 if style is Style.TITLE else 0,
+        spaceAfter=size * 0.5 if style is Style.TITLE else 0,
     )
+    # Read by `rlfixes.CJKParagraph` (ParagraphStyle takes unknown attributes as they come).
+    paragraph_style.charSpace = lay.char_space(style)
+    return paragraph_style
 
 
 def _para(
-    text_markup: str, style: Style = Style.BODY, align: Align = Align.JUSTIFY, indent: bool = False
+    lay: PageLayout,
+    text_markup: str,
+    style: Style = Style.BODY,
+    align: Align = Align.JUSTIFY,
+    indent: bool = False,
+    in_table: bool = False,
 ) -> CJKParagraph:
     cls = BoldCJKParagraph if style in (Style.TITLE, Style.HEADING) else CJKParagraph
-    return cls(text_markup, _style(style, align, indent))
+    return cls(text_markup, _style(lay, style, align, indent, in_table))
 
 
 # ---------------------------------------------------------------------------------------------
 # Blocks
 
 
-def _story(blocks: tuple[tree.Block, ...]) -> list[Flowable]:
-    story: list[Flowable] = []
-    keep: _KeepWithStart | None = None  # a heading waiting for what follows it
-    for block in blocks:
-        if isinstance(block, tree.SignatureBlock):
-            flowables = _signatures(block, story)
-        else:
-            flowables = _flowables(block)
-        if keep is not None and flowables:
-            keep.follower = flowables[0]
-            keep = None
-        if isinstance(block, tree.Paragraph) and (
-            block.keep_with_next or block.style is Style.HEADING
-        ):
-            # Not reportlab's keepWithNext, which moves the heading *and the whole paragraph
-            # after it* to the next page, leaving most of a page blank before a long text.
-            keep = _KeepWithStart(flowables[0])
-            story.append(keep)
-        story.extend(flowables)
-    return story
+def _kept_before_signatures(block: tree.Block) -> bool:
+    """A closing sentence or a spacer just before a signature block: goes with it."""
+    return isinstance(block, tree.Spacer) or (
+        isinstance(block, tree.Paragraph)
+        and block.keep_with_next
+        and block.style is not Style.HEADING
+    )
+
+
+class _Story:
+    """Flowables for the blocks of one document, in its page layout."""
+
+    def __init__(self, lay: PageLayout) -> None:
+        self.lay = lay
+        self.width = lay.text_width_pt
+
+    def story(self, blocks: tuple[tree.Block, ...]) -> list[Flowable]:
+        # The flowables of each block, so that a signature block can take the end of the
+        # text before it along to its page.
+        entries: list[tuple[tree.Block, list[Flowable]]] = []
+        keep: _KeepWithStart | None = None  # a heading waiting for what follows it
+        for block in blocks:
+            if isinstance(block, tree.SignatureBlock):
+                flowables = self.signatures(block, entries)
+            else:
+                flowables = self.flowables(block)
+            if keep is not None and flowables:
+                # (A heading just before a signature block goes with the block instead.)
+                if not isinstance(block, tree.SignatureBlock):
+                    keep.follower = flowables[0]
+                keep = None
+            if isinstance(block, tree.Paragraph) and (
+                block.keep_with_next or block.style is Style.HEADING
+            ):
+                # Not reportlab's keepWithNext, which moves the heading *and the whole
+                # paragraph after it* to the next page, leaving most of a page blank before a
+                # long text.
+                keep = _KeepWithStart(flowables[0])
+                flowables = [keep, *flowables]
+            entries.append((block, flowables))
+        return [flowable for _, flowables in entries for flowable in flowables]
+
+    def para(
+        self,
+        text_markup: str,
+        style: Style = Style.BODY,
+        align: Align = Align.JUSTIFY,
+        indent: bool = False,
+        in_table: bool = False,
+    ) -> CJKParagraph:
+        return _para(self.lay, text_markup, style, align, indent, in_table)
+
+    def flowables(self, block: tree.Block) -> list[Flowable]:
+        match block:
+            case tree.Title(text):
+                return [self.para(markup(text), Style.TITLE, Align.CENTER)]
+            case tree.Paragraph(text, style, align, indent):
+                return [self.para(markup(text), style, align, indent)]
+            case tree.FieldLine(label, value, align, blank_chars):
+                return [self.para(_field(label, value, blank_chars), Style.BODY, align)]
+            case tree.PartyBlock():
+                return [self.party(block)]
+            case tree.NumberedTerms(items, numbering, start):
+                return [
+                    self.para(markup(tree.numbered(start + k, numbering) + item), indent=True)
+                    for k, item in enumerate(items)
+                ]
+            case tree.RuledLines(count):
+                return [_RuledLines(count)]
+            case tree.Table():
+                return [self.table(block)]
+            case tree.Spacer(height_mm):
+                return [RLSpacer(0, height_mm * mm)]
+            case tree.PageBreak():
+                return [RLPageBreak()]
+        raise TypeError(f"cannot render {block!r}")
+
+    def party(self, block: tree.PartyBlock) -> RLTable:
+        """Role label in a narrow column, the rows of particulars beside it (a borderless
+        table, so wrapped rows stay aligned after the label)."""
+        rows = [
+            self.para(
+                _FIELD_GAP.join(_field(f.label, f.value, f.blank_chars) for f in row),
+                align=Align.LEFT,
+            )
+            for row in block.rows
+        ]
+        label_width = layout.ROLE_COLUMN_CHARS * self.lay.pitch(Style.BODY)
+        table = RLTable(
+            [[self.para(markup(block.role), align=Align.LEFT), rows]],
+            colWidths=[label_width, self.width - label_width],
+        )
+        table.setStyle(_PLAIN)
+        return table
+
+    def table(self, block: tree.Table) -> RLTable:
+        """A ruled table; the header row (if any) repeats on every page. See `_RuledTable`
+        for where it breaks over a page."""
+        lay = self.lay
+        size = lay.size(block.style)
+        style = block.style
+
+        def cell(text: str, align: Align) -> list[Flowable]:
+            return [self.para(markup(text), style, align, in_table=True)]
+
+        header = [[cell(h, Align.CENTER) for h in block.header]]
+        head = header if block.header else []
+        rows = [[cell(c, Align.LEFT) for c in row] for row in block.rows]
+        blank_height = size * layout.LINE_SPACING * 1.6
+        leading = lay.table_leading(style)
+        table = _RuledTable(
+            [*head, *rows, *([[""] * len(block.widths)] * block.blank_rows)],
+            colWidths=[w * self.width for w in block.widths],
+            rowHeights=[None] * (len(head) + len(rows)) + [blank_height] * block.blank_rows,
+            repeatRows=len(head),
+            splitInRow=round(2 * leading + size),
+        )
+        table.min_room_to_split = lay.text_height_pt / 4
+        pad, side = size * layout.CELL_PADDING, size * layout.CELL_SIDE_PADDING
+        last = len(block.widths) - 1  # reportlab 5.1 splits these with a NameError on -1
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
+                    ("GRID", (0, 0), (-1, -1), 0.6, "black"),
+                    # A row split over a page is closed at the foot of the page and at the top
+                    # of the next, like every other row.
+                    # (types-reportlab expects these row names in the column's place.)
+                    ("LINEBELOW", (0, "inrowsplitstart"), (last, "inrowsplitstart"), 0.6, "black"),  # type: ignore[list-item]
+                    ("LINEABOVE", (0, "inrowsplitend"), (last, "inrowsplitend"), 0.6, "black"),  # type: ignore[list-item]
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), side),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), side),
+                    ("TOPPADDING", (0, 0), (-1, -1), pad),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                ]
+            )
+        )
+        return table
+
+    # -----------------------------------------------------------------------------------------
+    # Signatures
+
+    def signatures(
+        self, block: tree.SignatureBlock, entries: list[tuple[tree.Block, list[Flowable]]]
+    ) -> list[Flowable]:
+        """The rows of `layout.signature_rows`. Nothing is printed where ink and seals go.
+
+        One table per row, so that with many parties their lines run on over a page break,
+        while rows marked to keep with the next (an organisation's name with its seal area,
+        the last party's row with the committee's) stay together. The first rows go to a
+        page with the end of the text above them — the closing sentences and at least the
+        last lines of the text before those (a paragraph's, a table's last row) — so that
+        the block never stands on a page of its own, which would invite a new page of terms
+        to be put in front of it.
+        """
+        rows = layout.signature_rows(block, self.lay)
+        if not rows:
+            return []
+        tables = [self.signature_row(row, block.style) for row in rows]
+        # Half a line sets the signatures apart from the text above.
+        tables[0].spaceBefore = self.lay.leading(Style.BODY) / 2
+        groups: list[list[Flowable]] = [[]]
+        for row, table in zip(rows, tables, strict=True):
+            groups[-1].append(table)
+            if not row.keep_with_next:
+                groups.append([])
+        groups = [group for group in groups if group]
+        first, *others = groups
+        out: list[Flowable] = [self.with_text_before(first, entries)]
+        out += [KeepTogether(group) if len(group) > 1 else group[0] for group in others]
+        return out
+
+    def with_text_before(
+        self, first: list[Flowable], entries: list[tuple[tree.Block, list[Flowable]]]
+    ) -> Flowable:
+        """The first rows of a signature block with the end of the text before them, taken
+        out of `entries`: the closing sentences, the text before them, and the heading over
+        that text if it would otherwise be left alone at the foot of a page."""
+        # What goes along is kept together as a whole, so the markers that keep a heading or
+        # closing sentence with what follows it have nothing left to do there.
+        kept: list[Flowable] = []
+        while entries and _kept_before_signatures(entries[-1][0]):
+            kept[:0] = _unmarked(entries.pop()[1])
+        if not entries or isinstance(entries[-1][0], tree.PageBreak | tree.SignatureBlock):
+            return KeepTogether([*kept, *first])  # the block begins a page of its own
+        flowables = entries[-1][1]
+        text = flowables.pop()
+        if not _unmarked(flowables):
+            entries.pop()
+            if entries and _is_heading(entries[-1][0]):
+                lead = _unmarked(entries.pop()[1])  # the heading over the text
+                return _KeepEnd(lead, text, [*kept, *first])
+        return _KeepEnd([], text, [*kept, *first])
+
+    def signature_row(self, row: SignatureRow, style: Style) -> RLTable:
+        table = RLTable(
+            [[self.signature_cell(cell) for cell in row.cells]], colWidths=row.widths(self.width)
+        )
+        table.setStyle(_signature_style(self.lay, style) if len(row.cells) > 1 else _PLAIN)
+        return table
+
+    def signature_cell(self, cell: SignatureCell) -> list[Flowable]:
+        out: list[Flowable] = []
+        for piece in cell.pieces:
+            if piece.text:
+                out.append(self.para(markup(piece.text), piece.style, piece.align))
+            if piece.room_mm:
+                out.append(RLSpacer(0, piece.room_mm * mm))
+        return out
+
+
+def _unmarked(flowables: list[Flowable]) -> list[Flowable]:
+    return [f for f in flowables if not isinstance(f, _KeepWithStart)]
+
+
+def _is_heading(block: tree.Block) -> bool:
+    return isinstance(block, tree.Paragraph) and (
+        block.style is Style.HEADING or block.keep_with_next
+    )
 
 
 class _KeepWithStart(Flowable):
@@ -223,48 +426,47 @@ class _KeepWithStart(Flowable):
         pass
 
 
-def _flowables(block: tree.Block) -> list[Flowable]:
-    match block:
-        case tree.Title(text):
-            return [_para(markup(text), Style.TITLE, Align.CENTER)]
-        case tree.Paragraph(text, style, align, indent):
-            return [_para(markup(text), style, align, indent)]
-        case tree.FieldLine(label, value, align, blank_chars):
-            return [_para(_field(label, value, blank_chars), Style.BODY, align)]
-        case tree.PartyBlock():
-            return [_party(block)]
-        case tree.NumberedTerms(items, numbering, start):
-            return [
-                _para(markup(tree.numbered(start + k, numbering) + item), indent=True)
-                for k, item in enumerate(items)
-            ]
-        case tree.RuledLines(count):
-            return [_RuledLines(count)]
-        case tree.Table():
-            return [_table(block)]
-        case tree.Spacer(height_mm):
-            return [RLSpacer(0, height_mm * mm)]
-        case tree.PageBreak():
-            return [RLPageBreak()]
-    raise TypeError(f"cannot render {block!r}")
+class _KeepEnd(KeepTogether):
+    """The end of a text kept on a page with what follows it (a signature block's first rows).
 
+    If all of it does not fit where it stands, `text` is split so that at least its last two
+    lines (a paragraph) or its last row (a table) go on with `rest`, rather than `rest` going
+    over the page alone; a text that cannot be split so goes over whole, with the heading
+    over it (`lead`) when it follows one directly.
+    """
 
-def _party(block: tree.PartyBlock) -> RLTable:
-    """Role label in a narrow column, the rows of particulars beside it (a borderless table,
-    so wrapped rows stay aligned after the label)."""
-    rows = [
-        _para(
-            _FIELD_GAP.join(_field(f.label, f.value, f.blank_chars) for f in row), align=Align.LEFT
-        )
-        for row in block.rows
-    ]
-    label_width = layout.ROLE_COLUMN_CHARS * BODY_SIZE
-    table = RLTable(
-        [[_para(markup(block.role), align=Align.LEFT), rows]],
-        colWidths=[label_width, TEXT_WIDTH - label_width],
-    )
-    table.setStyle(_PLAIN)
-    return table
+    #: Lines of a paragraph that go on with what follows.
+    TAIL_LINES = 2
+
+    def __init__(self, lead: list[Flowable], text: Flowable, rest: list[Flowable]) -> None:
+        super().__init__([*lead, text, *rest])
+        self.lead, self.text, self.rest = lead, text, rest
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        self.wrap(aW, aH)
+        if aH < self._H:  # type: ignore[attr-defined]  # set by KeepTogether.wrap
+            parts = self._split_text(aW, aH)
+            if parts:
+                return parts
+        return super().split(aW, aH)
+
+    def _split_text(self, aW: float, aH: float) -> list[Flowable]:
+        text = self.text
+        height = text.wrap(aW, aH)[1]
+        if isinstance(text, CJKParagraph):
+            tail = self.TAIL_LINES * text.style.leading
+        elif isinstance(text, RLTable):
+            tail = text._rowHeights[-1]  # type: ignore[attr-defined]
+        else:
+            return []
+        lead = sum(f.getSpaceBefore() + f.wrap(aW, aH)[1] for f in self.lead)
+        room = min(aH - lead, height - tail)
+        if room <= 0:
+            return []
+        parts = text.split(aW, room)
+        if len(parts) != 2:
+            return []
+        return [*self.lead, parts[0], KeepTogether([parts[1], *self.rest])]
 
 
 _PLAIN = TableStyle(
@@ -280,50 +482,11 @@ _PLAIN = TableStyle(
 )
 
 
-_SIGNATURES = TableStyle(
-    [
-        *_PLAIN.getCommands(),
-        ("RIGHTPADDING", (0, 0), (0, -1), layout.SIGNATURE_GAP_CHARS * SIZES[Style.CELL]),
-    ]
-)
-
-
-def _table(block: tree.Table) -> RLTable:
-    """A ruled table; the header row (if any) repeats on every page. See `_RuledTable` for
-    where it breaks over a page."""
-    size = SIZES[block.style]
-    header = [[[_para(markup(h), block.style, Align.CENTER)] for h in block.header]]
-    head = header if block.header else []
-    rows = [[[_para(markup(c), block.style, Align.LEFT)] for c in row] for row in block.rows]
-    blank_height = size * LINE_SPACING * 1.6
-    table = _RuledTable(
-        [*head, *rows, *([[""] * len(block.widths)] * block.blank_rows)],
-        colWidths=[w * TEXT_WIDTH for w in block.widths],
-        rowHeights=[None] * (len(head) + len(rows)) + [blank_height] * block.blank_rows,
-        repeatRows=len(head),
-        splitInRow=round(2 * size * LINE_SPACING + size),
-    )
-    pad = size * 0.3
-    last = len(block.widths) - 1  # reportlab 5.1 splits these with a NameError on -1
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
-                ("GRID", (0, 0), (-1, -1), 0.6, "black"),
-                # A row split over a page is closed at the foot of the page and at the top of
-                # the next, like every other row.
-                # (types-reportlab expects these row names in the column's place.)
-                ("LINEBELOW", (0, "inrowsplitstart"), (last, "inrowsplitstart"), 0.6, "black"),  # type: ignore[list-item]
-                ("LINEABOVE", (0, "inrowsplitend"), (last, "inrowsplitend"), 0.6, "black"),  # type: ignore[list-item]
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                ("TOPPADDING", (0, 0), (-1, -1), pad),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-            ]
-        )
-    )
-    return table
+@functools.cache
+def _signature_style(lay: PageLayout, style: Style) -> TableStyle:
+    """Two cells side by side: the left one's text keeps a gap from the right one."""
+    gap = layout.SIGNATURE_GAP_CHARS * lay.pitch(style)
+    return TableStyle([*_PLAIN.getCommands(), ("RIGHTPADDING", (0, 0), (0, -1), gap)])
 
 
 class _RuledTable(RLTable):
@@ -334,8 +497,9 @@ class _RuledTable(RLTable):
     whole with its label. The first cell names the row, so both parts of a split row show it.
     """
 
-    #: Below this much room left on a page, a row that does not fit moves to the next page.
-    MIN_ROOM_TO_SPLIT_A_ROW = (_PAGE_H - _TOP - _BOTTOM) / 4
+    #: Below this much room left on a page, a row that does not fit moves to the next page
+    #: (a quarter of the page's text; set per table from its layout).
+    min_room_to_split = STANDARD.text_height_pt / 4
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         in_row, self.splitInRow = self.splitInRow, 0
@@ -343,7 +507,7 @@ class _RuledTable(RLTable):
             parts = super().split(available_width, available_height)  # between rows
         finally:
             self.splitInRow = in_row
-        if not parts and in_row and available_height >= self.MIN_ROOM_TO_SPLIT_A_ROW:
+        if not parts and in_row and available_height >= self.min_room_to_split:
             # reportlab loses track of the height of a vertically centred cell it splits
             # (the rest of the row grows with every page): the split row is set at the top.
             # Private members of reportlab's Table, which types-reportlab leaves out.
@@ -355,6 +519,7 @@ class _RuledTable(RLTable):
                 _name_both_halves(*parts)
         for part in parts:  # made while splitInRow was off; Tables, typed as Flowables
             part.splitInRow = in_row  # type: ignore[attr-defined]
+            part.min_room_to_split = self.min_room_to_split  # type: ignore[attr-defined]
         return parts
 
 
@@ -367,55 +532,6 @@ def _name_both_halves(top: RLTable, rest: RLTable) -> None:
         second[0] = [copy.copy(f) for f in first[0]]
     elif second[0] and not first[0]:
         first[0] = [copy.copy(f) for f in second[0]]
-
-
-def _signatures(block: tree.SignatureBlock, story: list[Flowable]) -> list[Flowable]:
-    """The signature rows of `layout.signature_grid`: parties on the left, mediator and
-    recorder, the seal space (with the issuer and date the seal customarily covers) at the
-    foot of the right column. Each label has blank room below it; nothing is printed where
-    ink and the seal go.
-
-    One table per row, so that with many parties their lines run on over a page break, while
-    the committee's rows (mediator, recorder, seal, committee and date) stay together, and the
-    first row stays with the text just above (a page of signatures alone would invite a new
-    page of terms to be put in front of it)."""
-
-    def cell(label: str, room_mm: float) -> list[Flowable]:
-        if not label:
-            return []
-        return [_para(markup(label), Style.CELL, Align.LEFT), RLSpacer(0, room_mm * mm)]
-
-    seal = [
-        _para(markup(text), style, Align.CENTER)
-        for text, style in (
-            (block.seal_label, Style.CELL),
-            (block.issuer, Style.BODY),
-            (block.date_text, Style.BODY),
-        )
-        if text
-    ]
-    grid = signature_grid(block)
-    data: list[list[Any]] = [
-        [cell(signature_label(a), signature_room_mm(block, a)), cell(b, block.space_mm)]
-        for a, b in grid
-    ]
-    if seal:
-        lines = len(seal) * BODY_SIZE * LINE_SPACING
-        data[-1][1] = [seal[0], RLSpacer(0, max(block.seal_mm * mm - lines, 0)), *seal[1:]]
-    share = layout.SIGNATURE_LEFT_SHARE
-    widths = [share * TEXT_WIDTH, (1 - share) * TEXT_WIDTH]
-    rows: list[Flowable] = []
-    for row in data:
-        table = RLTable([row], colWidths=widths)
-        table.setStyle(_SIGNATURES)
-        rows.append(table)
-    rows[0].spaceBefore = BODY_SIZE
-    previous = [story.pop()] if story and isinstance(story[-1], CJKParagraph) else []
-    group = len(rows) - signature_kept_rows(block)  # the first row of the committee's part
-    if group <= 0:
-        return [KeepTogether([*previous, *rows])]
-    tail = [KeepTogether(rows[group:])] if group < len(rows) else []
-    return [KeepTogether([*previous, rows[0]]), *rows[1:group], *tail]
 
 
 class _RuledLines(Flowable):

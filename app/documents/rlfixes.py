@@ -5,7 +5,13 @@
    copies out of the PDF as garbage. We write the UTF-16BE surrogate pair the PDF spec asks for.
 2. `textsplit.ALL_CANNOT_START` lacks ，；：？！》…— so those could open a line. We extend it,
    and `CJKParagraph` below breaks lines with the full rules of `app.documents.linebreak`
-   (reportlab hangs at most one mark and never keeps numbers whole).
+   (reportlab hangs at most one mark and never keeps numbers whole), keeps amounts and dates
+   on one line, and takes the blank half out between two full-width marks (标点挤压): the
+   paragraph engine has no kerning, so a zero-width marker after such a mark moves the text
+   position back when the line is drawn (`_shift`).
+3. Paragraphs know no character spacing; GB/T 9704's 28 characters of 16 pt to a 156 mm line
+   need it, so `CJKParagraph` sets the PDF's Tc from its style's `charSpace` and counts it in
+   every character's width.
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib import textsplit
+from reportlab.lib.abag import ABag
 from reportlab.pdfbase import ttfonts
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import paragraph as rl_paragraph
 
 # types-reportlab leaves out these module-level helpers of the CJK line breaker.
@@ -26,7 +34,7 @@ from reportlab.platypus.paragraph import (  # type: ignore[attr-defined]
     makeCJKParaLine,
 )
 
-from app.documents.linebreak import CANNOT_START, break_lines
+from app.documents.linebreak import CANNOT_START, break_lines, compressions, glued
 
 _lock = threading.Lock()
 _applied = False
@@ -91,8 +99,23 @@ def apply() -> None:
         _applied = True
 
 
+#: The canvas callback a shift marker calls (see `_shift`).
+SHIFT_CALLBACK = "lnj-shift"
+
+
 class CJKParagraph(Paragraph):
-    """A Paragraph (wordWrap='CJK') that breaks lines by the Chinese rules of `linebreak`."""
+    """A Paragraph (wordWrap='CJK') that breaks lines by the Chinese rules of `linebreak`,
+    compresses adjacent full-width punctuation and draws with its style's `charSpace`."""
+
+    def beginText(self, x: float, y: float) -> Any:
+        canvas = self.canv
+        if canvas.getNamedCB(SHIFT_CALLBACK) is None:
+            canvas.setNamedCB(SHIFT_CALLBACK, _shift)
+        text = super().beginText(x, y)
+        space = getattr(self.style, "charSpace", 0.0)
+        if space:
+            text.setCharSpace(space)
+        return text
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         if not isinstance(maxWidths, list | tuple):
@@ -113,7 +136,8 @@ class CJKParagraph(Paragraph):
             )
         auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
         calc_bounds = auto_leading not in ("", "off")
-        return _split_frags(self.frags, list(maxWidths), calc_bounds)
+        space = getattr(style, "charSpace", 0.0)
+        return _split_frags(self.frags, list(maxWidths), calc_bounds, space)
 
 
 class BoldCJKParagraph(CJKParagraph):
@@ -128,13 +152,17 @@ class BoldCJKParagraph(CJKParagraph):
         return text
 
 
-def _split_frags(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> ParaLines:
+def _split_frags(
+    frags: list[Any], max_widths: list[float], calc_bounds: bool, char_space: float = 0.0
+) -> ParaLines:
     """Cut styled fragments into lines at the break points `break_lines` allows."""
     glyphs: list[cjkU] = []
+    underlined = False
     for frag in frags:
         text = frag.text
         if isinstance(text, bytes):
             text = text.decode("utf8")
+        underlined = underlined or bool(getattr(frag, "us_lines", None))
         if text:
             glyphs.extend(cjkU(ch, frag, "utf8") for ch in text)
         else:
@@ -144,7 +172,8 @@ def _split_frags(frags: list[Any], max_widths: list[float], calc_bounds: bool) -
 
     def width(u: cjkU) -> float:
         w = u.width
-        return w.normalizedValue(max_widths[0]) if hasattr(w, "normalizedValue") else w
+        w = w.normalizedValue(max_widths[0]) if hasattr(w, "normalizedValue") else w
+        return w + char_space if str(u) else w
 
     # Forced breaks (<br/>) end a segment; each segment is broken on its own.
     segment: list[cjkU] = []
@@ -158,15 +187,73 @@ def _split_frags(frags: list[Any], max_widths: list[float], calc_bounds: bool) -
         forced = u is not None
         chars = [str(g) for g in segment]
         widths = [width(g) for g in segment]
-        spans = break_lines(chars, widths, max_widths[len(lines) :] or max_widths[-1:])
+        # The markers that move the pen back cannot also move an underline reportlab draws
+        # from its own count of widths: a paragraph with an underlined blank is not
+        # compressed (the blanks of a form follow a label, never a bracket).
+        taken = (
+            [0.0] * len(chars)
+            if underlined
+            else compressions(chars, widths, [g.frag.fontSize for g in segment])
+        )
+        fitted = [w - t for w, t in zip(widths, taken, strict=True)]
+        spans = break_lines(
+            chars, fitted, max_widths[len(lines) :] or max_widths[-1:], glued(chars)
+        )
         for k, (a, b) in enumerate(spans):
             max_width = max_widths[min(len(lines), len(max_widths) - 1)]
-            used = sum(widths[a:b])
+            # The last character of a line is drawn at its full width: nothing follows it.
+            used = sum(fitted[a : b - 1]) + widths[b - 1]
             last = k == len(spans) - 1
+            line = _with_shifts(segment[a:b], taken[a : b - 1])
             lines.append(
                 makeCJKParaLine(
-                    segment[a:b], max_width, used, max_width - used, forced and last, calc_bounds
+                    line, max_width, used, max_width - used, forced and last, calc_bounds
                 )
             )
         segment = []
     return ParaLines(kind=1, lines=lines)
+
+
+def _with_shifts(glyphs: list[cjkU], taken: list[float]) -> list[cjkU]:
+    """The glyphs of a line with a shift marker after each one that gives up some of its
+    advance (`taken`, for all glyphs but the last), and a last marker that puts the start of
+    the line back where reportlab expects it before the next line."""
+    if not any(taken):
+        return glyphs
+    out: list[cjkU] = []
+    total = 0.0
+    for glyph, amount in zip(glyphs, [*taken, 0.0], strict=True):
+        out.append(glyph)
+        if amount:
+            total += amount
+            out.append(_marker(glyph.frag, f"{total!r}"))
+    out.append(_marker(glyphs[-1].frag, "end"))
+    return out
+
+
+def _marker(frag: Any, label: str) -> cjkU:
+    """A zero-width fragment that makes reportlab call `_shift` where it is drawn."""
+    marker = frag.clone()
+    marker.cbDefn = ABag(kind="onDraw", name=SHIFT_CALLBACK, label=label, width=0)
+    return cjkU("", marker, "utf8")
+
+
+def _shift(canvas: Canvas, kind: str | None, label: str) -> None:
+    """Move the pen back by the advance the line's compressed marks gave up so far (`label`
+    is that total), or at the line's end ("end") put the start of the line back.
+
+    reportlab's `_putFragLine` hands the text object and its own x position (where the pen
+    would be without compression) in `_curr_tx_info`; `setXPos` moves the start of the line,
+    which the next glyphs are drawn from.
+    """
+    info = canvas._curr_tx_info  # type: ignore[attr-defined]  # set by _putFragLine
+    tx = info["tx"]
+    if label == "end":
+        home = getattr(tx, "_lnj_home", None)
+        if home is not None:
+            tx.setXPos(home - tx._x0)
+            tx._lnj_home = None
+        return
+    if getattr(tx, "_lnj_home", None) is None:
+        tx._lnj_home = tx._x0
+    tx.setXPos(info["cur_x"] - float(label) - tx._x0)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from app.domain.money import format_yuan, to_capital
 
@@ -55,6 +57,32 @@ def yuan_text(amount: Decimal) -> str:
     format writes them, and the capitals beside them carry the check.
     """
     return f"人民币{format_yuan(amount, grouped=False)}元（大写：{to_capital(amount)}）"
+
+
+#: An amount as people type it into a term: 人民币1250.50元, ￥1,250.5元, 1250.50 元整, each
+#: perhaps already followed by its capitals (（大写：…）, which are then written anew).
+_TYPED_AMOUNT = re.compile(
+    r"(?:人民币|RMB|[￥¥])?\s*(?P<figures>[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?)\s*元整?"
+    r"(?:\s*[（(]大写[：:][^）)]*[）)])?"
+)
+
+
+def say_amount(text: str, amount: Decimal) -> str | None:
+    """`text` with its mention of `amount` in figures written the one way agreements say an
+    amount, 人民币1250.50元（大写：壹仟贰佰伍拾元伍角）; None if the text does not mention it.
+
+    So a term typed as "赔偿维修费人民币1250.50元" says the amount once, not once as typed
+    and again as "金额为人民币1250.50元（大写：…）" after it.
+    """
+    for match in _TYPED_AMOUNT.finditer(text):
+        figures = unicodedata.normalize("NFKC", match["figures"]).replace(",", "")
+        try:
+            said = Decimal(figures)
+        except InvalidOperation:
+            continue
+        if said == amount:
+            return text[: match.start()] + yuan_text(amount) + text[match.end() :]
+    return None
 
 
 def yuan_figures(amount: Decimal) -> str:

@@ -17,10 +17,10 @@ class Style(Enum):
     """Text styles of the printed forms (sizes follow the Chinese 号 scale)."""
 
     TITLE = "title"  # 二号 22 pt, centred
-    HEADING = "heading"  # section heading, 楷体 at body size (the customary 二级标题 face)
-    BODY = "body"  # 小三 15 pt, 宋体
-    CELL = "cell"  # 四号 14 pt, table cells and signature labels
-    SMALL = "small"  # 小四 12 pt, notes
+    HEADING = "heading"  # section heading at body size, drawn bold
+    BODY = "body"  # 四号 14 pt, 宋体 (三号 16 pt, 仿宋 in the GB/T 9704 layout)
+    CELL = "cell"  # table cells and signature labels, at body size
+    SMALL = "small"  # 小四 12 pt, notes and the cells of a dense register
 
 
 class Align(Enum):
@@ -49,7 +49,9 @@ class Paragraph:
     """Running text. `indent` is the customary first-line indent of two characters.
 
     `keep_with_next` (always so for a heading) keeps the paragraph on a page with the first
-    lines of what follows; the text that follows may still run on over the page break.
+    lines of what follows; the text that follows may still run on over the page break. Before
+    a signature block it marks a closing sentence (copies, taking effect): those go to the
+    page of the signatures together with the end of the text before them.
     """
 
     text: str
@@ -131,10 +133,14 @@ class Table:
 class SignatureBlock:
     """Signature lines with room to sign, fingerprint and seal — never a printed signature.
 
-    `left` are the parties' labels, `right` the mediator's and recorder's; each label gets
-    `space_mm` of blank room below it. Last comes the seal space (`seal_mm` tall) with
-    `seal_label`, then `issuer` and the date line. How they are arranged in rows, and which
-    rows stay on one page, is `layout.signature_grid`'s business.
+    `left` are the parties' labels, `right` the mediators' and the recorder's; each label gets
+    `space_mm` of blank room below it. `representatives` says, per label of `left`, on which
+    line an organisation's representative signs ("" for a person, and for labels beyond its
+    length): an organisation is sealed, so its name gets a seal area of its own. Last comes
+    the committee's seal space (`seal_mm` tall) with `seal_label`, then `issuer` and the date
+    line. How they are arranged in rows, and which rows stay on one page, is
+    `layout.signature_rows`' business; the renderers also keep the end of the text before
+    the block on the page of its first row.
     """
 
     left: tuple[str, ...]
@@ -144,6 +150,13 @@ class SignatureBlock:
     date_text: str = ""
     space_mm: float = 16.0
     seal_mm: float = 40.0
+    representatives: tuple[str, ...] = ()
+    #: The labels' type style (a dense register sets them in its cells' 小四).
+    style: Style = Style.CELL
+
+    def representative(self, index: int) -> str:
+        """The representative's line of party `index` of `left` ("" for a person)."""
+        return self.representatives[index] if index < len(self.representatives) else ""
 
 
 @dataclass(frozen=True)
@@ -170,6 +183,9 @@ Block = (
 )
 
 PAGE_SIZES = ("A4",)
+#: Page layouts (`layout.LAYOUTS`): "standard", or "gbt9704" — the official-document layout of
+#: GB/T 9704 (22 lines of 28 characters in 三号), a committee setting (`CommitteeInfo`).
+PAGE_LAYOUTS = ("standard", "gbt9704")
 
 
 @dataclass(frozen=True)
@@ -179,10 +195,13 @@ class Document:
     title: str
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     page_size: str = "A4"
+    layout: str = "standard"
 
     def __post_init__(self) -> None:
         if self.page_size not in PAGE_SIZES:
             raise ValueError(f"unsupported page size {self.page_size!r}")
+        if self.layout not in PAGE_LAYOUTS:
+            raise ValueError(f"unsupported page layout {self.layout!r}")
         if not isinstance(self.blocks, tuple):
             object.__setattr__(self, "blocks", tuple(self.blocks))
 

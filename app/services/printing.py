@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from app.domain.codes import AgreementForm
 from app.domain.errors import UserError
 from app.services.cases import get_case
 from app.services.database import Database, get_committee
 from app.services.files import write_atomically
-from app.views import CaseDetail
+from app.views import CaseDetail, CommitteeInfo
+
+if TYPE_CHECKING:  # the forms are imported when something is printed
+    from app.documents.forms.registry import FormSpec
 
 Format = Literal["pdf", "docx"]
 FORMATS: dict[str, str] = {"pdf": "PDF 文件", "docx": "Word 文件"}
@@ -70,3 +73,84 @@ def print_agreement(
     check_printable(document)  # before a temporary file is made (render checks again: cheap)
     path = write_atomically(Path(target), lambda handle: render(document, fmt, handle))
     return Saved(path, agreement_title(case))
+
+
+def form_spec(key: str) -> FormSpec:
+    """The form printed under `key` (registry.FORMS), or a `UserError` pointing to the list."""
+    from app.documents.forms.registry import FORMS
+
+    spec = FORMS.get(key.strip().lower())
+    if spec is None:
+        raise UserError(f"没有“{key}”这种文书。可以打印的文书和它们的代码用 print --list 查看。")
+    return spec
+
+
+#: What a per-item form is printed for, as a message names it.
+_ITEM_NAMES = {
+    "investigation": "调查记录",
+    "mediation_record": "调解记录",
+    "follow_up": "回访记录",
+    "power_of_attorney": "委托代理人",
+}
+
+
+def check_item(spec: FormSpec, case: CaseDetail, item_id: int | None) -> None:
+    """Refuse (`UserError`) an `item_id` the form does not take or the case does not have, and
+    a per-item form for a case that has no such item (its blank form can still be printed)."""
+    from app.documents.forms.registry import items
+
+    if spec.per == "case":
+        if item_id is not None:
+            raise UserError(f"{spec.name}每个案件只有一份，不用写 --item。")
+        return
+    found = items(spec, case)
+    what = _ITEM_NAMES.get(spec.key, spec.name)
+    if not found:
+        have = "没有" if spec.per == "agent" else "还没有"
+        raise UserError(
+            f"这个案件{have}{what}，可以打印空白表：print blank {spec.key} -o {spec.name}.pdf"
+        )
+    if item_id is not None and item_id not in {k for k, _ in found}:
+        listed = "；".join(f"{k}（{label}）" for k, label in found)
+        raise UserError(f"这个案件没有序号为 {item_id} 的{what}。可以写的 --item 有：{listed}。")
+
+
+def print_form(
+    db: Database,
+    key: str,
+    case_ref: str | int,
+    fmt: str,
+    target: Path | str,
+    *,
+    item_id: int | None = None,
+    today: date | None = None,
+) -> Saved:
+    """Form `key` (see `registry.FORMS`) of a case, written to `target` as PDF or DOCX; for a
+    form printed per sitting, follow-up or agent, `item_id` picks which (None: the latest
+    sitting or follow-up, the first agent).
+
+    Refused (`UserError`, nothing written) for an unknown form, an item the case lacks, or a
+    character the bundled fonts lack.
+    """
+    from app.documents import check_printable, render
+
+    fmt = check_format(fmt)
+    spec = form_spec(key)
+    case = get_case(db, case_ref)
+    check_item(spec, case, item_id)
+    document = spec.make(case, get_committee(db), item_id=item_id, today=today)
+    check_printable(document)  # before a temporary file is made
+    path = write_atomically(Path(target), lambda handle: render(document, fmt, handle))
+    return Saved(path, agreement_title(case) if spec.key == "agreement" else spec.name)
+
+
+def print_blank(key: str, fmt: str, target: Path | str, committee: CommitteeInfo) -> Saved:
+    """The blank form `key`, every field a blank to fill in by hand (for a walk-in party)."""
+    from app.documents import check_printable, render
+
+    fmt = check_format(fmt)
+    spec = form_spec(key)
+    document = spec.make(None, committee)
+    check_printable(document)  # the committee's name is the one text that could fail
+    path = write_atomically(Path(target), lambda handle: render(document, fmt, handle))
+    return Saved(path, f"空白{spec.name}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -245,3 +246,48 @@ def with_parties(case: CaseDetail, persons: int, organisations: int) -> CaseDeta
 
 def cn(k: int) -> str:
     return "甲乙丙丁戊己庚辛壬癸"[k]
+
+
+@dataclasses.dataclass(frozen=True)
+class Word:
+    """A word pdftotext found on a page, in points from the top left of the paper."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+def pdf_words(path: Path) -> list[list[Word]]:
+    """The words of each page, with their boxes (`pdftotext -bbox`)."""
+    import html
+    import re
+
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    pattern = re.compile(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+    )
+    return [
+        [
+            Word(float(a), float(b), float(c), float(d), html.unescape(t))
+            for a, b, c, d, t in pattern.findall(chunk)
+        ]
+        for chunk in out.split("<page ")[1:]
+    ]
+
+
+def pdf_lines(page: list[Word]) -> list[str]:
+    """The page's words joined into lines, top to bottom (words within 3 pt of a line's top
+    belong to it), left to right; the page number left out."""
+    rows: dict[float, list[Word]] = {}
+    for word in sorted(page, key=lambda w: (w.y0, w.x0)):
+        key = next((k for k in rows if abs(k - word.y0) <= 3), word.y0)
+        rows.setdefault(key, []).append(word)
+    lines = ["".join(w.text for w in sorted(rows[k], key=lambda w: w.x0)) for k in sorted(rows)]
+    return [line for line in lines if not re.fullmatch(r"第\d+页共\d+页", line)]
+
+
+MM = 72 / 25.4  # points in a millimetre

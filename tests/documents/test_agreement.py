@@ -94,8 +94,10 @@ def test_organisation_particulars_and_signature(
     assert signatures.left == (
         f"申请人{APPLICANT}（签名盖章或按指印）：",
         f"被申请人{RESPONDENT}（签名盖章或按指印）：",
-        f"第三人{ORGANISATION}（单位盖章）：\n法定代表人或委托代理人（签名）：",
+        f"第三人{ORGANISATION}（单位盖章）：",
     )
+    # the organisation's representative signs on a line of its own, with the office held
+    assert signatures.representatives == ("", "", "法定代表人（职务：＿＿＿＿）签名：")
 
 
 def test_parties_of_one_role_get_a_signature_line_each(
@@ -237,11 +239,13 @@ def test_committee_settings_choose_the_closing_sentences(
 
 
 def test_never_prints_a_signature_or_seal(case: CaseDetail, committee: CommitteeInfo) -> None:
-    text = joined(build_agreement(case, committee))
-    assert MEDIATOR not in text and RECORDER not in text
-    signatures = build_agreement(case, committee).blocks[-1]
+    """The mediator's and the recorder's names say whose line it is; nothing fills it."""
+    doc = build_agreement(case, committee)
+    signatures = doc.blocks[-1]
     assert isinstance(signatures, tree.SignatureBlock)
-    assert signatures.right == ("人民调解员（签名）：", "记录人（签名）：")
+    assert signatures.right == (f"人民调解员{MEDIATOR}（签名）：", f"记录人{RECORDER}（签名）：")
+    others = "\n".join(texts(dataclasses.replace(doc, blocks=doc.blocks[:-1])))
+    assert MEDIATOR not in others and RECORDER not in others
     assert signatures.seal_label == "（人民调解委员会印）"
     assert signatures.issuer == "飞机场社区人民调解委员会"
     assert signatures.date_text == "2026年3月20日"

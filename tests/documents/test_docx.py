@@ -204,51 +204,70 @@ def test_headings_keep_with_the_text_which_may_run_on(tmp_path: Path) -> None:
     assert b"keepLines" not in zipfile.ZipFile(path).read("word/document.xml")
 
 
+def cells_of(row) -> list:  # type: ignore[no-untyped-def]
+    """The cells of a table row, a merged cell once (python-docx repeats it per column)."""
+    seen, out = set(), []
+    for cell in row.cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            out.append(cell)
+    return out
+
+
 def test_party_and_signature_blocks_are_tables(agreement_docx: Path) -> None:
     tables = docx.Document(str(agreement_docx)).tables
     assert len(tables) == 4  # three parties and the signatures
     assert tables[0].rows[0].cells[0].text == "申请人"
     signatures = tables[-1]
-    left = [row.cells[0].text for row in signatures.rows]
-    # Broken before the bracket where the name makes the line too long, as in the PDF.
-    assert left[0] == f"申请人{APPLICANT}\n（签名盖章或按指印）："
-    assert left[1] == f"被申请人{RESPONDENT}\n（签名盖章或按指印）："
-    assert "\n法定代表人或委托代理人（签名）：" in left[2]
-    assert ORGANISATION in left[2] and "（单位盖章）" in left[2]
-    assert signatures.rows[0].cells[1].text == "人民调解员（签名）："
-    assert signatures.rows[1].cells[1].text == "记录人（签名）："
-    assert signatures.rows[2].cells[1].text.startswith("（人民调解委员会印）")
+    rows = [[c.text for c in cells_of(row)] for row in signatures.rows]
+    # Persons two to a row, broken before the bracket where the name makes the line too long
+    # for its half, as in the PDF.
+    assert rows[0] == [
+        f"申请人{APPLICANT}\n（签名盖章或按指印）：",
+        f"被申请人{RESPONDENT}\n（签名盖章或按指印）：",
+    ]
+    # The organisation: its name across the width, then its seal area beside the line its
+    # representative signs on.
+    assert rows[1] == [f"第三人{ORGANISATION}（单位盖章）："]
+    assert rows[2] == ["", "法定代表人（职务：＿＿＿＿）签名："]
+    seal_area = cells_of(signatures.rows[2])[0]
+    assert seal_area.width is not None and seal_area.width.mm >= 40
+    # The committee: the mediator's and recorder's lines beside the seal space.
+    committee, seal = rows[3]
+    assert committee.splitlines() == ["人民调解员周建国（签名）：", "记录人郑秀兰（签名）："]
+    assert seal.startswith("（人民调解委员会印）") and seal.endswith("2026年3月20日")
 
 
 def test_many_parties_sign_over_a_page_break_but_the_committee_part_stays_whole(
     tmp_path: Path, case: CaseDetail, committee: CommitteeInfo
 ) -> None:
-    """Eight parties: the parties' rows may break over pages; the last party's row, mediator
-    beside recorder and the seal with committee and date, the last three rows, are held
-    together by keep-with-next; the closing text keeps with the first row."""
+    """Four persons and four organisations: the parties' rows may break over pages; an
+    organisation's name keeps with its seal area, the last party's rows with the committee's
+    row, by keep-with-next; the closing text keeps with the first row."""
     path = tmp_path / "eight.docx"
     render_docx(build_agreement(with_parties(case, 4, 4), committee), path)
     document = docx.Document(str(path))
     signatures = document.tables[-1]
     rows = signatures.rows
-    assert len(rows) == 10
-    assert [c.text for c in rows[-2].cells] == ["人民调解员（签名）：", "记录人（签名）："]
-    assert rows[-1].cells[1].text.startswith("（人民调解委员会印）")
-    assert "飞机场社区人民调解委员会" in rows[-1].cells[1].text
+    assert len(rows) == 2 + 4 * 2 + 1  # persons in pairs, two rows an organisation, committee
+    committee_row = cells_of(rows[-1])
+    assert committee_row[0].text.startswith("人民调解员周建国（签名）：")
+    assert "飞机场社区人民调解委员会" in committee_row[1].text
 
     def keeps(row) -> bool:  # type: ignore[no-untyped-def]
         flags = {p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs}
         assert len(flags) == 1
         return flags.pop() is True
 
-    assert [keeps(r) for r in rows] == [False] * 7 + [True, True, False]
+    # name rows keep with their seal rows; the last seal row with the committee's row
+    assert [keeps(r) for r in rows] == [False, False, *[True, False] * 3, True, True, False]
     assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
     body = list(document.element.body.iterchildren())
     lead = body[body.index(signatures._tbl) - 1]
     closing = body[body.index(signatures._tbl) - 2]
     for paragraph in (lead, closing):
         assert paragraph.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None
-    assert rows[1].cells[0].text == "申请人申请人乙\n（签名盖章或按指印）："
+    assert cells_of(rows[0])[1].text == "申请人申请人乙\n（签名盖章或按指印）："
 
 
 def test_a_table_block_is_a_real_ruled_table(tmp_path: Path) -> None:
@@ -264,7 +283,14 @@ def test_a_table_block_is_a_real_ruled_table(tmp_path: Path) -> None:
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     xml = document.element.xml
     assert 'w:type="page"' in xml  # page breaks
-    assert "<w:pBdr>" in xml  # ruled lines
+    # Ruled lines are the rows of a table ruled below each row, not bordered paragraphs
+    # (which Word and LibreOffice draw as one box).
+    assert "<w:pBdr>" not in xml
+    (rules,) = [t for t in document.tables if t._tbl.tblPr.find(qn("w:tblBorders")) is not None]
+    assert len(rules.rows) == 2
+    borders = rules._tbl.tblPr.find(qn("w:tblBorders"))
+    assert borders.find(qn("w:insideH")).get(qn("w:val")) == "single"
+    assert borders.find(qn("w:bottom")).get(qn("w:val")) == "single"
 
 
 def test_footer_has_page_fields(agreement_docx: Path) -> None:
@@ -286,8 +312,10 @@ def test_missing_particulars_print_as_underlined_blanks(
         for r in document.element.body.iter(qn("w:r"))
         if r.find(qn("w:rPr")).find(qn("w:u")) is not None
     ]
+    # Each blank is an underlined tab to a tab stop, not underlined spaces (dropped at the end
+    # of a line).
     assert len(blanks) == 2
-    assert all(set("".join(r.itertext())) == {"\u00a0"} for r in blanks)
+    assert all(r.find(qn("w:tab")) is not None and r.find(qn("w:t")) is None for r in blanks)
 
 
 def test_core_properties(agreement_docx: Path) -> None:

@@ -37,8 +37,8 @@ _WORD = re.compile(
 )
 
 
-#: Where the mediator's column of the signature block begins.
-RIGHT_COLUMN = (layout.LEFT_MM + layout.SIGNATURE_LEFT_SHARE * layout.TEXT_WIDTH_MM - 5) * _PT
+#: Where the right half of the signature block begins.
+RIGHT_COLUMN = (layout.LEFT_MM + 0.5 * layout.TEXT_WIDTH_MM - 5) * _PT
 
 
 @dataclasses.dataclass
@@ -152,29 +152,36 @@ def test_the_committee_part_of_the_signatures_stays_whole(
     many = with_facts(with_parties(case, persons, organisations), SENTENCE * repeats)
     printed = render(tmp_path, many, committee, "many")
     (seal,) = [p for p in printed if "（人民调解委员会印）" in p.text]
-    for piece in ("人民调解员（签名）：", "记录人（签名）：", committee.name, "2026年3月20日"):
+    for piece in (
+        "人民调解员周建国（签名）：",
+        "记录人郑秀兰（签名）：",
+        committee.name,
+        "2026年3月20日",
+    ):
         assert piece in seal.text, piece
     assert printed[-1] is seal
-    if persons + organisations <= 3:  # signed beside the committee's column: one group
+    if persons + organisations <= layout.KEPT_WHOLE_PARTIES:  # one group, with the text
         assert "申请司法确认" in seal.text
-        assert seal.left.count("（签名盖章或按指印）") == persons
-        assert seal.left.count("（单位盖章）") == organisations
+        assert seal.text.count("（签名盖章或按指印）") == persons
+        assert seal.text.count("（单位盖章）") == organisations
     else:  # the seal's page also carries the last party's signature line
         last = (
             f"被申请人新乡市第{'甲乙丙丁'[organisations - 1]}物业服务有限公司（单位盖章）"
             if organisations
-            else f"申请人申请人{'甲乙丙丁'[persons - 1]}（签名盖章或按指印）"
+            else f"申请人申请人{'甲乙丙丁'[persons - 1]}"
         )
-        assert last in seal.left
+        assert last in seal.text
     # the first signature line is on the page with the closing text above it
-    (first_line,) = [p for p in printed if "申请人申请人甲（签名盖章或按指印）" in p.left]
+    (first_line,) = [p for p in printed if "申请人申请人甲" in p.left]
     assert "人民调解委员会所在地基层人民法院申请司法确认" in first_line.text
     # every party's line is printed, each naming who signs on it
-    signing = "".join(p.left for p in printed).split("申请司法确认。")[-1]
+    signing = "".join(p.text for p in printed).split("申请司法确认。")[-1]
     for k in range(persons):
-        assert f"申请人申请人{'甲乙丙丁'[k]}（签名盖章或按指印）：" in signing
+        assert f"申请人申请人{'甲乙丙丁'[k]}" in signing
     for k in range(organisations):
         assert f"被申请人新乡市第{'甲乙丙丁'[k]}物业服务有限公司（单位盖章）：" in signing
+    assert signing.count("（签名盖章或按指印）：") == persons
+    assert signing.count("法定代表人（职务：＿＿＿＿）签名：") == organisations
     for page in printed:
         for line in page.lines:
             assert line[0] not in NEVER_FIRST, line

@@ -12,10 +12,14 @@ from __future__ import annotations
 from datetime import date
 
 from app.documents.forms.common import (
+    REQUESTS,
     age_text,
+    committee_lines,
+    facts_and_issues,
+    page_layout,
+    party_signatures,
     performances,
-    signature_line,
-    signing_parties,
+    requests,
     sorted_terms,
     term_text,
 )
@@ -58,12 +62,10 @@ def build_agreement(
     else:
         blocks += [_blank_party(PartyRole.APPLICANT), _blank_party(PartyRole.RESPONDENT)]
 
-    blocks += _section(
-        "纠纷主要事实、争议事项：",
-        paragraphs(agreement.facts if agreement and agreement.facts else case.facts)
-        + (paragraphs(agreement.issues) if agreement else []),
-        blank_lines=4,
-    )
+    blocks += _section("纠纷主要事实、争议事项：", facts_and_issues(case), blank_lines=4)
+    asked = requests(case)
+    if asked:
+        blocks += [Paragraph(REQUESTS), *(Paragraph(text) for text in asked)]
     blocks += _section(
         "各方责任：", paragraphs(agreement.responsibility) if agreement else [], blank_lines=2
     )
@@ -79,7 +81,7 @@ def build_agreement(
 
     blocks += _closing(case, committee, both)
     blocks.append(_signatures(case, committee, agreement))
-    return Document(f"{TITLE} {case.number}".strip(), tuple(blocks))
+    return Document(f"{TITLE} {case.number}".strip(), tuple(blocks), layout=page_layout(committee))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,37 +138,34 @@ def _section(heading: str, texts: list[str], *, blank_lines: int) -> list[Block]
 
 
 def _closing(case: CaseDetail, committee: CommitteeInfo, both: str) -> list[Block]:
+    """The closing sentences, marked to go with the signatures (`Paragraph.keep_with_next`)."""
     copies = f"{cn_number(case.copies)}份" if case.parties else "\u3000\u3000份"
-    blocks: list[Block] = [
-        Spacer(2.5),  # sets the closing apart from the last section, like a heading's space
-        Paragraph(f"本协议一式{copies}，当事人各执一份，人民调解委员会留存一份。"),
-    ]
+    texts = [f"本协议一式{copies}，当事人各执一份，人民调解委员会留存一份。"]
     if committee.print_effect_sentence:
-        blocks.append(
-            Paragraph(
-                "本协议自各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章"
-                "之日起生效。"
-            )
+        texts.append(
+            "本协议自各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章"
+            "之日起生效。"
         )
     if committee.print_confirmation_hint:
         # People's Mediation Law art. 33; the court is the basic-level court where the
         # committee sits (Civil Procedure Law, judicial confirmation of mediation agreements).
-        blocks.append(
-            Paragraph(
-                f"{both}当事人认为有必要的，可以自本协议生效之日起三十日内，"
-                "共同向人民调解委员会所在地基层人民法院申请司法确认。"
-            )
+        texts.append(
+            f"{both}当事人认为有必要的，可以自本协议生效之日起三十日内，"
+            "共同向人民调解委员会所在地基层人民法院申请司法确认。"
         )
-    return blocks
+    # The spacer sets the closing apart from the last section, like a heading's space.
+    return [Spacer(2.5), *(Paragraph(text, keep_with_next=True) for text in texts)]
 
 
 def _signatures(
     case: CaseDetail, committee: CommitteeInfo, agreement: AgreementView | None
 ) -> SignatureBlock:
+    labels, representatives = party_signatures(case, "签名盖章或按指印")
     return SignatureBlock(
-        left=tuple(signature_line(p, "签名盖章或按指印") for p in signing_parties(case)),
-        right=("人民调解员（签名）：", "记录人（签名）："),
+        left=labels,
+        right=committee_lines(case),
         seal_label="（人民调解委员会印）",
         issuer=committee.name,
         date_text=cn_date(agreement.reached_on if agreement else None),
+        representatives=representatives,
     )

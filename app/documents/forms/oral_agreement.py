@@ -13,15 +13,21 @@ from __future__ import annotations
 from datetime import date
 
 from app.documents.forms.common import (
+    REQUESTS,
     age_text,
+    committee_lines,
+    facts_and_issues,
+    mediation_place,
+    page_layout,
+    party_signatures,
     performances,
     performed_on,
-    signature_line,
+    requests,
     signing_parties,
     sorted_terms,
     term_text,
 )
-from app.documents.text import cn_date, cn_number, paragraphs, yuan_text
+from app.documents.text import cn_date, cn_number, yuan_text
 from app.documents.tree import (
     Document,
     FieldLine,
@@ -29,6 +35,7 @@ from app.documents.tree import (
     Paragraph,
     SignatureBlock,
     Spacer,
+    Style,
     Table,
     Title,
     numbered,
@@ -39,8 +46,16 @@ from app.views import CaseDetail, CommitteeInfo, PartyView, TermView
 TITLE = "人民调解口头协议登记表"
 #: Art. 30: in force from the day it is reached (no signature or seal makes it so).
 EFFECT = "本口头协议自各方当事人达成协议之日起生效。"
-#: Share of the text width for the labels (seven characters: 纠纷主要事实、).
-LABEL_SHARE = 0.25
+#: Share of the text width for the labels: five characters of 小四 and the cell's padding
+#: (a longer label is broken into lines of its own), which leaves the particulars and texts
+#: room for 29 characters to the line.
+LABEL_SHARE = 0.17
+#: Room to sign under each signature label: less than the written agreement's, so that a
+#: two-party register with its signatures and seal fits on one page.
+SIGNATURE_ROOM_MM = 12.0
+#: Column shares of the last row: 履行情况 | … | 达成日期 | …, room for the blank date to be
+#: filled in by hand (eleven characters) on one line.
+LAST_ROW_SHARES = (LABEL_SHARE, 0.33, LABEL_SHARE, 0.33)
 
 Row = tuple[str, str]
 
@@ -57,23 +72,27 @@ def build_oral_agreement(
     terms = sorted_terms(agreement)
     rows: list[Row] = [
         *_party_rows(case, reached or today or date.today()),
-        ("纠纷主要事实、\n争议事项", _lines(_facts(case), room=4)),
-        ("口头协议内容", _lines(_terms(terms), room=4)),
-        ("履行方式、时限", _lines(performances(case, terms), room=2)),
-        ("调解地点", case.place.text()),
+        ("纠纷主要\n事实、\n争议事项", _facts(case)),
+        ("口头协议\n内容", _lines(_terms(terms), room=4)),
+        ("履行方式、\n时限", _lines(performances(case, terms), room=2)),
+        mediation_place(case),
         ("涉及金额", _amount(case)),
-        ("履行情况", _performed(terms)),
-        ("达成日期", cn_date(reached)),
     ]
+    # Two short fields share the last row, as on printed registers: a table of four columns
+    # right under the first, its label column as wide.
+    last = ("履行情况", _performed(terms), "达成日期", cn_date(reached))
     blocks = (
         Title(TITLE),
         FieldLine("编号", case.number),
-        Table((), tuple(rows), (LABEL_SHARE, 1 - LABEL_SHARE)),
-        Spacer(2.5),
-        Paragraph(EFFECT),
+        # A register is a dense form: its cells in 小四, as printed registers are.
+        Table((), tuple(rows), (LABEL_SHARE, 1 - LABEL_SHARE), style=Style.SMALL),
+        Table((), (last,), LAST_ROW_SHARES, style=Style.SMALL),
+        Spacer(1.5),
+        # A note under the register, in its cells' size.
+        Paragraph(EFFECT, Style.SMALL, keep_with_next=True),
         _signatures(case, committee, reached),
     )
-    return Document(f"{TITLE} {case.number}".strip(), blocks)
+    return Document(f"{TITLE} {case.number}".strip(), blocks, layout=page_layout(committee))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,12 +120,17 @@ def _party_rows(case: CaseDetail, on: date) -> list[Row]:
 
 
 def _person(party: PartyView, on: date) -> str:
+    """A person's particulars as the written agreement gives them (the ideographic spaces
+    between fields are where a line may break: a field moves down whole)."""
     sex = party.sex.label if party.sex else ""
     return "\n".join(
         (
-            f"姓名：{_or_blank(party.name, 5)}\u3000性别：{_or_blank(sex, 2)}",
-            f"民族：{_or_blank(party.ethnicity, 4)}\u3000年龄：{_or_blank(age_text(party, on), 3)}",
-            f"联系方式：{_or_blank(party.phone, 8)}",
+            f"姓名：{_or_blank(party.name, 5)}\u3000性别：{_or_blank(sex, 2)}"
+            f"\u3000民族：{_or_blank(party.ethnicity, 4)}"
+            f"\u3000年龄：{_or_blank(age_text(party, on), 3)}",
+            f"职业或职务：{_or_blank(party.occupation, 5)}"
+            f"\u3000联系方式：{_or_blank(party.phone, 8)}",
+            f"公民身份号码：{_or_blank(party.id_number, 10)}",
             f"单位或住址：{_or_blank(party.address, 12)}",
         )
     )
@@ -124,11 +148,11 @@ def _organisation(party: PartyView) -> str:
     )
 
 
-def _facts(case: CaseDetail) -> list[str]:
-    """The facts and issues as the agreement states them (the facts at registration if none)."""
-    agreement = case.agreement
-    facts = agreement.facts if agreement and agreement.facts else case.facts
-    return paragraphs(facts) + (paragraphs(agreement.issues) if agreement else [])
+def _facts(case: CaseDetail) -> str:
+    """The facts and issues (or room to write them), then the requests on record."""
+    facts = _lines(facts_and_issues(case), room=4)
+    asked = requests(case)
+    return "\n".join([facts, REQUESTS, *asked]) if asked else facts
 
 
 def _terms(terms: list[TermView]) -> list[str]:
@@ -162,10 +186,14 @@ def _performed(terms: list[TermView]) -> str:
 
 
 def _signatures(case: CaseDetail, committee: CommitteeInfo, reached: date | None) -> SignatureBlock:
+    labels, representatives = party_signatures(case, "签名或按指印")
     return SignatureBlock(
-        left=tuple(signature_line(p, "签名或按指印") for p in signing_parties(case)),
-        right=("人民调解员（签名）：", "登记人（签名）："),
+        left=labels,
+        right=committee_lines(case, recorder="登记人"),
         seal_label="（人民调解委员会印）",
         issuer=committee.name,
         date_text=cn_date(reached),
+        space_mm=SIGNATURE_ROOM_MM,
+        representatives=representatives,
+        style=Style.SMALL,
     )
