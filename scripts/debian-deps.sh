@@ -4,14 +4,15 @@
 # run:  the libraries Qt needs (EGL/GL, fontconfig, xkbcommon) and the xcb libraries a real
 #       window needs on Debian 12, plus poppler-utils.
 # test: the same plus xvfb, so a test can open the real window on a virtual screen; poppler-utils
-#       (pdftotext, pdffonts, pdftoppm) reads the printed documents back.
+#       (pdftotext, pdffonts, pdftoppm) reads the printed documents back; LibreOffice Writer
+#       (headless, ~100 MB) prints the Word files to compare them with the PDFs.
 # venv: only python3.11-venv, when Debian's Python lacks ensurepip (all three modes add it).
 set -u
 common="poppler-utils libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3"
 window="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
 libxkbcommon-x11-0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0"
 case "${1:-test}" in
-  test) wanted="$common xvfb xauth $window" ;;
+  test) wanted="$common xvfb xauth $window libreoffice-writer-nogui" ;;
   run) wanted="$common $window" ;;
   venv) wanted="" ;;
   *) echo "usage: $0 test|run|venv" >&2; exit 2 ;;
