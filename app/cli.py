@@ -181,7 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
         "form",
         nargs="?",
         metavar="文书",
-        help="文书代码（print --list 列出全部），如 agreement、investigation；blank 打印空白表",
+        help=(
+            "文书代码（print --list 列出全部），如 agreement、investigation；"
+            "dossier 打印整本卷宗；blank 打印空白表"
+        ),
     )
     printing.add_argument(
         "case", nargs="?", metavar="案件", help="案件编号或 uuid；打印空白表时写文书代码"
@@ -503,6 +506,10 @@ def cmd_print(args: argparse.Namespace) -> str:
     if args.output is None:
         args.usage_error("缺少-o/--output。")
     fmt = output_format(args.format, args.output)
+    if args.form == "dossier":
+        if args.item is not None:
+            args.usage_error("整本卷宗不用写 --item")
+        return printing.print_dossier(_open(args), args.case, fmt, args.output).message
     printing.form_spec(args.case if args.form == "blank" else args.form)  # before the database
     if args.form == "blank":
         if args.item is not None:

@@ -90,7 +90,10 @@ def render_pdf(doc: tree.Document, target: str | Path | BinaryIO) -> None:
         bottomPadding=0,
     )
     template.addPageTemplates([PageTemplate("page", [frame])])
-    template.build(_Story(lay).story(doc.blocks), canvasmaker=_NumberedCanvas)
+    canvas = functools.partial(
+        _NumberedCanvas, numbering=doc.page_numbers, first_page=doc.first_page
+    )
+    template.build(_Story(lay).story(doc.blocks), canvasmaker=canvas)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -561,9 +564,13 @@ class _NumberedCanvas(Canvas):
     """Prints 第 n 页 共 N 页 on every page: the total is only known at the end, so pages are
     kept until `save` (a standard reportlab recipe)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, numbering: str = "own", first_page: int = 1, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self._numbering = numbering
+        self._first_page = first_page
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -578,6 +585,11 @@ class _NumberedCanvas(Canvas):
         super().save()
 
     def _page_number(self, total: int) -> None:
-        text = f"第 {self.getPageNumber()} 页  共 {total} 页"
+        if self._numbering == "none":
+            return
+        if self._numbering == "running":
+            text = f"第 {self._first_page + self.getPageNumber() - 1} 页"
+        else:
+            text = f"第 {self.getPageNumber()} 页  共 {total} 页"
         self.setFont(BODY_FONT, layout.PAGE_NUMBER_SIZE)
         self.drawCentredString(_PAGE_W / 2, layout.PAGE_NUMBER_FROM_BOTTOM_MM * mm, text)

@@ -196,6 +196,11 @@ class Document:
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     page_size: str = "A4"
     layout: str = "standard"
+    #: How its pages are numbered: "own" 第 n 页  共 N 页; "running" 第 n 页 counted on from
+    #: `first_page` (a paper of a dossier, whose whole is counted by the contents list);
+    #: "none" (a dossier's cover and contents list).
+    page_numbers: str = "own"
+    first_page: int = 1
 
     def __post_init__(self) -> None:
         if self.page_size not in PAGE_SIZES:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from app.domain.codes import AgreementForm
 from app.domain.errors import UserError
 from app.services.cases import get_case
 from app.services.database import Database, get_committee
 from app.services.files import write_atomically
+from app.services.sittings import stored_path
 from app.views import CaseDetail, CommitteeInfo
 
 if TYPE_CHECKING:  # the forms are imported when something is printed
@@ -154,3 +155,43 @@ def print_blank(key: str, fmt: str, target: Path | str, committee: CommitteeInfo
     check_printable(document)  # the committee's name is the one text that could fail
     path = write_atomically(Path(target), lambda handle: render(document, fmt, handle))
     return Saved(path, f"空白{spec.name}")
+
+
+def print_dossier(
+    db: Database, case_ref: str | int, fmt: str, target: Path | str, today: date | None = None
+) -> Saved:
+    """The whole dossier of a case in one file: every form the case records in the customary
+    order, with the attachments that are images or PDFs bound in (PDF only), continuous page
+    numbers, a contents list that matches them and a bookmark per paper.
+
+    For a case referred out of the community this is the hand-over bundle: the file so far.
+    """
+    from app.documents import check_printable, render
+    from app.documents.dossier import Bound, build_dossier_pdf, combined, papers_of
+
+    fmt = check_format(fmt)
+    case = get_case(db, case_ref)
+    committee = get_committee(db)
+    for document in papers_of(case, committee, today=today):
+        check_printable(document)
+    bound = []
+    for a in case.attachments:
+        stored = stored_path(db, a.sha256)
+        if stored.exists():  # a copy lost from the folder is not bound, never half-bound
+            title = f"{a.kind.label}：{a.description or a.original_name}"
+            bound.append(Bound(title, stored, Path(a.original_name).suffix.lower()))
+
+    def write_pdf(handle: BinaryIO) -> None:
+        build_dossier_pdf(case, committee, handle, bound=bound, today=today)
+
+    if fmt == "pdf":
+        path = write_atomically(Path(target), write_pdf)
+    else:
+        # Word has no pages of its own until it lays them out: the contents list takes the
+        # page numbers of the PDF, which the Word file follows form for form.
+        import io
+
+        done = build_dossier_pdf(case, committee, io.BytesIO(), bound=(), today=today)
+        document = combined(case, committee, done.papers)
+        path = write_atomically(Path(target), lambda handle: render(document, fmt, handle))
+    return Saved(path, "人民调解卷宗")
