@@ -71,7 +71,34 @@ def render_docx(doc: tree.Document, target: str | Path | BinaryIO) -> None:
     body = _Writer(out, lay)
     for block in doc.blocks:
         body.add(block)
+    if doc.verification is not None:
+        _verification_header(out.sections[0], lay, doc.verification)
     out.save(str(target) if isinstance(target, str | Path) else target)
+
+
+#: The QR code's width on paper, as in the PDF.
+VERIFY_QR_MM = 14.0
+
+
+def _verification_header(section: Any, lay: PageLayout, mark: tree.Verification) -> None:
+    """The QR code and its code at the top right of the first page only, in its own header
+    (the first page keeps its page number in a first-page footer of its own)."""
+    import io
+
+    import segno
+
+    section.different_first_page_header_footer = True
+    _footer_page_numbers(section, lay, section.first_page_footer)
+    png = io.BytesIO()
+    segno.make(mark.qr_text, error="m").save(png, kind="png", scale=6, border=0)
+    png.seek(0)
+    header = section.first_page_header
+    picture = header.paragraphs[0]
+    picture.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    picture.add_run().add_picture(png, width=Mm(VERIFY_QR_MM))
+    label = header.add_paragraph()
+    label.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(label, mark.label, lay.word_body_font, size=layout.PAGE_NUMBER_SIZE * 0.8)
 
 
 def east_asia_font(lay: PageLayout, style: Style) -> str:
@@ -226,9 +253,9 @@ def _chinese_settings(out: Any) -> None:
         control.set(qn("w:val"), "compressPunctuation")
 
 
-def _footer_page_numbers(section: Any, lay: PageLayout) -> None:
+def _footer_page_numbers(section: Any, lay: PageLayout, footer: Any = None) -> None:
     """第 n 页  共 N 页, with real PAGE and NUMPAGES fields, all in the body's fonts."""
-    paragraph = section.footer.paragraphs[0]
+    paragraph = (footer or section.footer).paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for piece in ("第 ", "PAGE", " 页  共 ", "NUMPAGES", " 页"):
         if piece in ("PAGE", "NUMPAGES"):

@@ -91,7 +91,10 @@ def render_pdf(doc: tree.Document, target: str | Path | BinaryIO) -> None:
     )
     template.addPageTemplates([PageTemplate("page", [frame])])
     canvas = functools.partial(
-        _NumberedCanvas, numbering=doc.page_numbers, first_page=doc.first_page
+        _NumberedCanvas,
+        numbering=doc.page_numbers,
+        first_page=doc.first_page,
+        verification=doc.verification,
     )
     template.build(_Story(lay).story(doc.blocks), canvasmaker=canvas)
 
@@ -560,17 +563,27 @@ class _RuledLines(Flowable):
 # Pages
 
 
+#: Where the verification mark sits: from the top and right edges of the page, and its size.
+VERIFY_TOP_MM, VERIFY_RIGHT_MM, VERIFY_QR_MM = 6.0, 12.0, 14.0
+
+
 class _NumberedCanvas(Canvas):
     """Prints 第 n 页 共 N 页 on every page: the total is only known at the end, so pages are
     kept until `save` (a standard reportlab recipe)."""
 
     def __init__(
-        self, *args: Any, numbering: str = "own", first_page: int = 1, **kwargs: Any
+        self,
+        *args: Any,
+        numbering: str = "own",
+        first_page: int = 1,
+        verification: tree.Verification | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self._numbering = numbering
         self._first_page = first_page
+        self._verification = verification
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -584,7 +597,34 @@ class _NumberedCanvas(Canvas):
             super().showPage()
         super().save()
 
+    def _mark(self) -> None:
+        """The QR code and its code in the top right margin of the first page, clear of the
+        text block (the top margin is at least 25 mm; the mark is 16 mm and its line)."""
+        mark = self._verification
+        if mark is None or self.getPageNumber() != 1:
+            return
+        import segno
+
+        # Drawn module by module from segno's matrix, as the Word file's picture is made: the
+        # same QR code in both, and no font (reportlab's QR widget declares Helvetica).
+        matrix = segno.make(mark.qr_text, error="m").matrix
+        size = VERIFY_QR_MM * mm
+        cell = size / len(matrix)
+        right = _PAGE_W - VERIFY_RIGHT_MM * mm
+        top = _PAGE_H - VERIFY_TOP_MM * mm
+        left = right - size
+        self.saveState()
+        self.setFillGray(0)
+        for r, row in enumerate(matrix):
+            for c, dark in enumerate(row):
+                if dark:
+                    self.rect(left + c * cell, top - (r + 1) * cell, cell, cell, stroke=0, fill=1)
+        self.restoreState()
+        self.setFont(BODY_FONT, layout.PAGE_NUMBER_SIZE * 0.8)
+        self.drawRightString(right, top - size - 3.5 * mm, mark.label)
+
     def _page_number(self, total: int) -> None:
+        self._mark()
         if self._numbering == "none":
             return
         if self._numbering == "running":

@@ -182,6 +182,18 @@ Block = (
     | PageBreak
 )
 
+
+@dataclass(frozen=True)
+class Verification:
+    """The mark a printed paper carries so it can be checked against the record later."""
+
+    code: str
+    #: One line printed under the QR code, e.g. 核验码 7M2QK-9XD4A.
+    label: str
+    #: The text the QR code holds.
+    qr_text: str
+
+
 PAGE_SIZES = ("A4",)
 #: Page layouts (`layout.LAYOUTS`): "standard", or "gbt9704" — the official-document layout of
 #: GB/T 9704 (22 lines of 28 characters in 三号), a committee setting (`CommitteeInfo`).
@@ -201,6 +213,9 @@ class Document:
     #: "none" (a dossier's cover and contents list).
     page_numbers: str = "own"
     first_page: int = 1
+    #: 核验: the code printed with a QR code in the top margin of the first page, and what the
+    #: QR code says; None prints neither.
+    verification: Verification | None = None
 
     def __post_init__(self) -> None:
         if self.page_size not in PAGE_SIZES:

@@ -13,10 +13,18 @@ from app.services.cases import get_case
 from app.services.database import Database, get_committee
 from app.services.files import write_atomically
 from app.services.sittings import stored_path
+from app.services.verification import (
+    agreement_content,
+    code_of,
+    content_hash,
+    qr_text,
+    record_print,
+)
 from app.views import CaseDetail, CommitteeInfo
 
 if TYPE_CHECKING:  # the forms are imported when something is printed
     from app.documents.forms.registry import FormSpec
+    from app.documents.tree import Document
 
 Format = Literal["pdf", "docx"]
 FORMATS: dict[str, str] = {"pdf": "PDF 文件", "docx": "Word 文件"}
@@ -70,10 +78,23 @@ def print_agreement(
     fmt = check_format(fmt)
     case = get_case(db, case_ref)
     build = build_oral_agreement if is_oral(case) else build_agreement
-    document = build(case, get_committee(db), today=today)
+    document = marked(case, build(case, get_committee(db), today=today))
     check_printable(document)  # before a temporary file is made (render checks again: cheap)
     path = write_atomically(Path(target), lambda handle: render(document, fmt, handle))
+    record_print(db, case.id, "oral_agreement" if is_oral(case) else "agreement")
     return Saved(path, agreement_title(case))
+
+
+def marked(case: CaseDetail, document: Document) -> Document:
+    """The agreement paper with its verification mark: the case number, the code and a QR code
+    derived from the stored content (the same code `record_print` records)."""
+    from dataclasses import replace
+
+    from app.documents.tree import Verification
+
+    code = code_of(content_hash(agreement_content(case)))
+    label = f"{case.number}　核验码 {code}"
+    return replace(document, verification=Verification(code, label, qr_text(case.number, code)))
 
 
 def form_spec(key: str) -> FormSpec:
@@ -140,8 +161,13 @@ def print_form(
     case = get_case(db, case_ref)
     check_item(spec, case, item_id)
     document = spec.make(case, get_committee(db), item_id=item_id, today=today)
+    agreement_paper = spec.key in ("agreement", "oral_agreement") and case.agreement is not None
+    if agreement_paper:
+        document = marked(case, document)
     check_printable(document)  # before a temporary file is made
     path = write_atomically(Path(target), lambda handle: render(document, fmt, handle))
+    if agreement_paper:
+        record_print(db, case.id, spec.key)
     return Saved(path, agreement_title(case) if spec.key == "agreement" else spec.name)
 
 

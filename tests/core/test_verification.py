@@ -65,3 +65,23 @@ def test_verify_on_the_command_line(demo_db, capsys: pytest.CaptureFixture[str])
     assert "与档案一致" in capsys.readouterr().out
     assert main(["--db", path, "verify", "ZZZZZ-ZZZZZ"]) == EXIT_USER_ERROR
     assert "没有找到核验码" in capsys.readouterr().err
+
+
+def test_a_printed_agreement_carries_its_code_in_pdf_and_word(demo_db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from docx import Document as WordDocument
+    from pypdf import PdfReader
+
+    from app.db.models import PrintedDocument
+    from app.services.printing import print_agreement
+
+    case_id = an_agreed_case(demo_db)
+    print_agreement(demo_db, case_id, "pdf", tmp_path / "a.pdf")
+    with demo_db.reading() as s:
+        code = s.scalar(select(PrintedDocument.code).where(PrintedDocument.case_id == case_id))
+    assert code is not None
+    first = PdfReader(str(tmp_path / "a.pdf")).pages[0].extract_text()
+    assert f"核验码 {code}" in first
+    print_agreement(demo_db, case_id, "docx", tmp_path / "a.docx")
+    header = WordDocument(str(tmp_path / "a.docx")).sections[0].first_page_header
+    assert any(code in p.text for p in header.paragraphs)
+    assert verify(demo_db, code).matches
