@@ -46,6 +46,16 @@ class CommitteeInfo:
     follow_up_days: int = 30
     #: "standard", or "gbt9704" (GB/T 9704 official-document layout).
     page_layout: str = "standard"
+    #: The committee's wording of standard texts, (key, text) (`app.domain.wording`), and how
+    #: many changes it has made (a printed document records the number).
+    texts: tuple[tuple[str, str], ...] = ()
+    wording_version: int = 0
+
+    def text(self, key: str) -> str:
+        """The committee's wording of `key`, else the standard one."""
+        from app.domain.wording import STANDARD
+
+        return dict(self.texts).get(key, STANDARD[key].default)
 
 
 @dataclass(frozen=True)

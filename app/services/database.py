@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -180,7 +180,15 @@ def get_committee(db: Database) -> CommitteeInfo:
         committee = session.scalar(select(Committee).limit(1))
         if committee is None:
             raise UserError("数据库中还没有调解委员会信息，请先初始化。")
-        return committee_info(committee)
+        # Imported here: the wordings' module builds on this one.
+        from app.services.wordings import wordings_in
+
+        wordings = wordings_in(session)
+        return replace(
+            committee_info(committee),
+            texts=tuple(sorted(wordings.texts.items())),
+            wording_version=wordings.version,
+        )
 
 
 def update_committee(

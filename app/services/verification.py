@@ -120,8 +120,15 @@ def record_print(
         code = code_of(digest)
         row = op.session.scalar(select(PrintedDocument).where(PrintedDocument.code == code))
         if row is None:
+            from app.services.wordings import wordings_in
+
             row = PrintedDocument(
-                case_id=op.the_case.id, form=form, code=code, content_sha256=digest, actor=op.actor
+                case_id=op.the_case.id,
+                form=form,
+                code=code,
+                content_sha256=digest,
+                actor=op.actor,
+                wording_version=wordings_in(op.session).version,
             )
             op.session.add(row)
             op.session.flush()

@@ -50,3 +50,38 @@ def test_a_reworded_notice_reads_as_sections() -> None:
         ("一、性质", ("人民调解委员会是群众性组织。",)),
         ("二、权利", ("（一）选择调解员；", "（二）拒绝调解。")),
     )
+
+
+def test_printed_forms_use_the_committees_wording_and_record_its_version(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    from app.db.models import PrintedDocument
+    from app.services.cases import list_cases
+    from app.services.detail import get_case
+    from app.services.printing import print_agreement, print_form
+
+    case_id = next(
+        r.id
+        for r in list_cases(demo_db, limit=100)
+        if (c := get_case(demo_db, r.id)).agreement is not None
+        and c.agreement.form.value == "written"
+        and c.accepted_on is not None
+    )
+    save_wording(demo_db, "header", "飞机场社区人民调解委员会文书")
+    save_wording(demo_db, "effect", "本协议经双方签字并加盖调委会印章后生效。")
+    save_wording(demo_db, "rights_notice", "一、本委员会的承诺\n调解不收费，全程保密。")
+    print_agreement(demo_db, case_id, "pdf", tmp_path / "a.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(str(tmp_path / "a.pdf")).pages)
+    flat = text.replace("\n", "")
+    assert "飞机场社区人民调解委员会文书" in flat
+    assert "本协议经双方签字并加盖调委会印章后生效。" in flat
+    assert STANDARD["effect"].default not in flat
+    print_form(demo_db, "rights_notice", case_id, "pdf", tmp_path / "r.pdf")
+    notice = "".join(p.extract_text() for p in PdfReader(str(tmp_path / "r.pdf")).pages)
+    assert "调解不收费，全程保密。" in notice.replace("\n", "")
+    assert "人民调解委员会的性质" not in notice
+    with demo_db.reading() as s:
+        version = s.scalar(
+            select(PrintedDocument.wording_version).where(PrintedDocument.case_id == case_id)
+        )
+    assert version == 3

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import TypeVar
 
-from app.documents.forms.common import REPRESENTATIVE, page_layout, signing_parties
+from app.documents.forms.common import REPRESENTATIVE, headed, page_layout, signing_parties
 from app.documents.text import cn_date, paragraphs
 from app.documents.tree import (
     Align,
@@ -138,7 +138,9 @@ def form_document(
     """A form's document: titled after the form and the case, in the committee's page layout
     (as the agreement is)."""
     number = case.number if case else ""
-    return Document(f"{name} {number}".strip(), tuple(blocks), layout=page_layout(committee))
+    return Document(
+        f"{name} {number}".strip(), headed(tuple(blocks), committee), layout=page_layout(committee)
+    )
 
 
 def party_lines(

@@ -16,6 +16,7 @@ from app.documents.forms.common import (
     age_text,
     committee_lines,
     facts_and_issues,
+    headed,
     page_layout,
     party_signatures,
     performances,
@@ -81,7 +82,9 @@ def build_agreement(
 
     blocks += _closing(case, committee, both)
     blocks.append(_signatures(case, committee, agreement))
-    return Document(f"{TITLE} {case.number}".strip(), tuple(blocks), layout=page_layout(committee))
+    return Document(
+        f"{TITLE} {case.number}".strip(), headed(blocks, committee), layout=page_layout(committee)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,18 +144,13 @@ def _closing(case: CaseDetail, committee: CommitteeInfo, both: str) -> list[Bloc
     """The closing sentences, marked to go with the signatures (`Paragraph.keep_with_next`)."""
     copies = f"{cn_number(case.copies)}份" if case.parties else "\u3000\u3000份"
     texts = [f"本协议一式{copies}，当事人各执一份，人民调解委员会留存一份。"]
-    if committee.print_effect_sentence:
-        texts.append(
-            "本协议自各方当事人签名、盖章或按指印，人民调解员签名并加盖人民调解委员会印章"
-            "之日起生效。"
-        )
-    if committee.print_confirmation_hint:
+    # The committee's wording where it changed it (app.domain.wording has the standard one).
+    if committee.print_effect_sentence and committee.text("effect"):
+        texts.append(committee.text("effect"))
+    if committee.print_confirmation_hint and committee.text("confirmation_hint"):
         # People's Mediation Law art. 33; the court is the basic-level court where the
         # committee sits (Civil Procedure Law, judicial confirmation of mediation agreements).
-        texts.append(
-            f"{both}当事人认为有必要的，可以自本协议生效之日起三十日内，"
-            "共同向人民调解委员会所在地基层人民法院申请司法确认。"
-        )
+        texts.append(committee.text("confirmation_hint").replace("{当事人}", f"{both}当事人"))
     # The spacer sets the closing apart from the last section, like a heading's space.
     return [Spacer(2.5), *(Paragraph(text, keep_with_next=True) for text in texts)]
 

@@ -6,6 +6,7 @@ state the same agreement; these helpers make them state it in the same words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from app.documents.text import (
@@ -17,7 +18,7 @@ from app.documents.text import (
     yuan_figures,
     yuan_text,
 )
-from app.documents.tree import PAGE_LAYOUTS, Numbering, numbered
+from app.documents.tree import PAGE_LAYOUTS, Align, Block, Numbering, Paragraph, Style, numbered
 from app.domain.codes import PanelRole, PartyKind, PartyRole, SessionKind
 from app.domain.schedule import ObligationState, ScheduleKind, describe, obligation_status
 from app.views import AgreementView, CaseDetail, CommitteeInfo, PartyView, TermView
@@ -187,3 +188,12 @@ def signing_parties(case: CaseDetail) -> tuple[PartyView, ...]:
         PartyView(0, 0, PartyRole.APPLICANT, PartyKind.PERSON, ""),
         PartyView(0, 1, PartyRole.RESPONDENT, PartyKind.PERSON, ""),
     )
+
+
+def headed(blocks: Sequence[Block], committee: CommitteeInfo) -> tuple[Block, ...]:
+    """The form's blocks under the committee's header line (文书抬头), when it has one."""
+    header = committee.text("header")
+    if not header:
+        return tuple(blocks)
+    line = Paragraph(header, Style.SMALL, Align.CENTER, indent=False, keep_with_next=True)
+    return (line, *blocks)

@@ -17,6 +17,7 @@ from app.documents.forms.common import (
     age_text,
     committee_lines,
     facts_and_issues,
+    headed,
     mediation_place,
     page_layout,
     party_signatures,
@@ -92,7 +93,9 @@ def build_oral_agreement(
         Paragraph(EFFECT, Style.SMALL, keep_with_next=True),
         _signatures(case, committee, reached),
     )
-    return Document(f"{TITLE} {case.number}".strip(), blocks, layout=page_layout(committee))
+    return Document(
+        f"{TITLE} {case.number}".strip(), headed(blocks, committee), layout=page_layout(committee)
+    )
 
 
 # ---------------------------------------------------------------------------------------------

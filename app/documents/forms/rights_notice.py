@@ -15,6 +15,7 @@ from app.documents.forms.acceptance import NAME_BLANK, form_document, party_line
 from app.documents.forms.application import heading
 from app.documents.text import cn_date
 from app.documents.tree import Align, Block, Document, Paragraph, SignatureBlock, Title
+from app.domain.wording import sections_of
 from app.views import CaseDetail, CommitteeInfo
 
 TITLE = "人民调解当事人权利义务告知书"
@@ -86,7 +87,8 @@ def build_rights_notice(
             f"{committee.name}现将有关事项告知如下："
         ),
     ]
-    for title, texts in SECTIONS:
+    # The committee's reworded notice where it has one (文书用语), else the standard text.
+    for title, texts in sections_of(committee.text("rights_notice")) or SECTIONS:
         blocks.append(heading(title))
         blocks += [Paragraph(t) for t in texts]
     blocks.append(Paragraph("以上内容，当事人已经知悉。"))
