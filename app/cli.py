@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from app.domain.codes import FailureRoute, Labelled, ReferralTarget, Tier
 from app.domain.errors import UserError
@@ -518,12 +518,24 @@ def cmd_print(args: argparse.Namespace) -> str:
 
         committee = get_committee(_open(args))
         return printing.print_blank(args.case, fmt, args.output, committee).message
+    if args.form in ("agreement", "oral_agreement"):
+        _wording_hints(_open(args), args.case)
     if args.form == "agreement" and args.item is None:  # as it always printed
         return printing.print_agreement(_open(args), args.case, fmt, args.output).message
     saved = printing.print_form(
         _open(args), args.form, args.case, fmt, args.output, item_id=args.item
     )
     return saved.message
+
+
+def _wording_hints(db: Any, case_ref: str) -> None:
+    """The wording check before an agreement is printed: on stderr, never stopping the print."""
+    from app.domain.agreement_check import check_agreement_wording
+    from app.services.detail import get_case
+
+    case = get_case(db, case_ref)
+    for hint in check_agreement_wording(case.agreement, case.parties):
+        print(f"提醒：{hint}", file=sys.stderr)
 
 
 def _json(data: object) -> str:

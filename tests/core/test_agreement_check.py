@@ -77,3 +77,25 @@ def test_no_obligor_a_stranger_and_sums_that_do_not_add_up() -> None:
     assert any("“王大明”不是本案的当事人" in w for w in found)
     assert any("第3项的金额是1000元，但各期加起来是900.00元" in w for w in found)
     assert any("协议写的合计是1500元，但各项金额加起来是1300元" in w for w in found)
+
+
+def test_the_command_line_prints_the_hints_and_still_prints(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from app.cli import EXIT_OK, main
+    from app.domain.drafts import AgreementDraft, TermDraft
+    from app.services.cases import register_case, save_agreement
+    from app.services.database import open_database
+    from tests.core.test_case_life import draft
+
+    path = tmp_path / "t.db"
+    db = open_database(path)
+    case, _ = register_case(db, draft(), today=date(2026, 10, 8))
+    save_agreement(
+        db,
+        case.id,
+        AgreementDraft(reached_on=date(2026, 10, 9), terms=[TermDraft(text="张伟尽快修好水管。")]),
+    )
+    db.close()
+    out = tmp_path / "a.pdf"
+    assert main(["--db", str(path), "print", "agreement", case.number, "-o", str(out)]) == EXIT_OK
+    assert out.exists()
+    assert "提醒：第1项写的是“尽快”" in capsys.readouterr().err
