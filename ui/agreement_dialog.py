@@ -38,11 +38,11 @@ from ui.widgets import (
     chain_tab_order,
     combo,
     date_edit,
+    frame_form,
     from_qdate,
     heading,
     hint,
     reveal,
-    scroll_area,
     select_code,
     to_qdate,
 )
@@ -213,27 +213,10 @@ class AgreementDialog(QDialog):
         add_row.addStretch(1)
         column.addLayout(add_row)
         column.addStretch(1)
-        self.scroll = scroll_area(content)
-
-        self.summary = ErrorLabel()
+        frame = frame_form(self, content, "保存协议", self.save, self.reject)
+        self.scroll, self.summary = frame.scroll, frame.summary
+        self.cancel_button, self.save_button = frame.cancel_button, frame.save_button
         self.errors.general = self.summary
-        self.cancel_button = button("取消")
-        self.save_button = button("保存协议", primary=True)
-        # Enter in a text field saves; Enter on a focused button presses that button.
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button.clicked.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.setContentsMargins(20, 8, 20, 12)
-        bottom.setSpacing(16)
-        bottom.addWidget(self.summary, 1)
-        bottom.addStretch()  # keeps the buttons at their size while there is no message
-        bottom.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        bottom.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll, 1)
-        layout.addLayout(bottom)
 
         for term in agreement.terms if agreement else ():
             self.add_term(term)

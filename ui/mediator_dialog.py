@@ -57,11 +57,11 @@ from ui.widgets import (
     chain_tab_order,
     combo,
     date_edit,
+    frame_form,
     from_qdate,
     heading,
     hint,
     reveal,
-    scroll_area,
     select_code,
     to_qdate,
 )
@@ -554,27 +554,10 @@ class MediatorDialog(QDialog):
             entries.changed.connect(self._after_lists_change)
             entries.wants_focus.connect(self._reveal_later)
         column.addStretch(1)
-        self.scroll = scroll_area(content)
-
-        self.summary = ErrorLabel()
+        frame = frame_form(self, content, "保存", self.save, self.reject)
+        self.scroll, self.summary = frame.scroll, frame.summary
+        self.cancel_button, self.save_button = frame.cancel_button, frame.save_button
         self.errors.general = self.summary
-        self.cancel_button = button("取消")
-        self.save_button = button("保存", primary=True)
-        # Enter in a text field saves; Enter on a focused button presses that button.
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button.clicked.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.setContentsMargins(20, 8, 20, 12)
-        bottom.setSpacing(16)
-        bottom.addWidget(self.summary, 1)
-        bottom.addStretch()  # keeps the buttons at their size while there is no message
-        bottom.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        bottom.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll, 1)
-        layout.addLayout(bottom)
 
         self.fill(saved, "" if saved.case_limit is None else str(saved.case_limit))
         self._initial = self.values()

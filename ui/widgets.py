@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -630,3 +630,47 @@ def chain_tab_order(widgets: Sequence[QWidget]) -> None:
     """Tab visits the widgets in this order (the order they appear on screen)."""
     for first, second in pairwise(widgets):
         QWidget.setTabOrder(first, second)
+
+
+@dataclass
+class FormFrame:
+    """The parts `frame_form` gives a form dialog."""
+
+    scroll: QScrollArea
+    summary: ErrorLabel
+    cancel_button: QPushButton
+    save_button: QPushButton
+
+
+def frame_form(
+    dialog: QWidget,
+    content: QWidget,
+    save_text: str,
+    save: Callable[[], object],
+    cancel: Callable[[], object],
+) -> FormFrame:
+    """A form dialog's frame: the form scrolling above, and below it the line for a message
+    that belongs to no field beside 取消 and the save button, which stay visible.
+
+    Enter in a text field saves; Enter on a focused button presses that button.
+    """
+    scroll = scroll_area(content)
+    summary = ErrorLabel()
+    cancel_button = button("取消")
+    save_button = button(save_text, primary=True)
+    save_button.setDefault(True)
+    save_button.clicked.connect(lambda _=False: save())
+    cancel_button.clicked.connect(lambda _=False: cancel())
+    bottom = QHBoxLayout()
+    bottom.setContentsMargins(20, 8, 20, 12)
+    bottom.setSpacing(16)
+    bottom.addWidget(summary, 1)
+    bottom.addStretch()  # keeps the buttons at their size while there is no message
+    # Aligned, the buttons keep their own height next to each other (never squeezed).
+    bottom.addWidget(cancel_button, 0, Qt.AlignmentFlag.AlignVCenter)
+    bottom.addWidget(save_button, 0, Qt.AlignmentFlag.AlignVCenter)
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(scroll, 1)
+    layout.addLayout(bottom)
+    return FormFrame(scroll, summary, cancel_button, save_button)
