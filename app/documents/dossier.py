@@ -6,6 +6,9 @@ Each form is rendered on its own, knowing the page it starts on (the page number
 bottom margin, so they never change a form's page count); the contents list is made last, when
 every paper's first page is known, and the pages are then put together with pypdf. The cover
 and the contents list carry no page number, as archives number the papers inside.
+
+Forms and attachments share one order, the forms' `dossier_order` (registry.py): an attachment
+is bound at the row of the contents list its kind belongs to (`ATTACHMENT_ORDER`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from app.documents.forms.back_cover import build_back_cover
 from app.documents.forms.contents import ContentsEntry, build_contents
 from app.documents.forms.cover import build_cover
 from app.documents.tree import Document, PageBreak
+from app.domain.codes import AttachmentKind
 from app.views import CaseDetail, CommitteeInfo
 
 #: Forms a dossier does not bind as papers of their own: the cover, the contents list and the
@@ -31,24 +35,67 @@ _PLACED = {"cover", "contents", "back_cover", "oral_agreement"}
 #: Image files bound in as a page each; PDFs are bound in whole.
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp"}
 
+#: Where each kind of attachment is bound, on the scale of the forms' `dossier_order`
+#: (application 10, acceptance 11, rights notice 20, power of attorney 40, investigation 50,
+#: mediation record 70, agreement 80, follow-up 100, confirmation 110, closing report 115,
+#: file note 120, back cover 130), so that it sits at its row of the contents list (forms.md,
+#: "Dossier order"). A form and an attachment of the same number: the form first.
+ATTACHMENT_ORDER: dict[AttachmentKind, int] = {
+    # The application as the party signed it, right after row 1's printed application and
+    # acceptance form.
+    AttachmentKind.APPLICATION: 12,
+    # Row 3 当事人身份证明, after the rights notice (row 2), before powers of attorney (row 4).
+    AttachmentKind.IDENTITY: 30,
+    # Row 6 证据材料, after the investigation records (row 5): documents and photos of the
+    # scene alike, in the order they were added.
+    AttachmentKind.EVIDENCE: 60,
+    AttachmentKind.PHOTO: 60,
+    # Row 9 收条或汇款单等履行凭证: after the agreement (row 8; the program keeps no
+    # performance record of its own, the payments are in the agreement and the follow-ups),
+    # before the follow-up records (row 10).
+    AttachmentKind.RECEIPT: 90,
+    # Signed copies of papers, and material of no row of its own: after the judicial
+    # confirmation's papers (row 11, the last of the work on the case) and before the closing
+    # papers (结案报告表; row 12 卷宗情况说明), which sum up the file, may refer to them and by
+    # custom close it before the back cover.
+    AttachmentKind.SIGNED: 112,
+    AttachmentKind.OTHER: 113,
+}
+
 
 @dataclass(frozen=True)
 class Bound:
-    """An attachment to bind in: its title in the contents list and its stored file."""
+    """An attachment to bind in: its title in the contents list, its stored file and its kind
+    (which says where it is bound: `order`)."""
 
     title: str
     path: Path
     #: The original file's suffix (".jpg", ".pdf"): stored copies are named by their hash.
     suffix: str
+    kind: AttachmentKind = AttachmentKind.OTHER
+
+    @property
+    def order(self) -> int:
+        """Its place among the forms' `dossier_order` numbers."""
+        return ATTACHMENT_ORDER[self.kind]
+
+    @property
+    def bindable(self) -> bool:
+        """Whether it can be bound into a PDF: an image or a PDF."""
+        return self.suffix == ".pdf" or self.suffix in IMAGE_SUFFIXES
 
 
 @dataclass(frozen=True)
 class Paper:
-    """One paper of the dossier: its title, first page (0: unnumbered) and pages."""
+    """One paper of the dossier: its title, first page (0: unnumbered) and pages, and its
+    place in the dossier's order (a form's `dossier_order`, an attachment's `Bound.order`)."""
 
     title: str
     first_page: int
     pages: int
+    order: int = 0
+    #: An attachment bound in, not a form.
+    attached: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,16 +104,42 @@ class DossierDone:
     pages: int
 
 
-def papers_of(
+@dataclass(frozen=True)
+class Form:
+    """A form of the dossier: its registry key, its place in the order and the document."""
+
+    key: str
+    order: int
+    document: Document
+
+
+def forms_of(
     case: CaseDetail, committee: CommitteeInfo, *, today: date | None = None
-) -> list[Document]:
+) -> list[Form]:
     """Every form the case has something for, in dossier order (blank forms are left out)."""
-    docs: list[Document] = []
+    forms: list[Form] = []
     for spec in sorted(registry.FORMS.values(), key=lambda s: s.dossier_order):
         if spec.key in _PLACED or not applies(spec.key, case):
             continue
-        docs += registry.documents(spec, case, committee, today=today)
-    return docs
+        forms += [
+            Form(spec.key, spec.dossier_order, document)
+            for document in registry.documents(spec, case, committee, today=today)
+        ]
+    return forms
+
+
+def papers_of(
+    case: CaseDetail, committee: CommitteeInfo, *, today: date | None = None
+) -> list[Document]:
+    """The documents of `forms_of`, in dossier order."""
+    return [form.document for form in forms_of(case, committee, today=today)]
+
+
+def in_order(forms: Sequence[Form], bound: Sequence[Bound]) -> list[Form | Bound]:
+    """The forms and the attachments merged in dossier order: each attachment after the forms
+    of its number or lower; forms and attachments of one number keep their own order."""
+    merged: list[Form | Bound] = [*forms, *bound]
+    return sorted(merged, key=lambda item: (item.order, isinstance(item, Bound)))
 
 
 def applies(key: str, case: CaseDetail) -> bool:
@@ -148,11 +221,16 @@ def build_dossier_pdf(
     bound: Sequence[Bound] = (),
     today: date | None = None,
     numbered: Callable[[Document, int], Document] | None = None,
+    mark: Callable[[Document], Document] | None = None,
 ) -> DossierDone:
     """Write the dossier of `case` to `target`; returns its papers with their pages.
 
+    Each of `bound` that is an image or a PDF is bound in at its place (`Bound.order`).
     `numbered(document, first_page)` gives the document printing its page numbers from
-    `first_page` on (by default its `page_numbers` "running" from there).
+    `first_page` on (by default its `page_numbers` "running" from there). `mark(document)`
+    gives the agreement paper (row 8: the written agreement or the oral register) its
+    verification mark, as the agreement printed alone carries it (the caller makes the mark:
+    the code is the record's business, not the documents').
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
@@ -161,32 +239,35 @@ def build_dossier_pdf(
     writer = PdfWriter()
     papers: list[Paper] = []
     outline: list[tuple[str, int]] = []  # (title, index of its first page in the writer)
-    rendered: list[tuple[str, PdfReader]] = []
-    stamped: set[int] = set()  # indexes into `rendered` of bound-in papers
+    rendered: list[tuple[str, PdfReader, bool]] = []  # (title, pages, bound in: stamp them)
     page = 1
 
-    for document in [*papers_of(case, committee, today=today)]:
-        reader = PdfReader(io.BytesIO(_pdf_bytes(number(document, page))))
-        title = document.title.removesuffix(case.number).strip()
-        rendered.append((title, reader))
-        papers.append(Paper(title, page, len(reader.pages)))
-        page += len(reader.pages)
-    for item in bound:
-        if item.suffix == ".pdf":
-            reader = PdfReader(str(item.path))
-        elif item.suffix in IMAGE_SUFFIXES:
-            reader = PdfReader(io.BytesIO(_image_page(item.path, item.title)))
+    for item in in_order(forms_of(case, committee, today=today), bound):
+        if isinstance(item, Bound):
+            if not item.bindable:
+                continue
+            if item.suffix == ".pdf":
+                reader = PdfReader(str(item.path))
+            else:
+                reader = PdfReader(io.BytesIO(_image_page(item.path, item.title)))
+            # Bound-in pages get their number once in the writer.
+            rendered.append((item.title, reader, True))
+            papers.append(Paper(item.title, page, len(reader.pages), item.order, attached=True))
         else:
-            continue
-        stamped.add(len(rendered))  # bound-in pages get their number once in the writer
-        rendered.append((item.title, reader))
-        papers.append(Paper(item.title, page, len(reader.pages)))
+            document = item.document
+            if mark is not None and item.key == "agreement":
+                document = mark(document)
+            reader = PdfReader(io.BytesIO(_pdf_bytes(number(document, page))))
+            title = document.title.removesuffix(case.number).strip()
+            rendered.append((title, reader, False))
+            papers.append(Paper(title, page, len(reader.pages), item.order))
         page += len(reader.pages)
     # The back cover states the pages of the file, itself included (it is one page).
     back = number(build_back_cover(case, committee, pages=page, today=today), page)
     back_reader = PdfReader(io.BytesIO(_pdf_bytes(back)))
-    rendered.append(("封底", back_reader))
-    papers.append(Paper("封底", page, len(back_reader.pages)))
+    back_order = registry.FORMS["back_cover"].dossier_order
+    rendered.append(("封底", back_reader, False))
+    papers.append(Paper("封底", page, len(back_reader.pages), back_order))
 
     entries = [ContentsEntry(p.title, p.first_page, p.pages) for p in papers]
     front = [
@@ -196,13 +277,13 @@ def build_dossier_pdf(
             PdfReader(io.BytesIO(_pdf_bytes(unnumbered(build_contents(entries, committee, case))))),
         ),
     ]
-    numbered_from = len(front)
-    for k, (title, reader) in enumerate([*front, *rendered]):
+    before = numbered_from_page(front)
+    for title, reader, stamp in [(t, r, False) for t, r in front] + rendered:
         outline.append((title, len(writer.pages)))
         for p in reader.pages:
             added = writer.add_page(p)
-            if k - numbered_from in stamped:
-                added.merge_page(_number_stamp(len(writer.pages) - numbered_from_page(front)))
+            if stamp:
+                added.merge_page(_number_stamp(len(writer.pages) - before))
     for title, index in outline:
         writer.add_outline_item(title=title, page_number=index)
     writer.add_metadata(
@@ -227,14 +308,41 @@ def unnumbered(document: Document) -> Document:
     return replace(document, page_numbers="none")
 
 
-def combined(case: CaseDetail, committee: CommitteeInfo, papers: Sequence[Paper]) -> Document:
-    """The dossier as one document for Word: the same papers one after another."""
-    entries = [ContentsEntry(p.title, p.first_page, p.pages) for p in papers]
+#: The 备注 of an attachment in the Word file's contents list: it is not in the file.
+NOT_IN_WORD = "另附"
+
+
+def combined(
+    case: CaseDetail,
+    committee: CommitteeInfo,
+    papers: Sequence[Paper],
+    *,
+    bound: Sequence[Bound] = (),
+    today: date | None = None,
+) -> Document:
+    """The dossier as one document for Word: the same forms one after another.
+
+    `papers` are those of the PDF dossier made without attachments (`build_dossier_pdf` with
+    no `bound`), whose page numbers the Word file follows form for form. The attachments are
+    not in the Word file, so they take no page of its numbering: the contents list names each
+    of `bound` that the PDF would bind at its row, with no page number and 另附 in its 备注.
+    """
+    listed = [
+        (p.order, False, ContentsEntry(p.title, p.first_page, p.pages))
+        for p in papers
+        if not p.attached
+    ]
+    listed += [
+        (b.order, True, ContentsEntry(b.title, None, None, NOT_IN_WORD))
+        for b in bound
+        if b.bindable
+    ]
+    entries = [entry for _, _, entry in sorted(listed, key=lambda t: (t[0], t[1]))]
     parts = [
         build_cover(case, committee),
         build_contents(entries, committee, case),
-        *papers_of(case, committee),
-        build_back_cover(case, committee),
+        *papers_of(case, committee, today=today),
+        build_back_cover(case, committee, today=today),
     ]
     blocks: list[Any] = []
     for k, part in enumerate(parts):

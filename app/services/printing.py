@@ -1,8 +1,14 @@
-"""Printing forms to PDF or Word files (written atomically: see `app.services.files`)."""
+"""Printing forms to PDF or Word files (written atomically: see `app.services.files`).
+
+The agreement paper (人民调解协议书, or the oral agreement's register) carries a verification mark
+wherever it is printed, alone or in the dossier, and each print is recorded (`record_print`)
+with the digest its mark was made from. `record=False` makes the file without recording it (a
+preview); `record_printed` records it once the paper is printed or saved after all.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
@@ -14,9 +20,9 @@ from app.services.database import Database, get_committee
 from app.services.files import write_atomically
 from app.services.sittings import stored_path
 from app.services.verification import (
-    agreement_content,
+    Printed,
+    agreement_digest,
     code_of,
-    content_hash,
     qr_text,
     record_print,
 )
@@ -43,6 +49,8 @@ class Saved:
 
     path: Path
     title: str
+    #: The agreement digest its verification mark was made from (None: the paper has none).
+    digest: str | None = field(default=None, compare=False)
 
     @property
     def message(self) -> str:
@@ -62,11 +70,27 @@ def agreement_title(case: CaseDetail) -> str:
     return oral_agreement.TITLE if is_oral(case) else agreement.TITLE
 
 
+def printed_form(key: str, case: CaseDetail) -> str | None:
+    """What printing `key` ("agreement", "oral_agreement", "dossier" or another form) records
+    as printed: the agreement paper it carries ("agreement", or "oral_agreement" for the oral
+    register), or None for a paper that carries no verification mark."""
+    if case.agreement is None or key not in ("agreement", "oral_agreement", "dossier"):
+        return None
+    return "oral_agreement" if key == "oral_agreement" or is_oral(case) else "agreement"
+
+
 def print_agreement(
-    db: Database, case_ref: str | int, fmt: str, target: Path | str, today: date | None = None
+    db: Database,
+    case_ref: str | int,
+    fmt: str,
+    target: Path | str,
+    today: date | None = None,
+    *,
+    record: bool = True,
 ) -> Saved:
     """The agreement of a case, written to `target` as PDF or DOCX: the 人民调解协议书, or the
-    人民调解口头协议登记表 for an oral agreement (`agreement_title`).
+    人民调解口头协议登记表 for an oral agreement (`agreement_title`); recorded as printed
+    unless `record` is False.
 
     Refused (`UserError`, nothing written) for a text with a character the bundled fonts lack.
     """
@@ -78,23 +102,46 @@ def print_agreement(
     fmt = check_format(fmt)
     case = get_case(db, case_ref)
     build = build_oral_agreement if is_oral(case) else build_agreement
-    document = marked(case, build(case, get_committee(db), today=today))
+    digest = agreement_digest(case)
+    document = marked(case, build(case, get_committee(db), today=today), digest)
     check_printable(document)  # before a temporary file is made (render checks again: cheap)
     path = write_atomically(Path(target), lambda handle: render(document, fmt, handle))
-    record_print(db, case.id, "oral_agreement" if is_oral(case) else "agreement")
-    return Saved(path, agreement_title(case))
+    if record:
+        form = "oral_agreement" if is_oral(case) else "agreement"
+        record_print(db, case.id, form, digest=digest)
+    return Saved(path, agreement_title(case), digest)
 
 
-def marked(case: CaseDetail, document: Document) -> Document:
+def marked(case: CaseDetail, document: Document, digest: str | None = None) -> Document:
     """The agreement paper with its verification mark: the case number, the code and a QR code
-    derived from the stored content (the same code `record_print` records)."""
+    derived from the stored content (`digest`, the case's `agreement_digest`: computed when
+    not given), the same code `record_print` records."""
     from dataclasses import replace
 
     from app.documents.tree import Verification
 
-    code = code_of(content_hash(agreement_content(case)))
+    code = code_of(digest or agreement_digest(case))
     label = f"{case.number}　核验码 {code}"
     return replace(document, verification=Verification(code, label, qr_text(case.number, code)))
+
+
+def record_printed(
+    db: Database, case_ref: str | int, what: str, digest: str | None = None
+) -> Printed | None:
+    """Record that the paper `what` of the case (a form's key, or "dossier") made earlier
+    with `record=False` was printed or saved after all: the agreement paper it carries is
+    recorded as `record_print` records it (None: `what` carries no agreement paper).
+
+    `digest` is the paper's own (`Saved.digest`), so the code recorded is the one printed on
+    it even when the case changed since; without it the record as it stands now is used."""
+    if what not in ("agreement", "oral_agreement", "dossier"):
+        return None
+    case = get_case(db, case_ref)
+    form = printed_form(what, case)
+    if form is None:
+        return None
+    printed, _ = record_print(db, case.id, form, digest=digest or agreement_digest(case))
+    return printed
 
 
 def form_spec(key: str) -> FormSpec:
@@ -146,10 +193,12 @@ def print_form(
     *,
     item_id: int | None = None,
     today: date | None = None,
+    record: bool = True,
 ) -> Saved:
     """Form `key` (see `registry.FORMS`) of a case, written to `target` as PDF or DOCX; for a
     form printed per sitting, follow-up or agent, `item_id` picks which (None: the latest
-    sitting or follow-up, the first agent).
+    sitting or follow-up, the first agent). An agreement paper carries its verification mark
+    and is recorded as printed unless `record` is False.
 
     Refused (`UserError`, nothing written) for an unknown form, an item the case lacks, or a
     character the bundled fonts lack.
@@ -161,14 +210,15 @@ def print_form(
     case = get_case(db, case_ref)
     check_item(spec, case, item_id)
     document = spec.make(case, get_committee(db), item_id=item_id, today=today)
-    agreement_paper = spec.key in ("agreement", "oral_agreement") and case.agreement is not None
-    if agreement_paper:
-        document = marked(case, document)
+    form = printed_form(spec.key, case)
+    digest = agreement_digest(case) if form is not None else None
+    if digest is not None:
+        document = marked(case, document, digest)
     check_printable(document)  # before a temporary file is made
     path = write_atomically(Path(target), lambda handle: render(document, fmt, handle))
-    if agreement_paper:
-        record_print(db, case.id, spec.key)
-    return Saved(path, agreement_title(case) if spec.key == "agreement" else spec.name)
+    if form is not None and record:
+        record_print(db, case.id, form, digest=digest)
+    return Saved(path, agreement_title(case) if spec.key == "agreement" else spec.name, digest)
 
 
 def print_blank(key: str, fmt: str, target: Path | str, committee: CommitteeInfo) -> Saved:
@@ -184,11 +234,22 @@ def print_blank(key: str, fmt: str, target: Path | str, committee: CommitteeInfo
 
 
 def print_dossier(
-    db: Database, case_ref: str | int, fmt: str, target: Path | str, today: date | None = None
+    db: Database,
+    case_ref: str | int,
+    fmt: str,
+    target: Path | str,
+    today: date | None = None,
+    *,
+    record: bool = True,
 ) -> Saved:
     """The whole dossier of a case in one file: every form the case records in the customary
-    order, with the attachments that are images or PDFs bound in (PDF only), continuous page
-    numbers, a contents list that matches them and a bookmark per paper.
+    order, with the attachments that are images or PDFs bound in at their rows (PDF only),
+    continuous page numbers, a contents list that matches them and a bookmark per paper.
+
+    In the PDF the agreement paper carries its verification mark, as printed alone, and is
+    recorded as printed (unless `record` is False): a paper signed or checked later may as well
+    come from the dossier. The Word file carries no mark (its pages have one header, the
+    cover's) and so records nothing.
 
     For a case referred out of the community this is the hand-over bundle: the file so far.
     """
@@ -205,19 +266,37 @@ def print_dossier(
         stored = stored_path(db, a.sha256)
         if stored.exists():  # a copy lost from the folder is not bound, never half-bound
             title = f"{a.kind.label}：{a.description or a.original_name}"
-            bound.append(Bound(title, stored, Path(a.original_name).suffix.lower()))
+            bound.append(Bound(title, stored, Path(a.original_name).suffix.lower(), a.kind))
 
-    def write_pdf(handle: BinaryIO) -> None:
-        build_dossier_pdf(case, committee, handle, bound=bound, today=today)
-
+    digest: str | None = None
     if fmt == "pdf":
+        form = printed_form("dossier", case)
+        digest = agreement_digest(case) if form is not None else None
+
+        def mark(document: Document) -> Document:
+            return marked(case, document, digest)
+
+        def write_pdf(handle: BinaryIO) -> None:
+            build_dossier_pdf(
+                case,
+                committee,
+                handle,
+                bound=bound,
+                today=today,
+                mark=mark if digest is not None else None,
+            )
+
         path = write_atomically(Path(target), write_pdf)
+        if form is not None and record:
+            record_print(db, case.id, form, digest=digest)
     else:
         # Word has no pages of its own until it lays them out: the contents list takes the
-        # page numbers of the PDF, which the Word file follows form for form.
+        # page numbers of the PDF made without the attachments, which are not in the Word
+        # file: the Word file follows that PDF form for form, and its contents list names the
+        # attachments at their rows as 另附 (`combined`).
         import io
 
         done = build_dossier_pdf(case, committee, io.BytesIO(), bound=(), today=today)
-        document = combined(case, committee, done.papers)
+        document = combined(case, committee, done.papers, bound=bound, today=today)
         path = write_atomically(Path(target), lambda handle: render(document, fmt, handle))
-    return Saved(path, "人民调解卷宗")
+    return Saved(path, "人民调解卷宗", digest)

@@ -2,6 +2,9 @@
 `verify` tells whether a paper in front of someone still matches the record, and when it was
 printed. Each print is recorded in the case's history.
 
+Recording a print changes nothing of the case, so the agreement of an archived case prints
+(and is recorded) like any other.
+
 The code is the first 50 bits of the SHA-256 of the content, written in ten characters of
 Crockford's base 32 (no I, L, O, U: nothing to misread on paper) as two groups of five. The same
 content always gives the same code, so a reprint of an unchanged agreement carries the same code
@@ -15,16 +18,19 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from app.db.models import PrintedDocument
-from app.domain.errors import UserError
+from app.db.models import Case, PrintedDocument
+from app.domain.errors import NotFoundError, UserError
 from app.services.database import Database
-from app.services.detail import fresh_detail, get_case
+from app.services.detail import case_detail, get_case
 from app.services.operations import DEFAULT_ACTOR
 from app.views import CaseDetail, Changed
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_CHARS = 10
@@ -81,6 +87,11 @@ def content_hash(content: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def agreement_digest(case: CaseDetail) -> str:
+    """The SHA-256 of what the agreement paper of `case` states: its code is made from it."""
+    return content_hash(agreement_content(case))
+
+
 def code_of(digest: str) -> str:
     """'7M2QK-9XD4A': 50 bits of the digest in Crockford's base 32."""
     bits = int(digest[:13], 16) >> 2  # 52 bits → 50
@@ -111,19 +122,34 @@ class Printed:
 
 
 def record_print(
-    db: Database, case_ref: str | int, form: str, *, actor: str = DEFAULT_ACTOR
+    db: Database,
+    case_ref: str | int,
+    form: str,
+    *,
+    actor: str = DEFAULT_ACTOR,
+    digest: str | None = None,
 ) -> tuple[Printed, Changed]:
-    """Record that `form` of the case is printed now; returns the code to print on it."""
-    with db.operation(actor, "document.print", case=case_ref) as op:
-        case = fresh_detail(op.session, op.the_case)
-        digest = content_hash(agreement_content(case))
+    """Record that `form` of the case is printed now; returns the code to print on it.
+
+    `digest` is the `agreement_digest` of the case as the paper was made from it (the code on
+    the paper is its code): the record then states exactly what the paper states, even if the
+    case changed in between. Without it the case is read again to compute it.
+    """
+    with db.operation(actor, "document.print") as op:
+        case_id, uuid = _case_key(op.session, case_ref)
+        if digest is None:
+            digest = agreement_digest(case_detail(op.session, case_id))
+        # A print changes no field of the case: its audit entry names the case, the form and
+        # the code (the operation is not opened on the case, which would load all of it).
+        op.track("case", uuid, dict)
+        op.refresh(Changed(cases=frozenset({case_id})))
         code = code_of(digest)
         row = op.session.scalar(select(PrintedDocument).where(PrintedDocument.code == code))
         if row is None:
             from app.services.wordings import wordings_in
 
             row = PrintedDocument(
-                case_id=op.the_case.id,
+                case_id=case_id,
                 form=form,
                 code=code,
                 content_sha256=digest,
@@ -135,6 +161,20 @@ def record_print(
         op.note.update({"form": form, "code": code})
         op.result = Printed(code, digest, row.printed_at)
     return op.outcome
+
+
+def _case_key(session: Session, ref: str | int) -> tuple[int, str]:
+    """The id and uuid of the case `ref` names (an id, uuid or case number), as `find_case`
+    finds it, without loading its children."""
+    text = str(ref).strip()
+    if isinstance(ref, int) or text.isdigit():
+        where = Case.id == int(text)
+    else:
+        where = or_(Case.uuid == text.lower(), Case.number == text)
+    found = session.execute(select(Case.id, Case.uuid).where(where)).first()
+    if found is None:
+        raise NotFoundError(f"找不到案件“{ref}”。请核对案件编号，例如（2026）飞人调字第12号。")
+    return found[0], found[1]
 
 
 @dataclass(frozen=True)
@@ -178,5 +218,5 @@ def verify(db: Database, typed_code: str) -> Verdict:
             row.printed_at,
         )
     case = get_case(db, case_id)
-    now = content_hash(agreement_content(case))
+    now = agreement_digest(case)
     return Verdict(code, now == digest, case.number, form, printed_at)

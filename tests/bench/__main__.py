@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import io
 import json
 import os
 import sqlite3
@@ -22,10 +23,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
-from app.db.models import Agreement, Case
-from app.domain.codes import CaseStatus
+from app.db.models import Agent, Agreement, Case, FollowUp, MediationSession, Party
+from app.domain.codes import AgreementForm, CaseStatus
 from app.services.database import Database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,6 +124,111 @@ def spaced(values: Sequence[Any], count: int) -> list[Any]:
 
 #: Saves, 待办 builds, panel draws and case pages timed; one more of each warms up first.
 SAVES, DUE_RUNS, PAGES, DRAWS = 100, 20, 20, 50
+#: Prints of each form, and of the whole dossier in each format; one more warms up first.
+FORM_RUNS, DOSSIER_RUNS = 20, 5
+
+
+def rich_case(db: Database) -> tuple[int, str]:
+    """The first demo case with every paper to print: a written agreement, sittings of both
+    kinds, a follow-up visit and a party's agent (id and number)."""
+
+    def sitting(kind: str) -> Any:
+        return exists().where(MediationSession.case_id == Case.id, MediationSession.kind == kind)
+
+    wanted = [
+        Agreement.form == AgreementForm.WRITTEN.value,
+        sitting("mediation"),
+        exists().where(FollowUp.case_id == Case.id),
+        sitting("investigation"),
+        exists().where(Party.case_id == Case.id, Agent.party_id == Party.id),
+    ]
+    with db.reading() as session:
+        for count in range(len(wanted), 0, -1):  # the fullest there is in a small demo
+            found = session.execute(
+                select(Case.id, Case.number)
+                .join(Agreement, Agreement.case_id == Case.id)
+                .where(*wanted[:count])
+                .order_by(Case.id)
+                .limit(1)
+            ).first()
+            if found is not None:
+                return found[0], found[1]
+    raise SystemExit("the demo has no case with an agreement")
+
+
+def form_rows(db: Database, work: Path, case_id: int) -> list[str]:
+    """Every form of the registry printed as PDF for one case (print_form, warm: the case
+    loaded, the form built, rendered and written, an agreement's print recorded), beside
+    rendering and writing a one-paragraph PDF the same way."""
+    from app.documents import render
+    from app.documents.forms.registry import FORMS
+    from app.documents.tree import Document, Paragraph
+    from app.services.files import write_atomically
+    from app.services.printing import print_form
+
+    one = Document("一段文字", (Paragraph("本页只有一段文字：生成一份 PDF 文件的起码开销。"),))
+    floor = spread(
+        timed(
+            lambda _: write_atomically(work / "floor.pdf", lambda h: render(one, "pdf", h)),
+            range(FORM_RUNS + 1),
+        )
+    )
+    rows = []
+    for spec in FORMS.values():
+        times = timed(
+            lambda _, key=spec.key: print_form(db, key, case_id, "pdf", work / f"{key}.pdf"),
+            range(FORM_RUNS + 1),
+        )
+        rows.append(
+            row(
+                f"form {spec.key} {spec.name} PDF, warm p50 / p95 ({len(times)} runs)",
+                f"{spread(times)}; "
+                + ("floor as above" if rows else f"floor, a one-paragraph PDF: {floor}"),
+                "p95 ≤ 100 ms",
+            )
+        )
+    return rows
+
+
+def dossier_rows(db: Database, work: Path, case_id: int) -> list[str]:
+    """The whole dossier of one case (print_dossier) as PDF, beside rendering its forms alone
+    (what the assembly cannot do without); and as Word, for information."""
+    from pypdf import PdfReader
+
+    from app.documents import render
+    from app.documents.dossier import papers_of
+    from app.services.database import get_committee
+    from app.services.detail import get_case
+    from app.services.printing import print_dossier
+
+    documents = papers_of(get_case(db, case_id), get_committee(db))
+
+    def forms_alone(_: object) -> None:
+        for document in documents:
+            render(document, "pdf", io.BytesIO())
+
+    floor = timed(forms_alone, range(DOSSIER_RUNS + 1))
+    times = {
+        fmt: timed(
+            lambda _, fmt=fmt: print_dossier(db, case_id, fmt, work / f"dossier.{fmt}"),
+            range(DOSSIER_RUNS + 1),
+        )
+        for fmt in ("pdf", "docx")
+    }
+    pages = len(PdfReader(str(work / "dossier.pdf")).pages)
+    return [
+        row(
+            f"dossier PDF (print_dossier), {pages} pages, p50 / p95 ({DOSSIER_RUNS} runs)",
+            f"{spread(times['pdf'])}; floor, its {len(documents)} forms rendered alone: "
+            f"{spread(floor)}",
+            "≤ 1 s",
+        ),
+        row(
+            f"dossier DOCX (print_dossier), p50 / p95 ({DOSSIER_RUNS} runs)",
+            f"{spread(times['docx'])} (it lays out the PDF first, for the page numbers)",
+            "— (for information)",
+        ),
+    ]
 
 
 def save_rows(db: Database, today: date) -> list[str]:
@@ -375,6 +481,9 @@ def main() -> int:
                 budget_warm,
             )
         )
+    rich_id, rich_number = rich_case(db)
+    rows.extend(form_rows(db, work, rich_id))
+    rows.extend(dossier_rows(db, work, rich_id))
 
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     paints = []
@@ -455,7 +564,8 @@ def main() -> int:
     rows.append(page_row(db, work))
 
     print(f"\n老娘舅 benchmarks — demo database of {args.cases} cases (built in {fill_s:.1f} s),")
-    print(f"case {case.number}; Python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
+    print(f"agreement case {case.number}, forms and dossier case {rich_number};")
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
     print("| what | measured | budget |")
     print("|---|---|---|")
     print("\n".join(rows))

@@ -46,3 +46,26 @@ def test_no_app_module_imports_qt_or_ui_even_lazily() -> None:
                 if n.split(".")[0] in {"PySide6", "shiboken6", "ui"}
             ]
     assert offenders == []
+
+
+def imported_names(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+def test_documents_and_the_domain_never_import_services_or_the_database() -> None:
+    """Documents are functions of views (a case, a committee): they neither read nor write
+    the database, so a form prints the same from a test, the command line or the window."""
+    offenders = [
+        f"{path.relative_to(APP)}: {name}"
+        for folder in ("documents", "domain")
+        for path in (APP / folder).rglob("*.py")
+        for name in imported_names(path)
+        if name.startswith(("app.services", "app.db", "sqlalchemy"))
+    ]
+    assert offenders == []

@@ -3,6 +3,7 @@ each print is in the case's history."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from app.cli import EXIT_OK, EXIT_USER_ERROR, main
 from app.db.models import Agreement, AuditEntry, Obligation
 from app.domain.errors import UserError
 from app.services.cases import list_cases
+from app.services.database import Database
 from app.services.verification import code_of, normal_code, record_print, verify
 
 
@@ -85,3 +87,73 @@ def test_a_printed_agreement_carries_its_code_in_pdf_and_word(demo_db, tmp_path:
     header = WordDocument(str(tmp_path / "a.docx")).sections[0].first_page_header
     assert any(code in p.text for p in header.paragraphs)
     assert verify(demo_db, code).matches
+
+
+def test_an_archived_case_prints_and_is_recorded(demo_db: Database, tmp_path: Path) -> None:
+    """Recording a print changes nothing of the case: an archived file prints like any other."""
+    from app.db.models import PrintedDocument
+    from app.domain.codes import CaseStatus
+    from app.services.detail import get_case
+    from app.services.printing import print_agreement, print_dossier
+
+    case = next(
+        c
+        for c in (get_case(demo_db, row.id) for row in list_cases(demo_db, limit=100))
+        if c.status is CaseStatus.ARCHIVED and c.agreement is not None
+    )
+    print_agreement(demo_db, case.id, "pdf", tmp_path / "a.pdf")
+    print_dossier(demo_db, case.id, "pdf", tmp_path / "d.pdf")
+    with demo_db.reading() as s:
+        printed = select(PrintedDocument.code).where(PrintedDocument.case_id == case.id)
+        codes = list(s.scalars(printed))
+        entries = list(s.scalars(select(AuditEntry).where(AuditEntry.action == "document.print")))
+    assert len(codes) == 1 and verify(demo_db, codes[0]).matches
+    assert len(entries) == 2  # the agreement alone and the dossier's agreement paper
+    for entry in entries:  # the case is named, nothing of it changed
+        assert entry.entity == "case" and entry.entity_uuid == case.uuid
+        assert entry.before == "{}" and json.loads(entry.after) == {
+            "code": codes[0],
+            "form": "oral_agreement" if case.agreement.form.value == "oral" else "agreement",
+        }
+
+
+def test_the_code_recorded_is_the_one_on_the_paper(demo_db: Database) -> None:
+    """Given the digest the paper was made from, the record states what the paper states: a
+    change between making the paper and recording it shows as 与档案不一致, never as a code
+    the record does not know."""
+    from app.services.detail import get_case
+    from app.services.verification import agreement_digest
+
+    case_id = an_agreed_case(demo_db)
+    digest = agreement_digest(get_case(demo_db, case_id))
+    with demo_db.transaction() as s:
+        agreement = s.scalar(select(Agreement).where(Agreement.case_id == case_id))
+        assert agreement is not None
+        term = agreement.obligations[0]
+        s.execute(update(Obligation).where(Obligation.id == term.id).values(text=term.text + "。"))
+    printed, _ = record_print(demo_db, case_id, "agreement", digest=digest)
+    assert printed.code == code_of(digest) and printed.content_sha256 == digest
+    assert not verify(demo_db, printed.code).matches
+    with pytest.raises(UserError, match="找不到案件"):
+        record_print(demo_db, "（2026）飞人调字第9999号", "agreement", digest=digest)
+
+
+def test_a_preview_is_recorded_only_when_printed(demo_db: Database, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from app.db.models import PrintedDocument
+    from app.services.printing import print_agreement, print_dossier, print_form, record_printed
+
+    case_id = an_agreed_case(demo_db)
+    print_agreement(demo_db, case_id, "pdf", tmp_path / "a.pdf", record=False)
+    print_form(demo_db, "agreement", case_id, "pdf", tmp_path / "f.pdf", record=False)
+    print_dossier(demo_db, case_id, "pdf", tmp_path / "d.pdf", record=False)
+    with demo_db.reading() as s:
+        assert s.scalar(select(PrintedDocument.id)) is None
+    assert record_printed(demo_db, case_id, "cover") is None  # no mark, nothing to record
+    printed = record_printed(demo_db, case_id, "dossier")
+    assert printed is not None
+    assert f"核验码 {printed.code}" in PdfReader(str(tmp_path / "a.pdf")).pages[0].extract_text()
+    again = record_printed(demo_db, case_id, "agreement")
+    assert again is not None and again.code == printed.code
+    assert verify(demo_db, printed.code).matches
