@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMenu,
-    QProgressBar,
     QScrollArea,
     QTabWidget,
     QVBoxLayout,
@@ -49,6 +48,7 @@ from app.views import CaseDetail, Changed, PartyView, TermView
 from ui import case_actions, messages, print_flow
 from ui.case_table_model import date_text as plain_date_text
 from ui.operations import operation_bus, run_operation
+from ui.print_flow import PrintRequest
 from ui.record_dialog import RecordDialog
 from ui.screen_fit import fit_to_screen
 from ui.widgets import (
@@ -63,9 +63,8 @@ from ui.widgets import (
     set_notice_kind,
 )
 
-Opener = Callable[[Path], object]
-PathAsker = Callable[[QWidget, str, Path], Path | None]
-FormatAsker = Callable[[QWidget], str | None]
+Opener = Callable[[Path], bool]
+PathAsker = Callable[[QWidget | None, str, Path], Path | None]
 
 #: The tabs, in the order work happens; the key is what the 待办 list asks to open.
 TABS = (
@@ -155,7 +154,6 @@ class CasePage(QDialog):
         parent: QWidget | None = None,
         opener: Opener | None = None,
         ask_path: PathAsker | None = None,
-        ask_format: FormatAsker | None = None,
         tab: str = "registration",
     ) -> None:
         super().__init__(parent)
@@ -165,9 +163,8 @@ class CasePage(QDialog):
         self.changed: Changed | None = None
         self.opener: Opener = opener or print_flow.open_file
         self.ask_path: PathAsker = ask_path or print_flow.ask_path
-        self.ask_format: FormatAsker = ask_format or print_flow.ask_format
-        self.last_saved: Path | None = None
-        self._job: print_flow.PrintJob | None = None
+        #: Tests give the print dialog stand-in printers: keyword arguments for it.
+        self.print_options: dict[str, object] = {}
         #: The dialog open from this page (tests drive it), None when none is.
         self.dialog: QDialog | None = None
 
@@ -180,7 +177,7 @@ class CasePage(QDialog):
         self.more_menu = QMenu(self)
         self.more_button.setMenu(self.more_menu)
         self.print_button = button("打印协议")
-        self.print_button.setToolTip("把调解协议书保存为PDF或Word文件，然后打开它去打印")
+        self.print_button.setToolTip("先看打印出来的样子，再送到打印机，或保存为PDF、Word文件")
         self.print_button.clicked.connect(self.print_agreement)
         self.edit_button = button("录入/修改协议")
         self.edit_button.clicked.connect(self.edit_agreement)
@@ -195,17 +192,6 @@ class CasePage(QDialog):
             actions.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
         actions.addStretch(1)
 
-        self.busy_label = QLabel("正在生成协议书，请稍候……")
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)  # moving bar: "working", no percentage to guess
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setAccessibleName("正在生成协议书")
-        busy = QHBoxLayout()
-        busy.addWidget(self.busy_label)
-        busy.addWidget(self.busy_bar, 1)
-        self.busy_box = QWidget()
-        self.busy_box.setLayout(busy)
-        self.busy_box.hide()
         self.notice = notice()
         self.notice.hide()
 
@@ -228,7 +214,6 @@ class CasePage(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.state_label)
         layout.addLayout(actions)
-        layout.addWidget(self.busy_box)
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
         self._stale: set[str] = set()
@@ -702,14 +687,6 @@ class CasePage(QDialog):
             widgets.append(row)
         if not widgets:
             widgets.append(paragraph("还没有附件。证据、照片、收据、扫描件都可以附在案件上。"))
-        print_row = QWidget()
-        prints = QHBoxLayout(print_row)
-        prints.setContentsMargins(0, 0, 0, 0)
-        if case.agreement is not None:
-            again = button("打印协议")
-            again.clicked.connect(self.print_agreement)
-            prints.addWidget(again, 0, Qt.AlignmentFlag.AlignVCenter)
-        prints.addStretch(1)
         items = check_dossier(case)
         gaps = missing_items(items)
         summary = "卷宗齐全。" if not gaps else f"还缺{len(gaps)}项，补齐后再归档："
@@ -730,7 +707,7 @@ class CasePage(QDialog):
         ]
         if case.dossier_note:
             sections.append(self._section("卷宗情况说明", paragraph(case.dossier_note)))
-        sections.append(self._section("打印", print_row))
+        sections.append(self._section("打印文书", *self.print_rows(case)))
         return sections
 
     # ------------------------------------------------------------ actions
@@ -912,57 +889,96 @@ class CasePage(QDialog):
             "回去修改",
         ):
             return
-        fmt = self.ask_format(self)
-        if fmt is None:
-            return
         title = agreement_title(self.case)  # an oral agreement prints as its register
-        suggested = print_flow.suggested_path(self.case.number, fmt, title=title)
-        target = self.ask_path(self, fmt, suggested)
-        if target is None:
-            return
-        self.start_print(fmt, target)
+        # One for each party and one the committee keeps (People's Mediation Law art. 29).
+        copies = len(self.case.parties) + 1
+        self.open_print(
+            PrintRequest("agreement", title, self.case_id, self.case.number, copies=copies)
+        )
 
-    def start_print(self, fmt: str, target: Path) -> None:
-        self.notice.hide()
-        self._set_busy(True)
-        job = print_flow.PrintJob(self.db, self.case_id, fmt, target)
-        job.signals.done.connect(self._print_done)
-        job.signals.failed.connect(self._print_failed)
-        self._job = job
-        QThreadPool.globalInstance().start(job)
+    def open_print(self, request: PrintRequest) -> None:
+        """The print dialog for `request`: the preview, then the printer or a file."""
+        from ui.print_dialog import PrintDialog
 
-    def is_busy(self) -> bool:
-        return self._job is not None
+        dialog = PrintDialog(
+            self.db,
+            request,
+            self,
+            opener=self.opener,
+            ask_path=self.ask_path,
+            **self.print_options,  # type: ignore[arg-type]
+        )
+        self.dialog = dialog
+        dialog.finished.connect(lambda _result: self._print_closed(dialog))
+        dialog.open()  # window-modal, and the page's own work goes on meanwhile
 
-    def _set_busy(self, busy: bool) -> None:
-        self.busy_box.setVisible(busy)
-        for widget in (self.print_button, self.main_button, self.more_button, self.close_button):
-            widget.setEnabled(not busy)
+    def _print_closed(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
 
-    def _print_done(self, path_text: str, title: str) -> None:
-        self._job = None
-        self._set_busy(False)
-        path = Path(path_text)
-        self.last_saved = path
-        opened = self.opener(path)
-        text = f"✔ {title}已保存到：{path}"
-        if opened is False:
-            text += "\n没能自动打开这个文件，请到这个文件夹里双击它。"
-        self._show_notice(text, "ok")
-        self.print_button.setFocus()
+    def print_rows(self, case: CaseDetail) -> list[QWidget]:
+        """A row for the whole dossier and one for each form of the case (one for each sitting,
+        follow-up or agent of a form printed for each), each with 打印; every form also offers
+        its blank (空白表), for a party to fill in by hand."""
+        from app.documents.forms.registry import FORMS, items
 
-    def _print_failed(self, message: str) -> None:
-        self._job = None
-        self._set_busy(False)
-        messages.show_error(self, message, "协议书没有保存")
-        self.print_button.setFocus()
+        rows = [
+            self._print_row(
+                "整个卷宗（封面、目录、全部文书和附件，页码连续）",
+                PrintRequest("dossier", "人民调解卷宗", case.id, case.number),
+            )
+        ]
+        for spec in FORMS.values():
+            blank = PrintRequest(spec.key, f"空白{spec.name}")
+            if spec.key == "oral_agreement":  # the case's own prints under 协议 ("agreement")
+                rows.append(self._print_row(spec.name, None, blank))
+                continue
+            if spec.key == "agreement":
+                if case.agreement is None:
+                    rows.append(self._print_row(f"{spec.name}（还没有录入协议）", None, blank))
+                else:
+                    title = agreement_title(case)
+                    request = PrintRequest(
+                        "agreement", title, case.id, case.number, copies=len(case.parties) + 1
+                    )
+                    rows.append(self._print_row(title, request, blank))
+                continue
+            if spec.per == "case":
+                request = PrintRequest(spec.key, spec.name, case.id, case.number)
+                rows.append(self._print_row(spec.name, request, blank))
+                continue
+            found = items(spec, case)
+            if not found:
+                rows.append(self._print_row(f"{spec.name}（这个案件还没有）", None, blank))
+            for k, (item_id, label) in enumerate(found):
+                request = PrintRequest(spec.key, spec.name, case.id, case.number, item_id)
+                rows.append(
+                    self._print_row(f"{spec.name}（{label}）", request, blank if k == 0 else None)
+                )
+        return rows
+
+    def _print_row(
+        self, name: str, request: PrintRequest | None, blank: PrintRequest | None = None
+    ) -> QWidget:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(paragraph(name), 1)
+        if request is not None:
+            do_print = button("打印")
+            do_print.setAccessibleName(f"打印{name}")
+            do_print.clicked.connect(lambda _=False, r=request: self.open_print(r))
+            line.addWidget(do_print, 0, Qt.AlignmentFlag.AlignVCenter)
+        if blank is not None:
+            do_blank = button("空白表")
+            do_blank.setAccessibleName(f"打印空白{blank.title.removeprefix('空白')}")
+            do_blank.setToolTip("打印不填内容的表，让当事人手写")
+            do_blank.clicked.connect(lambda _=False, r=blank: self.open_print(r))
+            line.addWidget(do_blank, 0, Qt.AlignmentFlag.AlignVCenter)
+        return row
 
     def _show_notice(self, text: str, kind: str) -> None:
         self.notice.set_text(text)
         set_notice_kind(self.notice, kind)
         self.notice.show()
-
-    def reject(self) -> None:
-        if self.is_busy():  # the document is still being written: closing would lose it
-            return
-        super().reject()

@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
         self,
         db: Database | None = None,
         page_size: int = PAGE_SIZE,
-        opener: Callable[[Path], object] | None = None,
+        opener: Callable[[Path], bool] | None = None,
     ) -> None:
         super().__init__()
         self.db: Database | None = None

@@ -183,3 +183,21 @@ def type_text(qtbot, widget: QWidget, text: str) -> None:  # type: ignore[no-unt
                 char,
                 Qt.KeyboardModifier.NoModifier,
             )
+
+
+def save_through_print_dialog(qtbot, page, fmt: str) -> Path:  # type: ignore[no-untyped-def]
+    """Press the page's 打印协议, wait for the preview, save as `fmt`; the path saved to."""
+    from PySide6.QtCore import Qt
+
+    from ui.print_dialog import PrintDialog
+
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, PrintDialog), "打印协议 did not open the print dialog"
+    qtbot.waitUntil(lambda: dialog.preview_path is not None and not dialog.is_busy(), timeout=30000)
+    button = dialog.pdf_button if fmt == "pdf" else dialog.word_button
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.last_saved is not None, timeout=30000)
+    saved = dialog.last_saved
+    dialog.reject()
+    return saved

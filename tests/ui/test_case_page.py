@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from app.services.cases import CaseQuery, get_case, list_cases
 from app.services.database import Database
-from tests.ui.conftest import show_at_screen_size, type_text
+from tests.ui.conftest import save_through_print_dialog, show_at_screen_size, type_text
 from ui.case_page import CasePage
 
 
@@ -39,7 +38,8 @@ def make_page(qtbot, db, opened, tmp_path: Path, fmt: str, case_id: int) -> Case
         asked["suggested"] = suggested
         return tmp_path / suggested.name
 
-    page = CasePage(db, case_id, opener=opened, ask_path=ask_path, ask_format=lambda parent: fmt)
+    page = CasePage(db, case_id, opener=opened, ask_path=ask_path)
+    page.print_options = {"printers": [], "default_printer": ""}
     page.asked = asked  # type: ignore[attr-defined]
     return show_at_screen_size(qtbot, page)  # type: ignore[return-value]
 
@@ -75,17 +75,13 @@ def test_print_agreement(qtbot, db, opened, tmp_path, fmt: str) -> None:
     case_id = case_with(db, agreement=True)
     case = get_case(db, case_id)
     page = make_page(qtbot, db, opened, tmp_path, fmt, case_id)
-    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.last_saved is not None, timeout=30000)
+    saved = save_through_print_dialog(qtbot, page, fmt)
 
     suggested = page.asked["suggested"]  # type: ignore[attr-defined]
     assert suggested.name == f"人民调解协议书-{case.number}.{fmt}"
-    saved = tmp_path / suggested.name
-    assert page.last_saved == saved
+    assert saved == tmp_path / suggested.name
     assert saved.exists() and saved.stat().st_size > 1000
-    assert opened.paths == [saved]
-    assert page.notice.isVisible() and "已保存到" in page.notice.plain_text()
-    assert not page.busy_box.isVisible() and page.print_button.isEnabled()
+    assert page.print_button.isEnabled()
     if fmt == "pdf":
         from pypdf import PdfReader
 
@@ -102,15 +98,6 @@ def test_print_agreement(qtbot, db, opened, tmp_path, fmt: str) -> None:
             assert party.name in text
     assert "人民调解协议书" in text
     assert case.number in text
-
-
-def test_print_failure_is_told_plainly(qtbot, db, opened, tmp_path, boxes) -> None:
-    case_id = case_with(db, agreement=True)
-    page = make_page(qtbot, db, opened, tmp_path, "pdf", case_id)
-    page.start_print("pdf", tmp_path / "没有这个文件夹" / "协议.pdf")
-    qtbot.waitUntil(lambda: bool(boxes.errors), timeout=30000)
-    assert "不存在" in boxes.errors[0]
-    assert opened.paths == [] and page.print_button.isEnabled()
 
 
 def test_enter_an_agreement(qtbot, db, opened, tmp_path, boxes) -> None:
@@ -169,8 +156,10 @@ def test_printing_warns_on_a_vague_term_and_going_back_prints_nothing(
     page.print_agreement()
     assert boxes.questions and "第1项写的是“尽快”" in boxes.questions[-1]
     assert "照样打印" in boxes.questions[-1]
-    assert "suggested" not in page.asked  # type: ignore[attr-defined]
+    assert page.dialog is None  # went back to correct it: nothing opened
     boxes.answer = True  # 照样打印: the warning never blocks
     page.print_agreement()
-    assert "suggested" in page.asked  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: not page.is_busy(), timeout=20_000)
+    dialog = page.dialog
+    assert dialog is not None and dialog.windowTitle() == "打印人民调解协议书"
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=20_000)  # type: ignore[attr-defined]
+    dialog.reject()

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from tests.ui.conftest import screenshot, show_at_screen_size, type_text
+from tests.ui.conftest import save_through_print_dialog, screenshot, show_at_screen_size, type_text
 from tests.ui.test_register_dialog import GOOD_ID, fill_form
 from ui.agreement_dialog import AgreementDialog
 from ui.case_page import CasePage
@@ -62,15 +62,14 @@ def test_register_open_write_and_print(window, qtbot, opened, tmp_path: Path) ->
     assert window.model.row(0).id == case_id
     assert window.table.selected_case_id() == case_id
 
-    chosen: list[str] = ["pdf", "docx"]
     page = CasePage(
         window.db,
         case_id,
         window,
         opener=opened,
-        ask_format=lambda parent: chosen.pop(0),
         ask_path=lambda parent, fmt, suggested: tmp_path / suggested.name,
     )
+    page.print_options = {"printers": [], "default_printer": ""}
     show_at_screen_size(qtbot, page)
     page.show_tab("agreement")  # the tab a volunteer clicks to see the agreement
     assert "尚未录入协议" in "".join(
@@ -80,11 +79,7 @@ def test_register_open_write_and_print(window, qtbot, opened, tmp_path: Path) ->
     assert page.case.agreement is not None
     screenshot(page, "end-to-end-case-page")
 
-    for _ in range(2):
-        before = len(opened.paths)
-        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda before=before: len(opened.paths) > before, timeout=30000)
-    pdf, docx = opened.paths
+    pdf, docx = (save_through_print_dialog(qtbot, page, fmt) for fmt in ("pdf", "docx"))
     assert pdf.suffix == ".pdf" and docx.suffix == ".docx"
 
     text = subprocess.run(

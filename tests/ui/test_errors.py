@@ -291,7 +291,7 @@ def test_a_user_error_while_printing_is_told_plainly(
 
     message = "这个文件夹不能写入文件，请换一个文件夹保存。"
 
-    def refuse(db, case_id, fmt, target):  # type: ignore[no-untyped-def]
+    def refuse(db, case_id, fmt, target, **options):  # type: ignore[no-untyped-def]
         raise UserError(message)
 
     monkeypatch.setattr(printing, "print_agreement", refuse)
@@ -302,14 +302,16 @@ def test_a_user_error_while_printing_is_told_plainly(
             db,
             case_id,
             opener=opened,
-            ask_format=lambda parent: "pdf",
             ask_path=lambda parent, fmt, suggested: tmp_path / suggested.name,
         ),
     )
+    page.print_options = {"printers": [], "default_printer": ""}
     page.print_button.click()
     qtbot.waitUntil(lambda: bool(boxes.errors), timeout=30000)
     assert boxes.errors == [message]  # as written, not the apology for a program fault
-    assert opened.paths == [] and page.print_button.isEnabled() and not page.is_busy()
+    dialog = page.dialog
+    assert dialog is not None and not dialog.is_busy()  # type: ignore[attr-defined]
+    assert opened.paths == [] and dialog.close_button.isEnabled()  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
@@ -347,17 +349,19 @@ def test_printing_an_oral_agreement_saves_its_register(
         suggested.append(path)
         return tmp_path / path.name
 
-    page = show_at_screen_size(
-        qtbot,
-        CasePage(db, case_id, opener=opened, ask_format=lambda parent: fmt, ask_path=ask_path),
-    )
+    page = show_at_screen_size(qtbot, CasePage(db, case_id, opener=opened, ask_path=ask_path))
+    page.print_options = {"printers": [], "default_printer": ""}
     page.print_button.click()
-    qtbot.waitUntil(lambda: bool(boxes.errors or opened.paths), timeout=30000)
+    dialog = page.dialog
+    assert dialog is not None and dialog.windowTitle() == "打印人民调解口头协议登记表"
+    qtbot.waitUntil(lambda: dialog.preview_path is not None, timeout=30000)  # type: ignore[attr-defined]
+    (dialog.pdf_button if fmt == "pdf" else dialog.word_button).click()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(boxes.errors or dialog.last_saved), timeout=30000)  # type: ignore[attr-defined]
     assert boxes.errors == [] and boxes.infos == []
     saved = tmp_path / f"人民调解口头协议登记表-{case.number}.{fmt}"
     assert [p.name for p in suggested] == [saved.name]
-    assert opened.paths == [saved] and page.last_saved == saved
-    assert f"人民调解口头协议登记表已保存到：{saved}" in page.notice.plain_text()
+    assert dialog.last_saved == saved  # type: ignore[attr-defined]
+    assert f"人民调解口头协议登记表已保存到：{saved}" in dialog.notice.plain_text()  # type: ignore[attr-defined]
     if fmt == "pdf":
         from pypdf import PdfReader
 
@@ -373,7 +377,7 @@ def test_printing_an_oral_agreement_saves_its_register(
     assert "本口头协议自各方当事人达成协议之日起生效。" in text and "一式" not in text
     for party in case.parties:
         assert party.name in text
-    assert page.print_button.isEnabled() and not page.is_busy()
+    assert page.print_button.isEnabled()
 
 
 @pytest.mark.parametrize("scale", [100, 200])

@@ -248,19 +248,6 @@ def test_agreement_dialog(qtbot, db, scale: int) -> None:
     check(dialog, scale, f"agreement-{scale}")
 
 
-@pytest.mark.parametrize("scale", [100, 200])
-def test_print_format_choice(qtbot, scale: int) -> None:
-    from ui.print_flow import FormatDialog
-
-    style.apply_scale(scale, save=False)
-    dialog = FormatDialog()
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    check(dialog, scale, f"print-format-{scale}")
-    assert dialog.pdf_button.isDefault()
-
-
 # ---------------------------------------------------------------- colours
 
 
@@ -475,16 +462,18 @@ def test_check_box_colours(fore: str, back: str) -> None:
     assert f"border: 2px solid {style.BORDER}" in style.STYLE_SHEET.split("QCheckBox::indicator")[1]
 
 
-def test_wrapped_labels_have_room_between_lines(qtbot) -> None:
-    from ui.print_flow import FormatDialog
+def test_wrapped_labels_have_room_between_lines(qtbot, db) -> None:
+    from ui.print_dialog import PrintDialog
+    from ui.print_flow import PrintRequest
     from ui.widgets import ErrorLabel, hint, notice
 
     error = ErrorLabel()
     error.show_message("身份证号应为18位，最后一位可以是X")
     for label in (error, hint("点右边的箭头可以在日历上选"), notice("正在打开案件，请稍候……")):
         assert line_height(label) >= 1.5 * 0.99, _text(label)
-    dialog = FormatDialog()
+    dialog = PrintDialog(db, PrintRequest("application", "空白人民调解申请书"), printers=[])
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=30000)
     for label in dialog.findChildren(QLabel):
         if label.wordWrap():
             assert line_height(label) >= LINE_HEIGHT

@@ -33,7 +33,8 @@ from tests.ui.conftest import SCREEN, SCREENSHOTS, screenshot, show_at_screen_si
 from ui import style
 from ui.agreement_dialog import AgreementDialog
 from ui.case_page import CasePage
-from ui.print_flow import FormatDialog
+from ui.print_dialog import PrintDialog
+from ui.print_flow import PrintRequest
 from ui.record_dialog import RecordDialog
 from ui.register_dialog import RegisterDialog
 from ui.screen_fit import BORDER, TITLE_BAR, available_area
@@ -255,8 +256,8 @@ def buttons_of(dialog: QDialog) -> list[QPushButton]:
         return [dialog.save_button, dialog.cancel_button]
     if isinstance(dialog, CasePage):
         return [dialog.main_button, dialog.more_button, dialog.print_button, dialog.close_button]
-    assert isinstance(dialog, FormatDialog)
-    return [dialog.pdf_button, dialog.word_button, dialog.cancel_button]
+    assert isinstance(dialog, PrintDialog)
+    return [dialog.print_button, dialog.pdf_button, dialog.word_button, dialog.close_button]
 
 
 def fit_problems(dialog: QDialog) -> list[str]:
@@ -377,14 +378,16 @@ def test_case_page_fits_the_screen(qtbot, db, opened, scale: int) -> None:
 
 
 @pytest.mark.parametrize("scale", SCALES)
-def test_print_format_dialog_fits_the_screen(qtbot, scale: int) -> None:
+def test_print_dialog_fits_the_screen(qtbot, db, scale: int) -> None:
     style.apply_scale(scale, save=False)
-    dialog = FormatDialog()
+    case_id = case_with(db, True)
+    request = PrintRequest("agreement", "人民调解协议书", case_id, get_case(db, case_id).number)
+    dialog = PrintDialog(db, request, printers=["办公室打印机"], default_printer="办公室打印机")
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    check_fits(dialog, f"fit-print-format-{scale}")
-    assert dialog.height() < dialog.screen().availableGeometry().height() * 2 // 3  # not stretched
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=30000)
+    check_fits(dialog, f"fit-print-dialog-{scale}")
 
 
 def test_a_dialog_stays_inside_when_asked_to_grow(window, qtbot) -> None:
