@@ -35,7 +35,9 @@ class VerifyDialog(QDialog):
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.setSpacing(14)
-        layout.addWidget(paragraph("请输入协议书上印的10位核验码（印在第一页右上角，二维码旁边）："))
+        layout.addWidget(
+            paragraph("请输入协议书上印的10位核验码（印在第一页右上角，二维码旁边）：")
+        )
         layout.addLayout(row)
         layout.addWidget(self.answer)
         layout.addStretch(1)
