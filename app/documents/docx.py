@@ -68,11 +68,12 @@ def render_docx(doc: tree.Document, target: str | Path | BinaryIO) -> None:
     out = docx.Document()
     lay = layout.page_layout(doc.layout)
     _setup(out, doc.title, lay)
+    _number_pages(out.sections[0], lay, doc.page_numbers, doc.first_page)
     body = _Writer(out, lay)
     for block in doc.blocks:
         body.add(block)
     if doc.verification is not None:
-        _verification_header(out.sections[0], lay, doc.verification)
+        _verification_header(out.sections[0], lay, doc.verification, doc.page_numbers)
     out.save(str(target) if isinstance(target, str | Path) else target)
 
 
@@ -80,7 +81,9 @@ def render_docx(doc: tree.Document, target: str | Path | BinaryIO) -> None:
 VERIFY_QR_MM = 14.0
 
 
-def _verification_header(section: Any, lay: PageLayout, mark: tree.Verification) -> None:
+def _verification_header(
+    section: Any, lay: PageLayout, mark: tree.Verification, numbering: str = "own"
+) -> None:
     """The QR code and its code at the top right of the first page only, in its own header
     (the first page keeps its page number in a first-page footer of its own)."""
     import io
@@ -88,7 +91,8 @@ def _verification_header(section: Any, lay: PageLayout, mark: tree.Verification)
     import segno
 
     section.different_first_page_header_footer = True
-    _footer_page_numbers(section, lay, section.first_page_footer)
+    if numbering != "none":
+        _footer_page_numbers(section, lay, section.first_page_footer, numbering)
     png = io.BytesIO()
     segno.make(mark.qr_text, error="m").save(png, kind="png", scale=6, border=0)
     png.seek(0)
@@ -231,8 +235,6 @@ def _setup(out: Any, title: str, lay: PageLayout) -> None:
         if style is Style.HEADING:
             fmt.keep_with_next = True
 
-    _footer_page_numbers(section, lay)
-
     props = out.core_properties
     now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     props.title, props.author, props.last_modified_by = title, "", ""
@@ -253,11 +255,38 @@ def _chinese_settings(out: Any) -> None:
         control.set(qn("w:val"), "compressPunctuation")
 
 
-def _footer_page_numbers(section: Any, lay: PageLayout, footer: Any = None) -> None:
-    """第 n 页  共 N 页, with real PAGE and NUMPAGES fields, all in the body's fonts."""
+def _number_pages(section: Any, lay: PageLayout, numbering: str, first_page: int = 1) -> None:
+    """Number the pages of `section` as `tree.Document.page_numbers` says: "own" 第 n 页  共 N
+    页, "running" 第 n 页 counting on from `first_page`, "none" no number."""
+    if numbering == "none":
+        return
+    if numbering == "running":
+        sect_pr = section._sectPr
+        for old in sect_pr.findall(qn("w:pgNumType")):
+            sect_pr.remove(old)
+        # Schema order: w:pgNumType comes before w:cols (and the rest) in w:sectPr.
+        number_type = _element("w:pgNumType", start=str(first_page))
+        cols = sect_pr.find(qn("w:cols"))
+        if cols is not None:
+            cols.addprevious(number_type)
+        else:
+            sect_pr.append(number_type)
+    _footer_page_numbers(section, lay, numbering=numbering)
+
+
+def _footer_page_numbers(
+    section: Any, lay: PageLayout, footer: Any = None, numbering: str = "own"
+) -> None:
+    """第 n 页  共 N 页 ("own"; "running": 第 n 页 only, the whole is counted elsewhere),
+    with real PAGE and NUMPAGES fields, all in the body's fonts."""
     paragraph = (footer or section.footer).paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for piece in ("第 ", "PAGE", " 页  共 ", "NUMPAGES", " 页"):
+    pieces = (
+        ("第 ", "PAGE", " 页")
+        if numbering == "running"
+        else ("第 ", "PAGE", " 页  共 ", "NUMPAGES", " 页")
+    )
+    for piece in pieces:
         if piece in ("PAGE", "NUMPAGES"):
             field = _element("w:fldSimple", instr=f" {piece} ")
             run = OxmlElement("w:r")
@@ -452,11 +481,27 @@ class _Writer:
                 paragraph = self.paragraph(Style.BODY)
                 paragraph.paragraph_format.line_spacing = Mm(height_mm)
                 self.tail.append(paragraph)
-            case tree.PageBreak():
+            case tree.PageBreak(numbering=None):
                 self.paragraph(Style.BODY).add_run().add_break(WD_BREAK.PAGE)
+                self.ends([])
+            case tree.PageBreak(numbering=str() as numbering, first_page=first_page):
+                self.section(numbering, first_page)
                 self.ends([])
             case _:
                 raise TypeError(f"cannot render {block!r}")
+
+    def section(self, numbering: str, first_page: int) -> None:
+        """A new page that begins a section numbered anew (its own footer, not the last's)."""
+        from docx.enum.section import WD_SECTION
+
+        section = self.out.add_section(WD_SECTION.NEW_PAGE)
+        section.different_first_page_header_footer = False
+        section.footer.is_linked_to_previous = False
+        for paragraph in section.footer.paragraphs:
+            for run in list(paragraph._p):
+                if run.tag != qn("w:pPr"):
+                    paragraph._p.remove(run)
+        _number_pages(section, self.lay, numbering, first_page)
 
     def ends(self, paragraphs: list[DocxParagraph]) -> None:
         """`paragraphs` end the text so far (a table's: those of its last row)."""

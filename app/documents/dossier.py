@@ -346,7 +346,14 @@ def combined(
     ]
     blocks: list[Any] = []
     for k, part in enumerate(parts):
-        if k:
+        if k == 2:  # the papers: numbered from 1 as in the PDF, the cover and contents not
+            blocks.append(PageBreak(numbering="running", first_page=1))
+        elif k:
             blocks.append(PageBreak())
         blocks.extend(part.blocks)
-    return Document(f"人民调解卷宗 {case.number}", tuple(blocks), layout=parts[0].layout)
+    return Document(
+        f"人民调解卷宗 {case.number}",
+        tuple(blocks),
+        layout=parts[0].layout,
+        page_numbers="none",
+    )

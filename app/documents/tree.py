@@ -166,7 +166,12 @@ class Spacer:
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    """A new page. With `numbering` the pages from here on are numbered anew, as
+    `Document.page_numbers` says ("running" from `first_page`, "none"): in Word a section of
+    its own. The PDF renderer breaks the page only (its dossier numbers paper by paper)."""
+
+    numbering: str | None = None
+    first_page: int = 1
 
 
 Block = (
