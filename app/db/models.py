@@ -58,6 +58,9 @@ class Committee(Base):
     panel_sizes: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: The area has ethnic minorities: art. 8 then asks for minority members on the committee.
     area_has_minorities: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: The local per-case subsidy scheme (以案定补) as `app.domain.subsidy.Scheme` JSON
+    #: ("" = the defaults).
+    subsidy_scheme: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Setting(Base):
@@ -232,6 +235,14 @@ class Case(Base):
     rights_notified_on: Mapped[date | None] = mapped_column(Date)
     #: 卷宗情况说明: what the committee says of the file, e.g. why it was archived incomplete.
     dossier_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The subsidy class the committee gave the closed case (a code of its scheme), None: not
+    #: yet decided; the reason when it departs from the suggested class.
+    subsidy_class: Mapped[str | None] = mapped_column(String(20))
+    subsidy_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Mediation that failed but was useful (the scheme may pay part of the class for it).
+    subsidy_useful: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: An oral agreement with proof of it (a recording, signed register, witnesses).
+    subsidy_oral_proof: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -359,6 +370,7 @@ class Party(Base):
         Index("ix_party_name", "name"),
         Index("ix_party_id_number", "id_number"),
         Index("ix_party_phone", "phone"),
+        Index("ix_party_initials", "name_initials"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -376,6 +388,9 @@ class Party(Base):
     occupation: Mapped[str] = mapped_column(String(100), default="")
     credit_code: Mapped[str] = mapped_column(String(18), default="")
     legal_representative: Mapped[str] = mapped_column(String(60), default="")
+    #: The name's pinyin initials ("lxy" for 李秀英; every reading of a polyphonic character,
+    #: "|"-separated), kept by the operation layer for search.
+    name_initials: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     case: Mapped[Case] = relationship(back_populates="parties")
     agents: Mapped[list[Agent]] = relationship(cascade="all, delete-orphan", order_by="Agent.id")
@@ -655,3 +670,41 @@ class Wording(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(60), default="")
+
+
+class ScreeningRound(Base):
+    """矛盾纠纷排查 — one round of screening an area for disputes: when, where, by whom."""
+
+    __tablename__ = "screening_round"
+    __table_args__ = (Index("ix_screening_held_on", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    area: Mapped[str] = mapped_column(String(200))
+    screened_by: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    findings: Mapped[list[ScreeningFinding]] = relationship(
+        cascade="all, delete-orphan", order_by="ScreeningFinding.position"
+    )
+
+
+class ScreeningFinding(Base):
+    """What a screening round found: registered as a case, resolved on the spot, or watched."""
+
+    __tablename__ = "screening_finding"
+    __table_args__ = (
+        Index("ix_finding_round", "round_id"),
+        Index("ix_finding_case", "case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("screening_round.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    #: app.domain.codes.FindingOutcome
+    outcome: Mapped[str] = mapped_column(String(20))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("dispute_case.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")

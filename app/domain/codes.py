@@ -241,3 +241,11 @@ class AttachmentKind(Labelled):
     SIGNED = "signed", "签字的文书"
     PHOTO = "photo", "现场照片"
     OTHER = "other", "其他材料"
+
+
+class FindingOutcome(Labelled):
+    """What became of a dispute found while screening an area (矛盾纠纷排查)."""
+
+    CASE = "case", "登记为案件"
+    RESOLVED = "resolved", "当场化解"
+    WATCH = "watch", "继续关注"

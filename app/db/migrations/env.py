@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from app.db.fts import include_object
 from app.db.models import Base
 
 config = context.config
@@ -19,6 +20,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
     compare_type=True,
+    include_object=include_object,  # the search index is made by app.db.fts
 )
 with context.begin_transaction():
     context.run_migrations()
