@@ -85,6 +85,9 @@ class PrintDialog(QDialog):
             widget.hide()
 
         self.view = self._make_view()
+        self.zoom_button = button("看整页")
+        self.zoom_button.setToolTip("在整页和放大（页宽）之间切换")
+        self.zoom_button.clicked.connect(self.toggle_zoom)
 
         self.printer_choice = QComboBox()
         self.printer_choice.setAccessibleName("打印机")
@@ -141,6 +144,7 @@ class PrintDialog(QDialog):
         busy = QHBoxLayout()
         busy.addWidget(self.status, 1)
         busy.addWidget(self.bar, 1)
+        busy.addWidget(self.zoom_button, 0, Qt.AlignmentFlag.AlignVCenter)
         saved_row = QHBoxLayout()
         saved_row.addWidget(self.notice, 1)
         saved_row.addWidget(self.open_button, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -174,6 +178,16 @@ class PrintDialog(QDialog):
         view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         view.setDocument(self.document)
         return view
+
+    def toggle_zoom(self) -> None:
+        """Whole pages (to see the layout) or the page's width (to read it)."""
+        from PySide6.QtPdfWidgets import QPdfView
+
+        view = self.view
+        assert isinstance(view, QPdfView)
+        whole = view.zoomMode() != QPdfView.ZoomMode.FitInView
+        view.setZoomMode(QPdfView.ZoomMode.FitInView if whole else QPdfView.ZoomMode.FitToWidth)
+        self.zoom_button.setText("放大看" if whole else "看整页")
 
     def _build_preview(self) -> None:
         target = self._work / self.request.file_name("pdf")

@@ -82,6 +82,15 @@ def test_the_preview_is_the_paper_and_prints_the_copies_preset(qtbot, db, tmp_pa
     assert dialog.copies.value() == len(case.parties) + 1  # one each and one for the file
     assert prints_of(db, case_id) == []  # a preview is not a print
     screenshot(dialog, "print-dialog-agreement")
+    from PySide6.QtPdfWidgets import QPdfView
+
+    qtbot.mouseClick(dialog.zoom_button, Qt.MouseButton.LeftButton)
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitInView  # type: ignore[attr-defined]
+    assert dialog.zoom_button.text() == "放大看"
+    qtbot.wait(300)
+    screenshot(dialog, "print-dialog-agreement-whole-page")
+    qtbot.mouseClick(dialog.zoom_button, Qt.MouseButton.LeftButton)
+    assert dialog.view.zoomMode() == QPdfView.ZoomMode.FitToWidth  # type: ignore[attr-defined]
 
     dialog.copies.setValue(2)
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
