@@ -8,8 +8,9 @@ on every run; without it Word shows Chinese in whatever its theme's East Asian f
 Word and LibreOffice lay text out by their own rules, so some of their habits are turned off
 to make the file print as the PDF does: the automatic space between Chinese and Latin
 letters or figures (autoSpaceDE/autoSpaceDN: "2026 年 9 月" made a page longer; LibreOffice
-7.4 ignores the setting), and empty paragraphs with the same border (grouped into one box:
-ruled lines are table rows instead).
+cannot be told, see `_no_auto_space`), and empty paragraphs with the same border (grouped
+into one box: ruled lines are table rows instead). The signature rows are exactly as tall
+as the PDF's, so that a block which just fits the PDF's page fits the Word file's too.
 Blanks to fill in are underlined tabs to a tab stop, not underlined spaces, which Word drops
 at the end of a line.
 """
@@ -160,8 +161,17 @@ _AFTER_AUTO_SPACE = (
 
 def _no_auto_space(p_pr: Any) -> None:
     """Turn off the space Word puts between Chinese and Latin letters (autoSpaceDE) and
-    figures (autoSpaceDN): with it, "2026 年 9 月" lines run longer than the PDF's. (LibreOffice
-    7.4 does not read the setting from a Word file and keeps its own space.)"""
+    figures (autoSpaceDN): with it, "2026 年 9 月" lines run longer than the PDF's.
+
+    LibreOffice does not read the setting from a Word file at all: its DOCX import has empty
+    cases for both elements, so wherever they stand (document defaults, styles, each
+    paragraph; in the schema's order or not, val "0" or "false": all tried, the print is the
+    same) it keeps its own "space between Asian and non-Asian text" on, a fifth of the font
+    size at each boundary. It leaves that space out only on a character grid or next to a
+    character that is no letter or figure; neither is worth having (a grid sets every line of
+    Word's layout too; an invisible joiner would sit in the text the committee edits and
+    searches). In the standard layout the Word file's line is the whole width between the
+    margins, a little more than the PDF's 31 whole characters, which takes up some of them."""
     found = (p_pr.find(qn(tag)) for tag in _AFTER_AUTO_SPACE)
     anchor = next((element for element in found if element is not None), None)
     for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
@@ -674,7 +684,10 @@ class _Writer:
         table = self._table(len(rows), len(columns), columns, borders=False)
         gap = layout.SIGNATURE_GAP_CHARS * self.lay.pitch(block.style)
         for row, laid in zip(table.rows, rows, strict=True):
-            row.height = Mm(layout.row_mm(laid, self.lay) + 0.5)
+            # The PDF's height, no more (whole twips, rounded up: the seal area stays its
+            # 40 mm): half a millimetre more on each row took a block that fits the
+            # PDF's page to the next page in LibreOffice, leaving the rest of this one bare.
+            row.height = Twips(math.ceil(layout.row_mm(laid, self.lay) * 1440 / 25.4))
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
             cells = []
             for a, b in itertools.pairwise(_edges(laid, total)):

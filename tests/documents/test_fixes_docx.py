@@ -143,3 +143,29 @@ def test_a_blank_number_line_is_placed_by_tab_stops(tmp_path: Path) -> None:
     assert abs(stops[1] - width) < 1  # the blank ends at the right margin
     assert abs((stops[1] - stops[0]) - 13 * 14) < 1  # 编号： and ten characters of blank
     assert paragraph.text == "\t编号：\t"
+
+
+def test_signature_rows_are_as_tall_as_the_pdfs(
+    tmp_path: Path, three_party_case: CaseDetail, committee: CommitteeInfo
+) -> None:
+    """Each row of the signature table at least as tall as `layout.row_mm` says (the seal area
+    of an organisation its 40 mm), in whole twips rounded up, and no taller: as the PDF draws
+    it, so that a block which fits the PDF's page fits the Word file's too."""
+    import math
+
+    from app.documents import layout
+
+    doc = build_agreement(three_party_case, committee)
+    (block,) = [b for b in doc.blocks if isinstance(b, tree.SignatureBlock)]
+    lay = layout.page_layout(doc.layout)
+    rows = layout.signature_rows(block, lay)
+    path = tmp_path / "three.docx"
+    render_docx(doc, path)
+    signatures = list(part(path, "word/document.xml").iter(f"{W}tbl"))[-1]
+    heights = [
+        int(row.find(f"{W}trPr/{W}trHeight").get(f"{W}val")) for row in signatures.iter(f"{W}tr")
+    ]
+    assert heights == [math.ceil(layout.row_mm(row, lay) * 1440 / 25.4) for row in rows]
+    area = layout.SignaturePiece(room_mm=layout.ORGANISATION_SEAL_MM)
+    seal = next(k for k, row in enumerate(rows) if row.cells[0].pieces == (area,))
+    assert heights[seal] * 25.4 / 1440 >= layout.ORGANISATION_SEAL_MM

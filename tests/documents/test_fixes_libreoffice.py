@@ -25,7 +25,7 @@ from app.documents.pdf import render_pdf
 from app.documents.tree import Document
 from app.views import CaseDetail, CommitteeInfo
 
-from .conftest import ARTIFACTS, needs_poppler, with_parties
+from .conftest import ARTIFACTS, MM, needs_poppler, pdf_words, with_parties
 from .test_fixes_register import typical  # noqa: F401  (a fixture)
 
 FONTS = Path(__file__).resolve().parents[2] / "resources" / "fonts"
@@ -227,3 +227,90 @@ def _pgm(data: bytes) -> tuple[tuple[int, int, int], bytes]:
     assert fields[0] == b"P5"
     width, height, maxval = (int(f) for f in fields[1:])
     return (width, height, maxval), data[at + 1 :]
+
+
+def test_every_form_in_word_as_libreoffice_prints_it(
+    tmp_path: Path, three_party_case: CaseDetail, committee: CommitteeInfo
+) -> None:
+    """Every form of the rich case and blank, as LibreOffice prints its Word file: as many
+    pages as the PDF, and both saved as pictures side by side (artifacts/documents/forms-lo/
+    <form>-<variant>-pdf-N.png and -word-N.png) for a person to compare."""
+    from app.documents import render
+    from app.documents.forms.registry import FORMS
+    from tests.conftest import TODAY, artifacts_dir
+
+    from .test_forms import rich
+
+    program = soffice()
+    rich_case = rich(three_party_case)
+    names: list[str] = []
+    for key, spec in FORMS.items():
+        for variant, case in (("rich", rich_case), ("blank", None)):
+            name = f"{key}-{variant}"
+            doc = spec.make(case, committee, today=TODAY)
+            render(doc, "pdf", tmp_path / f"{name}.pdf")
+            render(doc, "docx", tmp_path / f"{name}.docx")
+            names.append(name)
+    out = tmp_path / "converted"
+    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig(tmp_path))}
+    subprocess.run(
+        [
+            program,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *(str(tmp_path / f"{name}.docx") for name in names),
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    if shutil.which("pdftoppm"):
+        folder = artifacts_dir("documents", "forms-lo")
+        for old in folder.iterdir():
+            old.unlink()
+        for name in names:
+            for kind, path in (("pdf", tmp_path / f"{name}.pdf"), ("word", out / f"{name}.pdf")):
+                stem = folder / f"{name}-{kind}"
+                subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(stem)], check=True)
+    differing = {
+        name: (pages(tmp_path / f"{name}.pdf"), pages(out / f"{name}.pdf"))
+        for name in names
+        if pages(tmp_path / f"{name}.pdf") != pages(out / f"{name}.pdf")
+    }
+    assert differing == {}
+
+
+@needs_poppler
+@pytest.mark.parametrize("name", ["agreement-two", "agreement-three", "agreement-eight"])
+def test_the_signature_lines_stand_where_the_pdf_has_them(
+    converted: dict[str, Converted], name: str
+) -> None:
+    """Each signature line (…（签名）：, …签名：) as far down its page in LibreOffice's print of
+    the Word file as in the PDF, measured from the page's first line: the Word file's signature
+    rows are as tall as the PDF's, no taller. (Half a millimetre more on each row took the
+    signature block of a rich three-party agreement, which just fits the PDF's second page,
+    over to a third page, leaving a third of the second one bare.)"""
+    pair = converted[name]
+    ours, theirs = signature_lines(pair.pdf), signature_lines(pair.word)
+    assert [[text for text, _ in page] for page in theirs] == [
+        [text for text, _ in page] for page in ours
+    ]
+    for page_ours, page_theirs in zip(ours, theirs, strict=True):
+        for (text, down), (_, down_lo) in zip(page_ours, page_theirs, strict=True):
+            assert abs(down_lo - down) < 0.3 * MM, (name, text, down / MM, down_lo / MM)
+
+
+def signature_lines(path: Path) -> list[list[tuple[str, float]]]:
+    """Per page, the words that end a signature label ("签名" and the colon), each with how far
+    below the page's first word it stands, in points."""
+    pages = []
+    for words in pdf_words(path):
+        top = min((w.y0 for w in words), default=0.0)
+        found = [w for w in words if "签名" in w.text and w.text.endswith("：")]
+        pages.append([(w.text, w.y0 - top) for w in sorted(found, key=lambda w: (w.y0, w.x0))])
+    return pages
