@@ -300,9 +300,25 @@ def build_parser() -> argparse.ArgumentParser:
     event.add_argument("--actor", default=None, metavar="姓名", help=ACTOR_HELP)
     event.set_defaults(usage_error=event.refuse)
     # The roster's and the panels' commands live beside this module, each in its own file.
-    from app import cli_dossier, cli_panels, cli_roster
+    from app import (
+        cli_dossier,
+        cli_panels,
+        cli_roster,
+        cli_screening,
+        cli_search,
+        cli_stats,
+        cli_subsidy,
+    )
 
-    for module in (cli_roster, cli_panels, cli_dossier):
+    for module in (
+        cli_roster,
+        cli_panels,
+        cli_dossier,
+        cli_subsidy,
+        cli_screening,
+        cli_search,
+        cli_stats,
+    ):
         COMMANDS.update(module.add_commands(commands))
     return parser
 

@@ -707,6 +707,10 @@ class CasePage(QDialog):
         ]
         if case.dossier_note:
             sections.append(self._section("卷宗情况说明", paragraph(case.dossier_note)))
+        if case.status in CLOSED_STATUSES:  # 以案定补: the class of a case whose mediation ended
+            from ui.subsidy_dialog import SubsidySection
+
+            sections.append(SubsidySection(self.db, case.id))
         sections.append(self._section("打印文书", *self.print_rows(case)))
         return sections
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QThreadPool,
     Signal,
 )
 
@@ -21,6 +22,7 @@ from app.views import CaseQuery, CaseRow
 
 if TYPE_CHECKING:
     from app.services.database import Database
+    from ui.case_search import SearchJob
 
 PAGE_SIZE = 200
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -52,6 +54,10 @@ class CaseTableModel(QAbstractTableModel):
 
     #: Emitted after every new query (filter, search, sort or refresh) with the total count.
     total_changed = Signal(int)
+    #: A search in the background started (True), or its result is shown (False).
+    searching = Signal(bool)
+    #: A search in the background failed: the message for the person at the keyboard.
+    search_failed = Signal(str)
 
     def __init__(
         self, db: Database, page_size: int = PAGE_SIZE, parent: QObject | None = None
@@ -62,6 +68,9 @@ class CaseTableModel(QAbstractTableModel):
         self._query = CaseQuery()
         self._rows: list[CaseRow] = []
         self._total = 0
+        #: Counts every request for rows; a background result of an older one is dropped.
+        self._generation = 0
+        self._jobs: dict[int, SearchJob] = {}
         self.refresh()
 
     # ------------------------------------------------------------ queries
@@ -86,11 +95,54 @@ class CaseTableModel(QAbstractTableModel):
         # Imported here: the window paints before the database layer is loaded.
         from app.services.cases import count_cases, list_cases
 
+        was_searching = self.is_searching
+        self._generation += 1  # newer than any search still running
         self.beginResetModel()
         self._total = count_cases(self._db, self._query)
         self._rows = list_cases(self._db, self._query, 0, self._page_size)
         self.endResetModel()
+        if was_searching:
+            self.searching.emit(False)
         self.total_changed.emit(self._total)
+
+    # ------------------------------------------------------------ searching off the thread
+
+    @property
+    def is_searching(self) -> bool:
+        """A background search is running whose result the list is waiting for."""
+        return self._generation in self._jobs
+
+    def search(self, query: CaseQuery) -> None:
+        """Show what `query` finds, read in a worker thread (`ui.case_search`): typing never
+        blocks the window, and only the newest request's result is ever shown."""
+        from ui.case_search import SearchJob
+
+        self._query = query
+        self._generation += 1
+        job = SearchJob(self._db, query, self._page_size, self._generation)
+        job.setAutoDelete(False)  # kept until its answer arrives
+        job.signals.done.connect(self._searched)
+        job.signals.failed.connect(self._search_failed)
+        self._jobs[self._generation] = job
+        self.searching.emit(True)
+        QThreadPool.globalInstance().start(job)
+
+    def _searched(self, generation: int, query: CaseQuery, total: int, rows: list[CaseRow]) -> None:
+        self._jobs.pop(generation, None)
+        if generation != self._generation or query != self._query:
+            return  # a newer request came after this one: its answer is what counts
+        self.beginResetModel()
+        self._total = total
+        self._rows = rows
+        self.endResetModel()
+        self.searching.emit(False)
+        self.total_changed.emit(self._total)
+
+    def _search_failed(self, generation: int, message: str) -> None:
+        self._jobs.pop(generation, None)
+        if generation == self._generation:
+            self.searching.emit(False)
+            self.search_failed.emit(message)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
@@ -106,7 +158,7 @@ class CaseTableModel(QAbstractTableModel):
     # ------------------------------------------------------------ lazy loading
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and len(self._rows) < self._total and not self.is_searching
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():

@@ -17,7 +17,7 @@ from app.services.database import Database
 from app.services.printing import Saved
 from ui import errors
 
-FILTERS = {"pdf": "PDF 文件 (*.pdf)", "docx": "Word 文件 (*.docx)"}
+FILTERS = {"pdf": "PDF 文件 (*.pdf)", "docx": "Word 文件 (*.docx)", "xlsx": "Excel 文件 (*.xlsx)"}
 #: Characters Windows does not allow in file names.
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|]')
 #: Where the last document was saved: the next one is offered the same folder.

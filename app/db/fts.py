@@ -14,14 +14,35 @@ comparison of models and migrations leaves them out (`include_object`).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
+from typing import Any, cast
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause, bindparam, text
 
 #: The index table; FTS5 makes shadow tables named after it (case_search_data, …).
 SEARCH_TABLE = "case_search"
 #: Its columns, in order: what each holds is said where the rows are built.
 COLUMNS = ("number", "names", "initials", "numbers", "place", "words")
+#: Written before each reading in the initials column ("^lxy ^wdh"): a reading's first two
+#: letters are then three characters that the trigram index can look up.
+INITIALS_MARK = "^"
+#: Around each character and each pair of characters of a party's name in the names column
+#: ("^秀$ ^秀英$"): one or two characters of a name are then found by the index too.
+NAME_MARKS = ("^", "$")
+
+
+def name_key(part: str) -> str:
+    """How one or two characters of a name are written in the names column, and looked up."""
+    return f"{NAME_MARKS[0]}{part}{NAME_MARKS[1]}"
+
+
+def name_keys(name: str) -> list[str]:
+    """The keys of every character and every pair of neighbouring characters of `name`."""
+    chars = [c for c in name if not c.isspace()]
+    singles = [name_key(c) for c in chars]
+    pairs = [name_key(a + b) for a, b in pairwise(chars)]
+    return singles + pairs
 
 
 def is_search_table(name: str | None) -> bool:
@@ -66,3 +87,156 @@ def create_search_index(connection: Connection) -> None:
 
 def drop_search_index(connection: Connection) -> None:
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {SEARCH_TABLE}")
+
+
+def recreate_search_index(connection: Connection, *, plain: bool = False) -> None:
+    """Drop the index and make it again, empty; `plain` forces the plain table (tests)."""
+    drop_search_index(connection)
+    if plain:
+        typed = ", ".join(f"{c} TEXT NOT NULL DEFAULT ''" for c in COLUMNS)
+        connection.execute(
+            text(f"CREATE TABLE {SEARCH_TABLE} (rowid INTEGER PRIMARY KEY, {typed})")
+        )
+    else:
+        create_search_index(connection)
+
+
+# ---------------------------------------------------------------- which kind of index
+
+
+def is_fts(connection: Connection) -> bool:
+    """Whether this database's index is the FTS5 table (else it is the plain one).
+
+    Asked of the schema each time (a few microseconds): a file can be given either kind.
+    """
+    if connection.dialect.name != "sqlite":
+        return False
+    sql = connection.execute(
+        text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": SEARCH_TABLE}
+    ).scalar()
+    return sql is not None and "fts5" in str(sql).lower()
+
+
+# ---------------------------------------------------------------- writing rows
+
+#: A row of the index: the case's id, then one text per column of `COLUMNS`.
+IndexRow = tuple[int, str, str, str, str, str, str]
+
+_INSERT = text(
+    f"INSERT INTO {SEARCH_TABLE} (rowid, {', '.join(COLUMNS)}) "
+    f"VALUES (:rowid, {', '.join(':' + c for c in COLUMNS)})"
+)
+
+
+def _params(rows: Iterable[IndexRow]) -> list[dict[str, object]]:
+    return [dict(zip(("rowid", *COLUMNS), row, strict=True)) for row in rows]
+
+
+def delete_rows(connection: Connection, case_ids: Iterable[int]) -> None:
+    ids = sorted(set(case_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(str(int(i)) for i in chunk)
+        connection.execute(text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid IN ({marks})"))
+
+
+def replace_rows(connection: Connection, rows: list[IndexRow]) -> None:
+    """Write these cases' rows, replacing what the index held for them."""
+    if not rows:
+        return
+    delete_rows(connection, (row[0] for row in rows))
+    insert_rows(connection, rows)
+
+
+def insert_rows(connection: Connection, rows: list[IndexRow]) -> None:
+    """Add rows for cases the index does not hold yet (one executemany)."""
+    if rows:
+        connection.execute(_INSERT, _params(rows))
+
+
+def clear(connection: Connection) -> None:
+    """Empty the index: made again, of the kind it was (much faster than deleting its rows)."""
+    recreate_search_index(connection, plain=not is_fts(connection))
+
+
+def optimize(connection: Connection) -> None:
+    """Merge FTS5's segments after a bulk fill (searches then read one b-tree)."""
+    if is_fts(connection):
+        connection.execute(text(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('optimize')"))
+
+
+def is_empty(connection: Connection) -> bool:
+    return connection.execute(text(f"SELECT rowid FROM {SEARCH_TABLE} LIMIT 1")).first() is None
+
+
+def row_of(connection: Connection, case_id: int) -> IndexRow | None:
+    """What the index holds for one case (tests, and telling where a term was found)."""
+    found = connection.execute(
+        text(f"SELECT rowid, {', '.join(COLUMNS)} FROM {SEARCH_TABLE} WHERE rowid = :id"),
+        {"id": case_id},
+    ).first()
+    return cast(IndexRow, tuple(found)) if found is not None else None
+
+
+def rows_of(connection: Connection, case_ids: Sequence[int]) -> dict[int, IndexRow]:
+    """What the index holds for these cases (telling where a term was found)."""
+    if not case_ids:
+        return {}
+    marks = ", ".join(str(int(i)) for i in case_ids)
+    found = connection.execute(
+        text(f"SELECT rowid, {', '.join(COLUMNS)} FROM {SEARCH_TABLE} WHERE rowid IN ({marks})")
+    )
+    return {row[0]: cast(IndexRow, tuple(row)) for row in found}
+
+
+# ---------------------------------------------------------------- finding rows
+
+
+def fts_phrase(term: str) -> str:
+    """A typed term as one FTS5 string: in double quotes, its own quotes doubled, so that no
+    character a person types (AND, *, :, ^, -, parentheses …) is read as query syntax."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def like_pattern(term: str) -> str:
+    """`%term%` for LIKE … ESCAPE '\\': the term's own % and _ match only themselves."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def matching_ids(
+    connection: Connection,
+    terms: Sequence[str] = (),
+    initials: Sequence[str] = (),
+    name_parts: Sequence[str] = (),
+) -> TextClause:
+    """A SELECT of the ids of the cases whose index row holds every term (each of 3 or more
+    characters, folded as the rows are); in its initials column, a reading starting with each
+    of `initials` (two letters: the rows write each reading after `INITIALS_MARK`, "^lxy", so
+    "lx" is looked up as the three characters "^lx"); and in its names column, a party's name
+    containing each of `name_parts` (one or two characters, looked up by `name_key`).
+
+    With FTS5 this is one MATCH of quoted phrases, each of 3 characters or more (trigrams: a
+    shorter one would find nothing, which is why short terms are marked); with the plain table
+    it is a LIKE per term over the row's columns: slower, the same answers.
+    """
+    assert terms or initials or name_parts, "nothing to look for"
+    assert all(len(t) >= 3 for t in terms), "only terms of 3+ characters"
+    columns = [("", t) for t in terms]
+    columns += [("initials", INITIALS_MARK + i) for i in initials]
+    columns += [("names", name_key(n)) for n in name_parts]
+    if is_fts(connection):
+        query = " ".join(
+            f"{column} : {fts_phrase(t)}" if column else fts_phrase(t) for column, t in columns
+        )
+        return text(
+            f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts_query"
+        ).bindparams(bindparam("fts_query", query, unique=True))
+    whole = "(" + " || ' ' || ".join(COLUMNS) + ")"
+    conditions = [
+        f"{column or whole} LIKE :fts_{i} ESCAPE '\\'" for i, (column, _) in enumerate(columns)
+    ]
+    # Unique names: a query may hold several of these (one per short term).
+    return text(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {' AND '.join(conditions)}").bindparams(
+        *(bindparam(f"fts_{i}", like_pattern(t), unique=True) for i, (_, t) in enumerate(columns))
+    )

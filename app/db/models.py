@@ -195,6 +195,12 @@ class Case(Base):
         Index("ix_case_received_on", "received_on"),
         Index("ix_case_status", "status"),
         Index("ix_case_tier", "tier"),
+        # The days the statistics count by (app.services.statistics).
+        Index("ix_case_accepted_on", "accepted_on"),
+        Index("ix_case_closed_on", "closed_on"),
+        # The case list's sorts by number and by title (app.services.cases.SORT_COLUMNS).
+        Index("ix_case_number_order", "number_year", "number_seq", "number"),
+        Index("ix_case_title", "title"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -516,6 +522,12 @@ class Agreement(Base):
     """调解协议 (written or oral) and its judicial confirmation."""
 
     __tablename__ = "agreement"
+    __table_args__ = (
+        # The days the statistics count by (app.services.statistics).
+        Index("ix_agreement_reached_on", "reached_on", "case_id"),
+        Index("ix_agreement_applied_on", "confirmation_applied_on"),
+        Index("ix_agreement_decided_on", "confirmation_decided_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(

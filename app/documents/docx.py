@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import docx
+from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
@@ -184,8 +185,10 @@ def _no_auto_space(p_pr: Any) -> None:
 
 def _setup(out: Any, title: str, lay: PageLayout) -> None:
     section = out.sections[0]
-    section.page_width = Mm(layout.PAGE_WIDTH_MM)
-    section.page_height = Mm(layout.PAGE_HEIGHT_MM)
+    if lay.page_width_mm > lay.page_height_mm:
+        section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width = Mm(lay.page_width_mm)
+    section.page_height = Mm(lay.page_height_mm)
     section.top_margin, section.bottom_margin = Mm(lay.top_mm), Mm(lay.bottom_mm)
     section.left_margin, section.right_margin = Mm(lay.left_mm), Mm(lay.right_mm)
     # The footer's bottom edge sits where the PDF prints its page number's baseline.
@@ -417,7 +420,7 @@ class _Writer:
     def __init__(self, out: Any, lay: PageLayout) -> None:
         self.out = out
         self.lay = lay
-        self.text_width_mm = layout.PAGE_WIDTH_MM - lay.left_mm - lay.right_mm
+        self.text_width_mm = lay.page_width_mm - lay.left_mm - lay.right_mm
         # The paragraphs a signature block would keep on its page: the closing sentences
         # and the end of the text before them.
         self.tail: list[DocxParagraph] = []
@@ -644,9 +647,10 @@ class _Writer:
             _repeat_header(header)
             for cell, text in zip(header.cells, block.header, strict=True):
                 cell_text(cell, text, Align.CENTER)
+        aligns = block.aligns or (Align.LEFT,) * len(block.widths)
         for r, values in enumerate(block.rows, head):
-            for cell, text in zip(table.rows[r].cells, values, strict=True):
-                cell_text(cell, text, Align.LEFT)
+            for cell, text, align in zip(table.rows[r].cells, values, aligns, strict=True):
+                cell_text(cell, text, align)
             if _row_lines(values, widths, size) <= _LONG_ROW_LINES:
                 _cant_split(table.rows[r])
         for r in range(head + len(block.rows), rows):

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -36,8 +35,6 @@ from app.documents.fonts import BODY_FONT
 from app.documents.layout import STANDARD, PageLayout, SignatureCell, SignatureRow
 from app.documents.rlfixes import BoldCJKParagraph, CJKParagraph
 from app.documents.tree import Align, Style
-
-_PAGE_W, _PAGE_H = A4
 
 #: The text width of the standard layout (31 characters of 四号).
 TEXT_WIDTH = STANDARD.text_width_pt
@@ -64,7 +61,7 @@ def render_pdf(doc: tree.Document, target: str | Path | BinaryIO) -> None:
     body = lay.size(Style.BODY)
     template = BaseDocTemplate(
         out,
-        pagesize=A4,
+        pagesize=(layout.points(lay.page_width_mm), layout.points(lay.page_height_mm)),
         topMargin=lay.top_mm * mm,
         bottomMargin=lay.bottom_mm * mm,
         leftMargin=lay.left_mm * mm + lay.slack_pt,
@@ -280,7 +277,8 @@ class _Story:
 
         header = [[cell(h, Align.CENTER) for h in block.header]]
         head = header if block.header else []
-        rows = [[cell(c, Align.LEFT) for c in row] for row in block.rows]
+        aligns = block.aligns or (Align.LEFT,) * len(block.widths)
+        rows = [[cell(c, a) for c, a in zip(row, aligns, strict=True)] for row in block.rows]
         blank_height = size * layout.LINE_SPACING * 1.6
         leading = lay.table_leading(style)
         table = _RuledTable(
@@ -610,8 +608,9 @@ class _NumberedCanvas(Canvas):
         matrix = segno.make(mark.qr_text, error="m").matrix
         size = VERIFY_QR_MM * mm
         cell = size / len(matrix)
-        right = _PAGE_W - VERIFY_RIGHT_MM * mm
-        top = _PAGE_H - VERIFY_TOP_MM * mm
+        page_width, page_height = self._pagesize  # type: ignore[attr-defined]
+        right = page_width - VERIFY_RIGHT_MM * mm
+        top = page_height - VERIFY_TOP_MM * mm
         left = right - size
         self.saveState()
         self.setFillGray(0)
@@ -632,4 +631,5 @@ class _NumberedCanvas(Canvas):
         else:
             text = f"第 {self.getPageNumber()} 页  共 {total} 页"
         self.setFont(BODY_FONT, layout.PAGE_NUMBER_SIZE)
-        self.drawCentredString(_PAGE_W / 2, layout.PAGE_NUMBER_FROM_BOTTOM_MM * mm, text)
+        page_width = self._pagesize[0]  # type: ignore[attr-defined]  # private in reportlab
+        self.drawCentredString(page_width / 2, layout.PAGE_NUMBER_FROM_BOTTOM_MM * mm, text)

@@ -110,7 +110,9 @@ class Table:
 
     The `header` row is centred and repeated on every page; a form laid out as a table of
     labelled cells (a register: label on the left, what was recorded beside it) has none.
-    A cell's line breaks are kept. `blank_rows` adds empty rows to fill in by hand.
+    A cell's line breaks are kept. `blank_rows` adds empty rows to fill in by hand. `aligns`
+    sets each column's alignment in the rows below the header (none: all left; figures of a
+    statistics table are centred or set right).
     """
 
     header: tuple[str, ...]
@@ -118,11 +120,14 @@ class Table:
     widths: tuple[float, ...]
     blank_rows: int = 0
     style: Style = Style.CELL
+    aligns: tuple[Align, ...] = ()
 
     def __post_init__(self) -> None:
         columns = len(self.widths)
         if self.header and len(self.header) != columns:
             raise ValueError("one width per column")
+        if self.aligns and len(self.aligns) != columns:
+            raise ValueError("one alignment per column")
         if abs(sum(self.widths) - 1.0) > 0.01:
             raise ValueError("column widths must add up to 1")
         if any(len(row) != columns for row in self.rows):
@@ -201,8 +206,9 @@ class Verification:
 
 PAGE_SIZES = ("A4",)
 #: Page layouts (`layout.LAYOUTS`): "standard", or "gbt9704" — the official-document layout of
-#: GB/T 9704 (22 lines of 28 characters in 三号), a committee setting (`CommitteeInfo`).
-PAGE_LAYOUTS = ("standard", "gbt9704")
+#: GB/T 9704 (22 lines of 28 characters in 三号), a committee setting (`CommitteeInfo`); and
+#: "landscape", A4 turned sideways for wide tables (the statistics sheet), never a setting.
+PAGE_LAYOUTS = ("standard", "gbt9704", "landscape")
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,17 @@ def same_building_and_unit(a: Place, b: Place) -> bool:
 def mask_id_number(number: str) -> str:
     """The first 6 and last 4 characters, as every list shows an ID number (PIPL: never whole)."""
     return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}" if len(number) > 10 else number
+
+
+def mask_phone(number: str) -> str:
+    """A phone as lists show it: 138****5678, 0373-***5811 (the area code and last 4 digits
+    stay, enough to tell two numbers apart, not to call one); an extension stays as it is."""
+    main, mark, extension = number.partition("转")
+    if "-" in main:
+        area, _, local = main.partition("-")
+        masked = f"{area}-{'*' * max(len(local) - 4, 0)}{local[-4:]}"
+    elif len(main) > 7:
+        masked = f"{main[:3]}{'*' * (len(main) - 7)}{main[-4:]}"
+    else:
+        masked = f"{'*' * max(len(main) - 4, 0)}{main[-4:]}"
+    return f"{masked}{mark}{extension}"

@@ -109,6 +109,7 @@ OPERATION_LABELS = {
     "follow_up.save": "保存回访",
     "follow_up.remove": "删除回访",
     "exchange.import": "导入",
+    "subsidy.class": "确定补贴类别",
 }
 
 

@@ -13,10 +13,8 @@ from sqlalchemy import (
     CursorResult,
     Select,
     UnaryExpression,
-    and_,
     exists,
     func,
-    or_,
     select,
     update,
 )
@@ -642,28 +640,53 @@ SORT_COLUMNS = {
 }
 
 
-def _filtered(query: CaseQuery, base: Select) -> Select:
+def _filtered(
+    query: CaseQuery, base: Select, session: Session, *, in_order: bool = False
+) -> Select:
+    """`base` with the query's filters; `in_order`: read along the sort's index (see
+    `_in_order`), so a filter's column is wrapped (`status || ''`) to keep its index unused."""
     conditions: list[ColumnElement[bool]] = []
-    if query.statuses:
-        conditions.append(Case.status.in_(sorted(query.statuses)))
-    if query.tiers:
-        conditions.append(Case.tier.in_(sorted(query.tiers)))
-    text = query.text.strip()
-    if text:
-        like = f"%{text.replace('%', '').replace('_', '')}%"
-        conditions.append(
-            or_(
-                Case.title.like(like),
-                Case.number.like(like),
-                exists().where(and_(Party.case_id == Case.id, Party.name.like(like))),
-            )
-        )
+    sort_column = query.sort if query.sort in SORT_COLUMNS else "received_on"
+    for codes, column, name in (
+        (query.statuses, Case.status, "status"),
+        (query.tiers, Case.tier, "tier"),
+    ):
+        if codes:
+            compared = column.concat("") if in_order and name != sort_column else column
+            conditions.append(compared.in_(sorted(codes)))
+    if query.text.strip():
+        # The search service's rules, so the list finds what `search` finds.
+        from app.services.search import text_condition
+
+        matching = text_condition(session.connection(), query.text)
+        if matching is not None:
+            conditions.append(matching)
     return base.where(*conditions) if conditions else base
 
 
 def count_cases(db: Database, query: CaseQuery = CaseQuery()) -> int:
+    # count(*), not count(id): SQLite then counts the entries of its smallest index without
+    # reading a row (0.1 ms instead of 25 ms over 100,000 cases).
+    counted = select(func.count()).select_from(Case)
     with db.reading() as session:
-        return session.scalar(_filtered(query, select(func.count(Case.id)))) or 0
+        return session.scalar(_filtered(query, counted, session)) or 0
+
+
+def _in_order(session: Session, query: CaseQuery, rows: int) -> bool:
+    """Whether a filtered page is best read along the sort's index, skipping the cases the
+    filters leave out, rather than through the filters' index with everything they match
+    sorted.
+
+    Without statistics of how the cases spread over the statuses SQLite always takes the
+    filter's index: right for 500 cases being mediated, but 500 ms for 68,000 archived ones,
+    sorted to show 200. Reading in order costs about `rows * all / matching` index entries,
+    the other way `matching`: in order once `matching² > rows * all`.
+    """
+    if not (query.statuses or query.tiers) or query.text.strip():
+        return False
+    matching = session.scalar(_filtered(query, select(func.count()).select_from(Case), session))
+    total = session.scalar(select(func.count()).select_from(Case))
+    return bool(matching and total and matching * matching > rows * total)
 
 
 def list_cases(
@@ -683,8 +706,14 @@ def list_cases(
         Case.received_on,
         Case.dispute_type,
     )
-    statement = _filtered(query, base).order_by(*order).offset(offset).limit(limit)
     with db.reading() as session:
+        in_order = _in_order(session, query, offset + limit)
+        statement = (
+            _filtered(query, base, session, in_order=in_order)
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        )
         rows = session.execute(statement).all()
         ids = [r.id for r in rows]
         names: dict[int, list[str]] = {}

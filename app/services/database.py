@@ -128,6 +128,10 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
     sessions = sessionmaker(engine, expire_on_commit=False)
     db = Database(path=path, engine=engine, sessions=sessions, backup_made=backup)
     ensure_committee(db)
+    # A file upgraded from before the search index, or cases written in bulk: fill it once.
+    from app.services.search_index import ensure_index
+
+    ensure_index(db)
     return db
 
 

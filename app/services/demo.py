@@ -1,7 +1,10 @@
 """Realistic, reproducible demo data: a Lao Niangjiu room's roster and a year of cases.
 
 Everything comes from one `random.Random(seed)`, so the same seed and reference day give the
-same database. Names, compounds and disputes are the kind the seed report describes.
+same database (case uuids apart). Names, compounds and disputes are the kind the seed report
+describes. A large demo is a busier room over more years: a year per 10,000 cases up to ten,
+60 elders, the cases of the earlier years long since visited and filed away; its cases come in
+chunks of 5,000, each from its own seeded source, made by worker processes (`fill_demo`).
 
 Each case lives a life the status table (`app.domain.lifecycle`) allows, from registration to
 where it stands on the reference day, every step dated in order and none after that day: it is
@@ -19,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
 from itertools import pairwise
+from typing import Any
 
 from sqlalchemy import select
 
@@ -62,6 +66,14 @@ from app.domain.schedule import (
 from app.domain.tiers import TIER_ORDER
 from app.domain.validation import credit_code_check_char, resident_id_check_char
 from app.domain.values import Place
+from app.services.bulk import (
+    CaseLayout,
+    InOrder,
+    Numbered,
+    RowBatch,
+    bulk_writing,
+    index_for_search,
+)
 from app.services.cases import (
     AgentRecord,
     CaseHistory,
@@ -73,7 +85,6 @@ from app.services.cases import (
     TermPerformance,
     TierMove,
     Visit,
-    add_case,
 )
 from app.services.database import Database
 from app.services.operations import DEFAULT_ACTOR
@@ -614,9 +625,13 @@ TRAININGS = (
 )
 #: The elder away on the demo's today, and the one with a relative among the parties.
 AWAY, WITH_RELATIVE = 7, 1
+#: The roster of a demo, and of one of more than a year's cases (`CASES_A_YEAR`): more elders.
+ROSTER, LARGE_ROSTER = 12, 60
 
 
-def _mediators(rng: random.Random, people: _People, today: date) -> list[Mediator]:
+def _mediators(
+    rng: random.Random, people: _People, today: date, count: int = ROSTER
+) -> list[Mediator]:
     categories = ["party_member", "cadre", "teacher", "model_worker", "police"]
     specialties = {
         "party_member": ["neighbourhood", "property_management"],
@@ -625,10 +640,13 @@ def _mediators(rng: random.Random, people: _People, today: date) -> list[Mediato
         "model_worker": ["damages", "neighbourhood"],
         "police": ["damages", "traffic"],
     }
-    roster = []
-    for i in range(12):
+    roster: list[Mediator] = []
+    for i in range(count):
         category = categories[i % 5]
         p = people.person(PartyRole.APPLICANT, today, 60, 78)
+        # A larger roster than the first twelve never has two elders of one name.
+        while i >= ROSTER and any(m.name == p.name for m in roster):
+            p = people.person(PartyRole.APPLICANT, today, 60, 78)
         compound = COMPOUNDS[i % len(COMPOUNDS)]
         mediator_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         # The new particulars come from the mediator's own random source, seeded by their uuid:
@@ -742,6 +760,8 @@ def _status_for(age_days: int, rng: random.Random) -> CaseStatus:
             return status
     if age_days < 90:
         return rng.choice([CaseStatus.PERFORMED, CaseStatus.FOLLOWED_UP, CaseStatus.ARCHIVED])
+    if age_days >= YEAR_DAYS:  # only in a demo of several years: long visited and filed away
+        return rng.choice([CaseStatus.FOLLOWED_UP, *[CaseStatus.ARCHIVED] * 6])
     # Long performed cases have mostly been visited since.
     return rng.choice(
         [CaseStatus.PERFORMED, *[CaseStatus.FOLLOWED_UP] * 2, *[CaseStatus.ARCHIVED] * 3]
@@ -774,6 +794,15 @@ def _yuan(fen: int | None) -> str:
 
 
 @dataclass(frozen=True)
+class _Elder:
+    """An active elder of the roster, as a case draws on them (plain values: the demo reads
+    them tens of times a case, and they travel to the processes that make large demos)."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class _Case:
     """One case in the making: what the helpers below draw its life from."""
 
@@ -786,9 +815,9 @@ class _Case:
     facts: str
     #: Where the dispute is, for an investigation on the spot.
     scene: str
-    lead: Mediator
-    recorder: Mediator
-    member: Mediator | None
+    lead: _Elder
+    recorder: _Elder
+    member: _Elder | None
     #: Who registered the case on this computer.
     actor: str
     showcase: _Showcase
@@ -886,25 +915,25 @@ def _step(case: _Case, event: CaseEvent, before: CaseStatus, on: date) -> Status
     after = next_status(before, event)
     if after is None:
         raise ValueError(f"the status table has no {event.value} from {before.value}")
-    step = StatusStep(event.value, before, after, on, actor=case.someone())
+    actor = case.someone()
     rng = case.rng
+    extra: dict[str, Any] = {}
     match event:
         case CaseEvent.DECLINE:
-            return replace(step, reason=rng.choice(DECLINE_REASONS))
+            extra = {"reason": rng.choice(DECLINE_REASONS)}
         case CaseEvent.WITHDRAW:
-            reason = rng.choice(WITHDRAW_REASONS)
-            return replace(step, withdrawn_by=case.parties[0].name, reason=reason)
+            extra = {"withdrawn_by": case.parties[0].name, "reason": rng.choice(WITHDRAW_REASONS)}
         case CaseEvent.TERMINATE:
-            return replace(step, reason=rng.choice(TERMINATE_REASONS))
+            extra = {"reason": rng.choice(TERMINATE_REASONS)}
         case CaseEvent.REFER:
             target = rng.choice(list(REFERRALS))
-            return replace(step, referred_to=target.value, reason=REFERRALS[target])
+            extra = {"referred_to": target.value, "reason": REFERRALS[target]}
         case CaseEvent.FAIL:
             routes = FAILURE_ROUTES.get(case.scenario.dispute_type, (FailureRoute.COURT,))
-            return replace(step, routes=tuple(sorted(r.value for r in routes)))
+            extra = {"routes": tuple(sorted(r.value for r in routes))}
         case CaseEvent.START_PERFORMANCE | CaseEvent.COMPLETE_PERFORMANCE:
-            return replace(step, reason=AUTOMATIC)
-    return step
+            extra = {"reason": AUTOMATIC}
+    return StatusStep(event.value, before, after, on, actor=actor, **extra)
 
 
 @dataclass
@@ -919,7 +948,7 @@ class _Lived:
     @property
     def outcome(self) -> StatusStep | None:
         """The step that ended mediation, if it has ended."""
-        return next((s for s in self.steps[1:] if CaseEvent(s.event) in _OUTCOMES), None)
+        return next((s for s in self.steps[1:] if s.event in _OUTCOMES), None)
 
     def day_of(self, event: CaseEvent) -> date | None:
         return next((s.on for s in self.steps if s.event == event.value), None)
@@ -948,25 +977,24 @@ def _live(case: _Case, status: CaseStatus, path: tuple[CaseEvent, ...]) -> _Live
 
 def _life_of(lived: _Lived, tier: Tier) -> CaseLife:
     """The case's own fields its steps set, as `app.services.case_life.move` sets them."""
-    life = CaseLife()
+    fields: dict[str, Any] = {}
     for step in lived.steps[1:]:
-        event = CaseEvent(step.event)
-        match event:
-            case CaseEvent.ACCEPT:
-                life = replace(life, accepted_on=step.on)
-            case CaseEvent.DECLINE:
-                life = replace(life, declined_reason=step.reason)
-            case CaseEvent.REFER:
-                life = replace(life, tier_resolved=Tier.REFERRED)
-            case CaseEvent.COMPLETE_PERFORMANCE:
-                life = replace(life, performed_on=step.on)
-            case CaseEvent.ARCHIVE:
-                life = replace(life, archived_at=_moment(step.on, 17, 30))
+        event = step.event  # a code; the events are StrEnum members, equal to their codes
+        if event == CaseEvent.ACCEPT:
+            fields["accepted_on"] = step.on
+        elif event == CaseEvent.DECLINE:
+            fields["declined_reason"] = step.reason
+        elif event == CaseEvent.REFER:
+            fields["tier_resolved"] = Tier.REFERRED
+        elif event == CaseEvent.COMPLETE_PERFORMANCE:
+            fields["performed_on"] = step.on
+        elif event == CaseEvent.ARCHIVE:
+            fields["archived_at"] = _moment(step.on, 17, 30)
         if event in _RESOLVING:
-            life = replace(life, tier_resolved=tier)
+            fields["tier_resolved"] = tier
         if event in _CLOSING:
-            life = replace(life, closed_on=step.on)
-    return life
+            fields["closed_on"] = step.on
+    return CaseLife(**fields)
 
 
 def _escalations(case: _Case, tier: Tier, lived: _Lived) -> tuple[TierMove, ...]:
@@ -1257,7 +1285,7 @@ class _Demo:
     people: _People
     today: date
     actor: str
-    active: list[Mediator]
+    active: list[_Elder]
 
     def scenario(self, showcase: _Showcase) -> Scenario:
         if showcase is ORDINARY:
@@ -1362,14 +1390,83 @@ class _Demo:
         return check_case(draft, today=today), history
 
 
+#: Cases drawn from one random source. The first `CHUNK` come from the demo's own (so a demo of
+#: up to 5,000 cases is what it always was); each further chunk has a source seeded by the
+#: demo's seed and its number, so it can be made in another process and still come out the same.
+CHUNK = 5_000
+YEAR_DAYS = 365
+#: A demo spans a year per `CASES_A_YEAR` cases, up to ten: 100,000 cases are ten busy years.
+CASES_A_YEAR, MAX_YEARS = 10_000, 10
+
+
+def _years_for(cases: int) -> int:
+    return min(MAX_YEARS, max(1, cases // CASES_A_YEAR))
+
+
+def _received_days(rng: random.Random, today: date, cases: int) -> list[date]:
+    """Registration days, oldest first (numbers are handed out in registration order).
+
+    One year: most cases recent, as a room's work is. Several: a year shaped so among them,
+    and the earlier years evenly.
+    """
+    years = _years_for(cases)
+    if years == 1:
+        ages = (int(rng.triangular(0, 360, 20)) for _ in range(cases))
+    else:
+        ages = (
+            int(rng.triangular(0, 360, 20))
+            if rng.random() * years < 1
+            else rng.randint(YEAR_DAYS, YEAR_DAYS * years - 1)
+            for _ in range(cases)
+        )
+    return sorted(today - timedelta(days=age) for age in ages)
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """The cases of one chunk after the first, as another process makes them."""
+
+    seed: int
+    number: int
+    today: date
+    actor: str
+    elders: tuple[_Elder, ...]
+    #: The index (over the whole demo) of the chunk's first case.
+    first: int
+    received: tuple[date, ...]
+    numbers: tuple[Numbered, ...]
+    #: By index within the chunk.
+    showcases: dict[int, _Showcase]
+    #: The moment stamped on the rows as written.
+    now: datetime
+
+
+def _chunk_rows(chunk: _Chunk) -> RowBatch:
+    """One chunk's cases, drawn, checked and laid out as rows (in any process)."""
+    rng = random.Random(f"{chunk.seed}/{chunk.number}")
+    demo = _Demo(rng, _People(rng), chunk.today, chunk.actor, list(chunk.elders))
+    layout = CaseLayout(chunk.actor, chunk.now)
+    for j, received in enumerate(chunk.received):
+        clean, history = demo.case(chunk.first + j, received, chunk.showcases.get(j, ORDINARY))
+        layout.add(clean, chunk.numbers[j], case_uuid=str(uuid.uuid4()), history=history)
+    return layout.take()
+
+
 def fill_demo(
     db: Database,
     cases: int = 60,
     seed: int = 2026,
     today: date | None = None,
     actor: str = DEFAULT_ACTOR,
+    workers: int | None = None,
 ) -> DemoSummary:
-    """Add a roster and `cases` cases to the database, in one operation."""
+    """Add a roster and `cases` cases to the database, in one operation.
+
+    Each case is checked by the validators a typed or imported case goes through and written
+    in bulk (`app.services.bulk`). Beyond 5,000 cases the further chunks are made by `workers`
+    processes (default: one per core, `bulk.default_workers`; 0 makes them here), with the
+    same result.
+    """
     today = today or date.today()
     rng = random.Random(seed)
     people = _People(rng)
@@ -1380,23 +1477,56 @@ def fill_demo(
         committee.name, committee.short_name = COMMITTEE
         # Hui families live in the area: art. 8 then asks for a minority member (the roster has).
         committee.area_has_minorities = True
-        roster = _mediators(rng, people, today)
+        roster = _mediators(rng, people, today, ROSTER if cases <= CASES_A_YEAR else LARGE_ROSTER)
         session.add_all(roster)
         session.flush()
         relative: MediatorRelation | None = None
-        demo = _Demo(rng, people, today, op.actor, [m for m in roster if m.active])
-        # Numbers are handed out in registration order, so register the oldest first.
-        received_days = sorted(
-            today - timedelta(days=int(rng.triangular(0, 360, 20))) for _ in range(cases)
-        )
+        elders = tuple(_Elder(m.id, m.name) for m in roster if m.active)
+        demo = _Demo(rng, people, today, op.actor, list(elders))
+        received_days = _received_days(rng, today, cases)
         showcases = _pick_showcases(rng, [(today - day).days for day in received_days])
-        for index, received in enumerate(received_days):
-            clean, history = demo.case(index, received, showcases.get(index, ORDINARY))
-            add_case(session, clean, history=history, actor=op.actor)
-            if relative is None:
-                relative = _relative(roster[WITH_RELATIVE], clean, history)
+        with bulk_writing(session, actor=op.actor) as writer:
+            numbers = [writer.allocate(day.year) for day in received_days]
+            chunks = InOrder(
+                _chunk_rows,
+                [
+                    _Chunk(
+                        seed,
+                        start // CHUNK,
+                        today,
+                        op.actor,
+                        elders,
+                        start,
+                        tuple(received_days[start : start + CHUNK]),
+                        tuple(numbers[start : start + CHUNK]),
+                        {
+                            i - start: showcase
+                            for i, showcase in showcases.items()
+                            if start <= i < start + CHUNK
+                        },
+                        writer.layout.now,
+                    )
+                    for start in range(CHUNK, cases, CHUNK)
+                ],
+                workers,
+            )
+            try:
+                for index, received in enumerate(received_days[:CHUNK]):
+                    clean, history = demo.case(index, received, showcases.get(index, ORDINARY))
+                    writer.add(
+                        clean, case_uuid=str(uuid.uuid4()), number=numbers[index], history=history
+                    )
+                    if relative is None:
+                        relative = _relative(roster[WITH_RELATIVE], clean, history)
+                writer.flush()
+                for batch in chunks:
+                    writer.write(batch)
+            finally:
+                chunks.close()
         if relative is not None:
             session.add(relative)
         op.note = {"cases_added": cases, "mediators_added": len(roster), "seed": seed}
+        # Everything changed: the operation layer also rebuilds the search index.
         op.refresh(Changed(case_list=True, mediators=True, settings=True, due=True))
+    index_for_search(db)
     return DemoSummary(mediators=len(roster), cases=cases)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -34,9 +34,7 @@ from app.db.models import (
     ElderCategoryRow,
     Mediator,
     Obligation,
-    PanelDraw,
     Party,
-    Recusal,
 )
 from app.domain.codes import (
     AttachmentKind,
@@ -62,6 +60,7 @@ from app.domain.drafts import AgreementDraft, CaseDraft, PartyDraft, TermDraft
 from app.domain.errors import ImportFileError, UserError, ValidationError, ValidationErrors
 from app.domain.lifecycle import CaseEvent, next_status
 from app.domain.money import from_fen, parse_exchange_money, to_fen
+from app.domain.numbering import parse_number
 from app.domain.panel import MAX_MEMBERS, PanelSizes
 from app.domain.roster import (
     FIELDS,
@@ -85,6 +84,16 @@ from app.domain.schedule import Instalment as ScheduleInstalment
 from app.domain.schedule import Schedule, ScheduleKind, validate_schedule
 from app.domain.validation import check_phone, check_resident_id, require_text
 from app.domain.values import Place
+from app.services.bulk import (
+    CaseLayout,
+    CaseWriter,
+    DrawRow,
+    InOrder,
+    Numbered,
+    RecusalRow,
+    RowBatch,
+    bulk_writing,
+)
 from app.services.cases import (
     AgentRecord,
     AttachmentRecord,
@@ -98,8 +107,7 @@ from app.services.cases import (
     TermPerformance,
     TierMove,
     Visit,
-    add_case,
-    reserve_numbers,
+    committee_row,
 )
 from app.services.database import DEFAULT_COMMITTEE_NAME, DEFAULT_SHORT_NAME, Database
 from app.services.files import os_problem, write_atomically
@@ -1114,39 +1122,105 @@ class _CaseIn:
     draws: tuple[_DrawIn, ...] = ()
 
 
-def _read_file(path: Path) -> Any:
-    def refuse(problem: str) -> ImportFileError:
-        return ImportFileError(f"{problem}数据库没有任何改动。")
+def _refuse(problem: str) -> ImportFileError:
+    return ImportFileError(f"{problem}数据库没有任何改动。")
 
+
+def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise refuse(f"找不到文件“{path}”，请检查文件名和所在文件夹。") from None
+        raise _refuse(f"找不到文件“{path}”，请检查文件名和所在文件夹。") from None
     except OSError as error:
-        raise refuse(f"无法读取文件“{path}”：{os_problem(error)}。") from error
+        raise _refuse(f"无法读取文件“{path}”：{os_problem(error)}。") from error
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise refuse(
+        raise _refuse(
             f"文件“{path.name}”不是 UTF-8 编码的文字文件，可能选错了文件或文件已损坏。"
         ) from None
-    if not text.strip():
-        raise refuse(
+    if not text or text.isspace():  # not strip(): that copies a whole 800 MB file
+        raise _refuse(
             f"文件是空的：“{path.name}”里面什么也没有。请确认选对了文件，"
             "交换文件是由“导出”（export）生成的。"
         )
+    return text
+
+
+def _parse(text: str, path: Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise refuse(
+        raise _refuse(
             f"文件“{path.name}”不是有效的交换文件：第{error.lineno}行第{error.colno}列格式有误"
             "（文件可能不完整或被改坏了）。"
         ) from None
     except (RecursionError, ValueError):  # brackets nested thousands deep, a 5000-digit number
-        raise refuse(
+        raise _refuse(
             f"文件“{path.name}”不是有效的交换文件：内容的结构不对"
             "（括号套得太深或数字太长，文件可能被改坏了）。"
         ) from None
+
+
+def _read_file(path: Path) -> Any:
+    return _parse(_read_text(path), path)
+
+
+#: How `write_json` lays out the case list (indent 2): each case an object at indent 4. The
+#: strings of a JSON text hold no raw line breaks, so these occur nowhere else in such a file.
+_CASES_OPEN = '\n  "cases": [\n    {'
+_CASES_CLOSE = "\n  ]"
+_BETWEEN_CASES = "\n    },\n    {"
+_CASES_HERE = "\x00cases"
+
+
+def _split_export(text: str) -> tuple[Any, list[str]] | None:
+    """The file's top object without its cases, and each case's JSON text apart: a large
+    export read a hundred times faster than parsing it whole here, as each case is parsed
+    where it is checked (`_check_chunk`, in several processes).
+
+    Only for a file laid out as `export` writes it; None for any other (it is then parsed
+    whole). Whether the split was right is proved as it goes: the rest of the file must parse
+    with the list's place marked, and each case's text must parse by itself, or the file is
+    read the usual way (`_SplitFailed`). A JSON array whose elements each parse is the list
+    of them, so the cases are exactly those the whole file holds.
+    """
+    start = text.find(_CASES_OPEN)
+    if start < 0:
+        return None
+    body_start = start + len(_CASES_OPEN) - 1  # at the first case's "{"
+    end = text.find(_CASES_CLOSE, body_start)
+    if end < 0:
+        return None
+    try:
+        # The mark written as JSON writes it: a raw control character is no JSON.
+        marked = json.dumps(_CASES_HERE)
+        top = json.loads(f'{text[:start]}\n  "cases": {marked}{text[end + 4 :]}')
+    except (RecursionError, ValueError):  # JSONDecodeError is a ValueError
+        return None
+    if not isinstance(top, dict) or top.get("cases") != _CASES_HERE:
+        return None
+    # Split in place (a copy of the cases first would hold an 800 MB file three times over);
+    # the roster before them is laid out the same way, so its pieces are left out.
+    every = text.split(_BETWEEN_CASES)
+    before, after = text.count(_BETWEEN_CASES, 0, body_start), text.count(_BETWEEN_CASES, end)
+    pieces = every[before : len(every) - after]
+    step = len(_BETWEEN_CASES)
+    first_at = sum(len(piece) + step for piece in every[:before])
+    last_at = first_at + sum(len(piece) + step for piece in pieces[:-1])
+    if len(pieces) == 1:
+        pieces[0] = pieces[0][body_start + 1 - first_at : end - first_at]
+    else:
+        pieces[0] = pieces[0][body_start + 1 - first_at :]
+        pieces[-1] = pieces[-1][: end - last_at]
+    if not pieces[-1].endswith("\n    }"):
+        return None
+    pieces[-1] = pieces[-1].removesuffix("\n    }")
+    return top, pieces  # each the inside of one case's braces
+
+
+class _SplitFailed(Exception):
+    """A case's text did not parse by itself: the file is read again, whole."""
 
 
 def _readable() -> str:
@@ -1977,9 +2051,20 @@ def _case_in(index: int, value: Any, mediator_uuids: set[str], version: int) -> 
     )
 
 
-def import_file(db: Database, path: Path | str, actor: str = DEFAULT_ACTOR) -> ImportReport:
+def import_file(
+    db: Database, path: Path | str, actor: str = DEFAULT_ACTOR, *, workers: int | None = None
+) -> ImportReport:
     """Import an exchange file: everything, or nothing with a message saying why."""
-    return import_data(db, _read_file(Path(path)), actor)
+    path = Path(path)
+    text = _read_text(path)
+    split = _split_export(text)
+    if split is not None:
+        del text  # the cases' texts hold it all again
+        try:
+            return import_data(db, split[0], actor, workers=workers, case_texts=split[1])
+        except _SplitFailed:  # rolled back; the whole file parsed gives the right message
+            text = _read_text(path)
+    return import_data(db, _parse(text, path), actor, workers=workers)
 
 
 @dataclass(frozen=True)
@@ -2152,25 +2237,6 @@ def _settle_page_layout(committee: Committee, given: _CommitteeIn, has_cases: bo
     )
 
 
-def _check_unique(cases: list[_CaseIn], existing: set[str], existing_numbers: set[str]) -> None:
-    """Uuids and case numbers must each be used once, in the file and beside the database.
-
-    A case whose uuid is already in the database is skipped, so its number is not checked.
-    """
-    seen: set[str] = set()
-    numbers: set[str] = set()
-    for i, c in enumerate(cases):
-        case_where = _case_where(i, c.clean.title)
-        if c.uuid in seen:
-            raise case_where.fail("uuid 与文件中另一个案件重复。")
-        seen.add(c.uuid)
-        if c.uuid in existing or not c.number:
-            continue
-        if c.number in existing_numbers or c.number in numbers:
-            raise case_where.fail(f"案件编号“{c.number}”已被其他案件使用，编号不能重复。")
-        numbers.add(c.number)
-
-
 def _add_mediators(
     session: Session, mediators: list[_MediatorIn], existing: dict[str, int], report: ImportReport
 ) -> dict[str, int]:
@@ -2188,81 +2254,218 @@ def _add_mediators(
     return ids
 
 
-def _add_cases(
-    session: Session,
-    cases: list[tuple[int, _CaseIn]],
-    mediator_ids: dict[str, int],
-    report: ImportReport,
-) -> None:
-    """Insert the new cases; `cases` pairs each with its index in the file, for messages."""
-    for i, c in cases:
-        history = CaseHistory(
-            panel=tuple(
-                PanelSeat(mediator_ids[s.mediator], s.role, s.chosen_by, s.reason) for s in c.panel
-            ),
-            escalations=tuple(c.escalations),
-            agreement=c.agreement,
-            follow_ups=tuple(
-                replace(visit, mediator_id=mediator_ids[by] if by else None)
-                for by, visit in c.follow_ups
-            ),
-            status_history=c.status_history,
-            life=c.life,
-            agents=c.agents,
-            participants=c.participants,
-            sessions=c.sessions,
-            attachments=c.attachments,
-            performance=c.performance,
-            confirmation=c.confirmation,
-        )
+def _history(c: _CaseIn, mediator_ids: dict[str, int]) -> CaseHistory:
+    return CaseHistory(
+        panel=tuple(
+            PanelSeat(mediator_ids[s.mediator], s.role, s.chosen_by, s.reason) for s in c.panel
+        ),
+        escalations=tuple(c.escalations),
+        agreement=c.agreement,
+        follow_ups=tuple(
+            replace(visit, mediator_id=mediator_ids[by] if by else None)
+            for by, visit in c.follow_ups
+        ),
+        status_history=c.status_history,
+        life=c.life,
+        agents=c.agents,
+        participants=c.participants,
+        sessions=c.sessions,
+        attachments=c.attachments,
+        performance=c.performance,
+        confirmation=c.confirmation,
+    )
+
+
+#: Cases of a file checked and laid out together, in this process or another (`InOrder`).
+IMPORT_CHUNK = 5_000
+#: From this many cases on, worker processes check the chunks (below, this process does).
+PARALLEL_FROM = 2 * IMPORT_CHUNK
+#: What a case without a number of its own holds until the import numbers it, at the end.
+_UNNUMBERED = "\x00unnumbered:"
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Cases of a file to check and lay out, with everything that needs no database."""
+
+    #: The index in the file of the first case.
+    first: int
+    cases: list[Any]
+    version: int
+    #: Every mediator a case may name (the file's and the database's): uuid → id.
+    mediator_ids: dict[str, int]
+    #: Cases already in the database: checked, then skipped.
+    existing: frozenset[str]
+    #: The committee's number pattern and short name, to read a number's year and sequence.
+    pattern: str
+    short_name: str
+    actor: str
+    now: datetime
+    #: The cases are the JSON texts inside their braces (`_split_export`), not yet parsed.
+    texts: bool = False
+
+
+@dataclass
+class _Checked:
+    """A chunk checked: its rows, and what the import checks across chunks."""
+
+    batch: RowBatch
+    #: (index in the file, uuid, number or None, title) of each case checked, skipped or not.
+    cases: list[tuple[int, str, str | None, str]] = field(default_factory=list)
+    #: (case id within the batch, year received) of each new case without a number.
+    unnumbered: list[tuple[int, int]] = field(default_factory=list)
+    attachments: int = 0
+    #: The chunk's first wrong value; the cases before it are laid out.
+    error: ImportFileError | None = None
+    #: A case's text did not parse by itself (`_SplitFailed`).
+    split_failed: bool = False
+
+
+def _check_chunk(chunk: _Chunk) -> _Checked:
+    """Check a chunk's cases one by one, as import always has, and lay out the new ones."""
+    layout = CaseLayout(chunk.actor, chunk.now)
+    checked = _Checked(layout.batch)
+    known = set(chunk.mediator_ids)
+    for j, value in enumerate(chunk.cases):
+        i = chunk.first + j
+        if chunk.texts:
+            try:
+                value = json.loads("{" + value + "}")
+            except (RecursionError, ValueError):
+                checked.split_failed = True
+                break
         try:
-            case = add_case(session, c.clean, case_uuid=c.uuid, number=c.number, history=history)
+            c = _case_in(i, value, known, chunk.version)
+        except ImportFileError as error:
+            checked.error = error
+            break
+        checked.cases.append((i, c.uuid, c.number, c.clean.title))
+        if c.uuid in chunk.existing:
+            continue
+        if c.number:
+            parts = parse_number(chunk.pattern, chunk.short_name, c.number)
+            numbered = (
+                Numbered(c.number, parts.year, parts.seq)
+                if parts
+                else Numbered(c.number, None, None)
+            )
+        else:
+            numbered = Numbered(_UNNUMBERED + c.uuid, None, None)
+        try:
+            layout.add(
+                c.clean,
+                numbered,
+                case_uuid=c.uuid,
+                history=_history(c, chunk.mediator_ids),
+                # How the panel was formed: the party who chose a mediator, recusals, draws.
+                chosen_by_party=[s.party for s in c.panel],
+                recusals=[
+                    RecusalRow(chunk.mediator_ids[r.mediator], r.party, r.on, r.reason)
+                    for r in c.recusals
+                ],
+                draws=[
+                    DrawRow(d.draw_no, d.kind, d.mode, d.at, d.actor, d.reason, d.explanation)
+                    for d in c.draws
+                ],
+            )
         except UserError as error:  # rolled back with the whole import by the transaction
-            raise _case_where(i, c.clean.title).fail(error.message) from None
-        _add_panel_record(session, case, c, mediator_ids)
-        report.cases_added += 1
-        report.attachments_added += len(c.attachments)
+            checked.error = _case_where(i, c.clean.title).fail(error.message)
+            break
+        if not c.number:
+            checked.unnumbered.append((layout.batch.cases, c.clean.received_on.year))
+        checked.attachments += len(c.attachments)
+    checked.batch = layout.take()
+    return checked
 
 
-def _add_panel_record(
-    session: Session, case: Case, c: _CaseIn, mediator_ids: dict[str, int]
+class _Unique:
+    """Uuids and case numbers must each be used once, in the file and beside the database.
+
+    Told the cases in file order, it keeps the first clash. A case whose uuid is already in the
+    database is skipped (and listed), so its number is not checked.
+    """
+
+    def __init__(self, existing: set[str], existing_numbers: set[str]) -> None:
+        self.existing = existing
+        self._existing_numbers = existing_numbers
+        self._seen: set[str] = set()
+        self._numbers: set[str] = set()
+        self.clash: ImportFileError | None = None
+        #: (title, uuid) of each case skipped.
+        self.skipped: list[tuple[str, str]] = []
+
+    def check(self, cases: list[tuple[int, str, str | None, str]]) -> None:
+        for i, case_uuid, number, title in cases:
+            if self.clash is not None:
+                return
+            if case_uuid in self._seen:
+                self.clash = _case_where(i, title).fail("uuid 与文件中另一个案件重复。")
+                return
+            self._seen.add(case_uuid)
+            if case_uuid in self.existing:
+                self.skipped.append((title, case_uuid))
+                continue
+            if not number:
+                continue
+            if number in self._existing_numbers or number in self._numbers:
+                self.clash = _case_where(i, title).fail(
+                    f"案件编号“{number}”已被其他案件使用，编号不能重复。"
+                )
+                return
+            self._numbers.add(number)
+
+
+def _add_cases(
+    writer: CaseWriter, chunks: Iterable[_Checked], unique: _Unique, report: ImportReport
 ) -> None:
-    """How the panel was formed, which `add_case` does not write: it needs the parties' ids."""
-    party_ids = [p.id for p in case.parties]  # in the file's order, as `add_case` made them
-    for member, seat in zip(case.panel, c.panel, strict=True):
-        if seat.party is not None:
-            member.chosen_by_party_id = party_ids[seat.party]
-    session.add_all(
-        Recusal(
-            case_id=case.id,
-            mediator_id=mediator_ids[r.mediator],
-            party_id=party_ids[r.party] if r.party is not None else None,
-            on=r.on,
-            reason=r.reason,
-        )
-        for r in c.recusals
-    )
-    session.add_all(
-        PanelDraw(
-            case_id=case.id,
-            draw_no=d.draw_no,
-            kind=d.kind,
-            mode=d.mode,
-            at=d.at,
-            actor=d.actor,
-            reason=d.reason,
-            explanation=d.explanation,
-        )
-        for d in c.draws
-    )
+    """Check every case, in file order, and write the new ones; number those that came
+    without a number once every number of the file is claimed.
+
+    The first wrong value is reported, else the first clash of uuids or numbers, as when the
+    whole file was checked before anything was written: what was written is rolled back with
+    the transaction.
+    """
+    unnumbered: list[tuple[int, int]] = []
+    for checked in chunks:
+        if checked.split_failed:
+            raise _SplitFailed
+        if checked.error is not None:
+            raise checked.error
+        unique.check(checked.cases)
+        if unique.clash is not None:
+            continue  # checking goes on: a wrong value further on is reported first
+        # The file's own numbers first, so none of them is handed to a case that has none.
+        writer.reserve(n for _, u, n, _t in checked.cases if n and u not in unique.existing)
+        shift = writer.write(checked.batch)
+        unnumbered.extend((shift + case, year) for case, year in checked.unnumbered)
+        report.cases_added += checked.batch.cases
+        report.attachments_added += checked.attachments
+    if unique.clash is not None:
+        raise unique.clash
+    writer.renumber([(case_id, writer.allocate(year)) for case_id, year in unnumbered])
 
 
-def import_data(db: Database, data: Any, actor: str = DEFAULT_ACTOR) -> ImportReport:
+def import_data(
+    db: Database,
+    data: Any,
+    actor: str = DEFAULT_ACTOR,
+    *,
+    workers: int | None = None,
+    case_texts: list[str] | None = None,
+) -> ImportReport:
+    """Import exchange data: everything, or nothing with a message saying why.
+
+    A large file's cases are checked and laid out by `workers` processes (default: one per
+    core; 0: this one), with the same result. `case_texts`: the cases are not in `data` but
+    given as the JSON text inside each one's braces (`_split_export`).
+    """
     data, version = _check_header(data)
     where = _Where("", TOP_LABELS, version)
     committee_in = _committee_in(data, version)
     mediators_raw = _list(data.get("mediators"), where, "mediators")
-    cases_raw = _list(data.get("cases"), where, "cases")
+    cases_raw: list[Any] = (
+        case_texts if case_texts is not None else _list(data.get("cases"), where, "cases")
+    )
 
     with db.operation(actor, "exchange.import") as op:
         session = op.session
@@ -2278,7 +2481,7 @@ def import_data(db: Database, data: Any, actor: str = DEFAULT_ACTOR) -> ImportRe
         existing_cases = set(session.scalars(select(Case.uuid)))
         existing_numbers = set(session.scalars(select(Case.number)))
 
-        # 1. Check everything before writing anything.
+        # 1. The roster checked.
         mediators = [_mediator_in(i, m, categories, version) for i, m in enumerate(mediators_raw)]
         seen: set[str] = set()
         for i, m in enumerate(mediators):
@@ -2287,21 +2490,36 @@ def import_data(db: Database, data: Any, actor: str = DEFAULT_ACTOR) -> ImportRe
                     "uuid 与文件中另一名调解员重复。"
                 )
             seen.add(m.uuid)
-        known = seen | set(existing_mediators)
-        cases = [_case_in(i, c, known, version) for i, c in enumerate(cases_raw)]
-        new_cases = [(i, c) for i, c in enumerate(cases) if c.uuid not in existing_cases]
-        _check_unique(cases, existing_cases, existing_numbers)
 
-        # 2. Write.
+        # 2. The committee and the roster written, then each case checked and, if new,
+        # written: one transaction, rolled back whole if any case is wrong.
         report = ImportReport()
         report.committee_note = _settle_committee(session, committee_in, bool(existing_cases))
-        # The file's own numbers first, so none of them is handed to a case that has none.
-        reserve_numbers(session, [c.number for _, c in new_cases if c.number])
         mediator_ids = _add_mediators(session, mediators, existing_mediators, report)
-        report.skipped_cases = [
-            f"{c.clean.title}（{c.uuid}）" for c in cases if c.uuid in existing_cases
-        ]
-        _add_cases(session, new_cases, mediator_ids, report)
+        committee = committee_row(session)
+        unique = _Unique(existing_cases, existing_numbers)
+        with bulk_writing(session, actor=op.actor) as writer:
+            jobs = [
+                _Chunk(
+                    start,
+                    cases_raw[start : start + IMPORT_CHUNK],
+                    version,
+                    mediator_ids,
+                    frozenset(existing_cases),
+                    committee.number_pattern,
+                    committee.short_name,
+                    op.actor,
+                    writer.layout.now,
+                    texts=case_texts is not None,
+                )
+                for start in range(0, len(cases_raw), IMPORT_CHUNK)
+            ]
+            chunks = InOrder(_check_chunk, jobs, workers if len(cases_raw) >= PARALLEL_FROM else 0)
+            try:
+                _add_cases(writer, chunks, unique, report)
+            finally:
+                chunks.close()
+        report.skipped_cases = [f"{title}（{case_uuid}）" for title, case_uuid in unique.skipped]
         op.note = {
             "cases_added": report.cases_added,
             "mediators_added": report.mediators_added,

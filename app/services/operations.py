@@ -28,6 +28,7 @@ from app.db.models import AuditEntry, Case
 from app.domain.codes import CaseStatus
 from app.domain.errors import UserError
 from app.services.records import find_case, snapshot_case
+from app.services.search_index import reindex_for
 from app.views import Changed
 
 if TYPE_CHECKING:
@@ -162,6 +163,8 @@ def operation(
             op.refresh(Changed(cases=frozenset({loaded.id})))
         yield op
         session.flush()
+        # The search index and the parties' pinyin initials follow the change, in its transaction.
+        reindex_for(session, sorted(op.changed.cases), op.changed.everything)
         _write_audit(op)
     op._done = True
 

@@ -32,6 +32,8 @@ _SKIPPED = {
     "party_id",
     "created_at",
     "updated_at",
+    # Derived from the name by the operation layer (search), not typed by anyone.
+    "name_initials",
 }
 
 

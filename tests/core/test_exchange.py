@@ -376,16 +376,16 @@ def test_numbers_in_the_file_are_reserved_before_new_ones_are_allocated(db) -> N
 
 def test_a_failure_while_writing_names_the_case_and_changes_nothing(db, monkeypatch) -> None:
     from app.domain.errors import UserError
-    from app.services import exchange
+    from app.services.bulk import CaseLayout
 
-    real_add_case = exchange.add_case
+    real_add = CaseLayout.add
 
-    def add_case(session, clean, **kwargs):  # type: ignore[no-untyped-def]
+    def add(self, clean, *args, **kwargs):  # type: ignore[no-untyped-def]
         if clean.title == "楼上渗水纠纷2":
             raise UserError("案件编号“（2026）飞人调字第1号”已被其他案件使用，编号不能重复。")
-        return real_add_case(session, clean, **kwargs)
+        return real_add(self, clean, *args, **kwargs)
 
-    monkeypatch.setattr(exchange, "add_case", add_case)
+    monkeypatch.setattr(CaseLayout, "add", add)
     with pytest.raises(ImportFileError) as caught:
         import_data(db, exchange_file([a_case(1), a_case(2)]))
     assert "第2个案件“楼上渗水纠纷2”" in caught.value.message

@@ -50,9 +50,7 @@ def test_the_word_dossier_numbers_its_papers_as_its_contents_list(
         assert found is not None and int(found.group(1)) == k + 1, (k, found)
     assert not re.search(r"共\s*\d+\s*页", "".join(pages[front:]))  # the whole is the contents'
 
-    table = next(
-        t for t in WordDocument(str(target)).tables if t.rows[0].cells[0].text == "序号"
-    )
+    table = next(t for t in WordDocument(str(target)).tables if t.rows[0].cells[0].text == "序号")
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
     for _, title, where, note in (r[:4] for r in rows):
         if not title or note == "另附":
