@@ -7,6 +7,7 @@ On start it also offers back what was typed and not saved last time (a power cut
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -31,6 +33,7 @@ from app.views import CaseQuery, Changed
 from ui import drafts, messages, style
 from ui.case_table import CaseTable
 from ui.case_table_model import PAGE_SIZE, RECEIVED, CaseTableModel
+from ui.dashboard_view import DashboardView
 from ui.drafts import Draft
 from ui.due_view import DueView
 from ui.operations import operation_bus
@@ -43,6 +46,10 @@ if TYPE_CHECKING:
 
 #: Typing in the search box re-reads the list after this pause (ms), not on every key.
 SEARCH_DELAY_MS = 400
+#: What the search box finds (app.services.search; docs/search.md).
+SEARCH_LABEL = "查找（姓名、拼音首字母、电话后四位、编号、地址、事实中的词）"
+SEARCH_EXAMPLE = "例如：李秀英　lxy　5678　楼上渗水"
+SEARCHING_TEXT = "正在查找……"
 ALL = ""
 
 
@@ -277,6 +284,8 @@ class MainWindow(QMainWindow):
         self._page_size = page_size
         #: How a saved document is shown (tests pass a stub so no viewer starts).
         self.opener = opener
+        self.statistics_dialog: QDialog | None = None
+        self.case_list_dialog: QDialog | None = None
         self._painted = False
         self.setWindowTitle("老娘舅")
 
@@ -287,7 +296,7 @@ class MainWindow(QMainWindow):
         self.roster_button = button("调解员名册")
         self.roster_button.setToolTip("查看、新增、修改调解员，看每位调解员的工作记录")
         self.more_button = button("更多")
-        self.more_button.setToolTip("核验打印的文书、修改文书用语")
+        self.more_button.setToolTip("统计报表、以案定补、矛盾纠纷排查、核验文书、文书用语")
         self.more_button.setMenu(self._more_menu())
         self.size_button = button("大字体")
         self.size_button.setToolTip("把全部文字放大或改回标准大小，下次打开程序时仍然有效")
@@ -307,7 +316,8 @@ class MainWindow(QMainWindow):
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(False)
         self.search.setAccessibleName("查找")
-        search_label = QLabel("查找（名称、编号、当事人）")
+        self.search.setPlaceholderText(SEARCH_EXAMPLE)
+        search_label = QLabel(SEARCH_LABEL)
         search_label.setBuddy(self.search)
         self.clear_button = button("清空")
         self.clear_button.setToolTip("清空查找的文字，并把状态、层级都改回“全部”")
@@ -350,9 +360,15 @@ class MainWindow(QMainWindow):
         self.drafts_notice.hide()
         self.drafts_notice.resume_requested.connect(self.resume_draft)
         self.drafts_notice.discard_requested.connect(self.discard_draft)
+        self.dashboard = DashboardView()
+        self.dashboard.status_requested.connect(self.show_status)
+        self.dashboard.statistics_requested.connect(self.open_statistics)
         self.due_view = DueView()
         self.due_view.open_requested.connect(self.open_case)
         self.due_view.rebuilt.connect(self._panels_changed)
+        self.due_view.rebuilt.connect(
+            lambda: self.dashboard.set_compact(not self.due_view.expanded)
+        )
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -360,6 +376,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(self.drafts_notice)
+        layout.addWidget(self.dashboard)
         layout.addWidget(self.due_view)
         layout.addLayout(search_row)
         layout.addLayout(filter_row)
@@ -413,8 +430,11 @@ class MainWindow(QMainWindow):
         header.setSortIndicator(*self._sorted_by)
         header.blockSignals(False)
         self.model.total_changed.connect(self._show_total)
+        self.model.searching.connect(self._show_searching)
+        self.model.search_failed.connect(self._search_failed)
         self._show_total(self.model.total)
         self.loading_label.hide()
+        self.dashboard.set_database(db)
         self.due_view.set_database(db)
         self.show_drafts()
         self._set_ready(True)
@@ -432,6 +452,7 @@ class MainWindow(QMainWindow):
                 self.more_button,
                 self.size_button,
                 *self.drafts_notice.buttons(),
+                self.dashboard.statistics_button,
                 *self.due_view.buttons(),
                 self.search,
                 self.clear_button,
@@ -604,6 +625,7 @@ class MainWindow(QMainWindow):
             self.open_button,
             self.roster_button,
             self.more_button,
+            self.dashboard.statistics_button,
             self.search,
             self.clear_button,
             self.status_filter,
@@ -620,9 +642,67 @@ class MainWindow(QMainWindow):
         verify.triggered.connect(lambda _checked=False: self.open_verify())
         wording = QAction("文书用语……", menu)
         wording.triggered.connect(lambda _checked=False: self.open_wording())
+        statistics = QAction("统计报表……", menu)
+        statistics.triggered.connect(lambda _checked=False: self.open_statistics())
+        subsidy = QAction("以案定补（调解员补贴）……", menu)
+        subsidy.triggered.connect(lambda _checked=False: self.open_subsidy())
+        screening = QAction("矛盾纠纷排查……", menu)
+        screening.triggered.connect(lambda _checked=False: self.open_screening())
+        for action in (statistics, subsidy, screening):
+            menu.addAction(action)
+        menu.addSeparator()
         menu.addAction(verify)
         menu.addAction(wording)
         return menu
+
+    def open_statistics(self) -> None:
+        """The statistics (not modal: a figure's cases open beside it)."""
+        from ui.statistics_page import open_statistics
+
+        if self.db is not None:
+            self.statistics_dialog = open_statistics(self, self.db, on_cases=self.show_cases)
+
+    def show_cases(self, case_ids: list[int], what: str) -> None:
+        """The cases behind a figure, each of which opens on its page."""
+        from ui.statistics_page import CaseListDialog
+
+        if self.db is None:
+            return
+        dialog = CaseListDialog(
+            self.statistics_dialog if self.statistics_dialog is not None else self,
+            self.db,
+            case_ids,
+            what,
+            open_case=lambda case_id: self.open_case(case_id),
+        )
+        self.case_list_dialog = dialog
+        dialog.show()
+
+    def open_subsidy(self) -> None:
+        from ui.subsidy_dialog import SubsidyDialog
+
+        if self.db is not None:
+            dialog = SubsidyDialog(self, self.db, opener=self.opener)
+            dialog.exec()
+            dialog.deleteLater()
+
+    def open_screening(self) -> None:
+        from ui.screening_dialog import ScreeningDialog
+
+        if self.db is not None:
+            dialog = ScreeningDialog(self, self.db, opener=self.opener)
+            dialog.exec()
+            dialog.deleteLater()
+
+    def show_status(self, code: str) -> None:
+        """List the cases in state `code` (a count of 概况 clicked)."""
+        from ui.widgets import select_code
+
+        self.search.clear()
+        self.tier_filter.setCurrentIndex(0)
+        select_code(self.status_filter, code)
+        self.apply_filters()
+        self.table.setFocus()
 
     def open_verify(self) -> None:
         from ui.verify_dialog import VerifyDialog
@@ -657,6 +737,7 @@ class MainWindow(QMainWindow):
 
     def set_text_scale(self, scale: int) -> None:
         style.apply_scale(scale)
+        self.dashboard.set_compact(not self.due_view.expanded)  # one line at large text
         for value, action in self.size_actions.items():
             action.setChecked(value == scale)
 
@@ -676,7 +757,22 @@ class MainWindow(QMainWindow):
         if self.model is None:
             return
         statuses, tiers, text = self.current_filters()
-        self.model.set_filters(statuses, tiers, text)
+        if text:
+            # Off the window's thread: the list shows the newest request's result only.
+            query = self.model.query
+            self.model.search(replace(query, statuses=statuses, tiers=tiers, text=text))
+        else:
+            self.model.set_filters(statuses, tiers, text)
+
+    def _show_searching(self, searching: bool) -> None:
+        if searching:
+            self.total_label.setText(SEARCHING_TEXT)
+            self.empty_label.hide()
+
+    def _search_failed(self, message: str) -> None:
+        if self.model is not None:
+            self._show_total(self.model.total)
+        messages.show_error(self, message)
 
     def clear_filters(self) -> None:
         for widget in (self.search, self.status_filter, self.tier_filter):

@@ -112,7 +112,8 @@ def test_late_and_soon_are_listed_most_urgent_first(qtbot, due_db, cases, opened
     assert view.summary.plain_text() == "待办2项，其中1项已经逾期"
     assert all(r.go_button.isVisible() and r.go_button.text() == "去办理" for r in rows)
     # Tab walks the 待办 buttons between the main buttons and the search.
-    assert main.size_button.nextInFocusChain() is view.toggle_button
+    assert main.size_button.nextInFocusChain() is main.dashboard.statistics_button
+    assert main.dashboard.statistics_button.nextInFocusChain() is view.toggle_button
     assert view.toggle_button.nextInFocusChain() is late.go_button
     assert soon.go_button.nextInFocusChain() is main.search
 
@@ -149,7 +150,7 @@ def test_collapsing_gives_the_room_to_the_case_list(qtbot, due_db, cases, opened
     qtbot.waitUntil(lambda: main.table.height() > table_height, timeout=2000)
     assert not view.area.isVisible() and view.summary.isVisible()
     assert view.toggle_button.text() == "显示待办"
-    assert main.size_button.nextInFocusChain() is view.toggle_button
+    assert main.dashboard.statistics_button.nextInFocusChain() is view.toggle_button
     assert view.toggle_button.nextInFocusChain() is main.search
     main.set_text_scale(200)
     screenshot(main, "due-view-folded-200")
@@ -165,7 +166,7 @@ def test_nothing_due_is_one_friendly_line(qtbot, due_db, opened) -> None:
     assert not view.area.isVisible() and not view.toggle_button.isVisible()
     line = view.empty_label.fontMetrics().lineSpacing()
     assert view.height() < 3 * line + 24  # one line in its frame
-    assert main.size_button.nextInFocusChain() is main.search
+    assert main.dashboard.statistics_button.nextInFocusChain() is main.search
     screenshot(main, "due-view-nothing-100")
 
 
