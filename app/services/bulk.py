@@ -21,6 +21,7 @@ empty tables made at the end) is in `bulk_writing`. Durability is untouched: WAL
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import multiprocessing
@@ -628,6 +629,21 @@ def driver_connection(session: Session) -> sqlite3.Connection:
     raw = session.connection().connection.driver_connection
     assert isinstance(raw, sqlite3.Connection), "bulk writing is written for SQLite"
     return raw
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a bulk build holds millions of new objects: each
+    full collection would walk them all again (parsing an 800 MB export took 16 s with it and
+    5 s without). Reference counting still frees everything as usual; what a build makes (JSON
+    values, rows, checked cases) holds no cycles for the collector to find."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextmanager

@@ -73,6 +73,7 @@ from app.services.bulk import (
     RowBatch,
     bulk_writing,
     index_for_search,
+    paused_gc,
 )
 from app.services.cases import (
     AgentRecord,
@@ -1485,7 +1486,7 @@ def fill_demo(
         demo = _Demo(rng, people, today, op.actor, list(elders))
         received_days = _received_days(rng, today, cases)
         showcases = _pick_showcases(rng, [(today - day).days for day in received_days])
-        with bulk_writing(session, actor=op.actor) as writer:
+        with paused_gc(), bulk_writing(session, actor=op.actor) as writer:
             numbers = [writer.allocate(day.year) for day in received_days]
             chunks = InOrder(
                 _chunk_rows,

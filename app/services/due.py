@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -26,13 +27,16 @@ from app.domain.deadlines import (
     CaseDeadlineFacts,
     DueItem,
     ObligationFacts,
-    due_items_of,
+    case_due_items,
+    sort_due,
 )
 from app.domain.schedule import Payment as DomainPayment
 from app.services.database import Database
 from app.services.records import schedule_from
 
 DEFAULT_HORIZON_DAYS = 7
+#: Cases whose items are remembered (`_case_items`): more than the watched cases of 100,000.
+CACHED_CASES = 20_000
 
 _PERFORMING = (CaseStatus.AGREEMENT_REACHED, CaseStatus.PERFORMING)
 _AGREED = (*_PERFORMING, CaseStatus.PERFORMED, CaseStatus.FOLLOWED_UP)
@@ -195,8 +199,19 @@ def due_items(
             row[0]: row[1] for row in session.connection().execute(visits)
         }
     none: tuple[ObligationFacts, ...] = ()
-    facts = (
-        CaseDeadlineFacts(
+    items: list[DueItem] = []
+    for (
+        case,
+        number,
+        status,
+        accepted_on,
+        extended_to,
+        performed_on,
+        form,
+        reached_on,
+        applied_on,
+    ) in cases:
+        facts = CaseDeadlineFacts(
             case,
             number,
             _STATUS_OF[status],
@@ -209,16 +224,17 @@ def due_items(
             performed_on,
             last_visit.get(case),
         )
-        for (
-            case,
-            number,
-            status,
-            accepted_on,
-            extended_to,
-            performed_on,
-            form,
-            reached_on,
-            applied_on,
-        ) in cases
+        items += _case_items(facts, today, horizon_days, follow_up_days)
+    return sort_due(items)
+
+
+@lru_cache(maxsize=CACHED_CASES)
+def _case_items(
+    facts: CaseDeadlineFacts, today: date, horizon_days: int, follow_up_days: int
+) -> tuple[DueItem, ...]:
+    """One case's items, remembered: they are a pure function of these (hashable) facts, so a
+    case that has not changed since the list was last built costs a lookup, not the domain's
+    work again (the window rebuilds the list after every change)."""
+    return tuple(
+        case_due_items(facts, today, horizon_days=horizon_days, follow_up_days=follow_up_days)
     )
-    return due_items_of(facts, today, horizon_days=horizon_days, follow_up_days=follow_up_days)

@@ -93,6 +93,7 @@ from app.services.bulk import (
     RecusalRow,
     RowBatch,
     bulk_writing,
+    paused_gc,
 )
 from app.services.cases import (
     AgentRecord,
@@ -2056,15 +2057,16 @@ def import_file(
 ) -> ImportReport:
     """Import an exchange file: everything, or nothing with a message saying why."""
     path = Path(path)
-    text = _read_text(path)
-    split = _split_export(text)
-    if split is not None:
-        del text  # the cases' texts hold it all again
-        try:
-            return import_data(db, split[0], actor, workers=workers, case_texts=split[1])
-        except _SplitFailed:  # rolled back; the whole file parsed gives the right message
-            text = _read_text(path)
-    return import_data(db, _parse(text, path), actor, workers=workers)
+    with paused_gc():
+        text = _read_text(path)
+        split = _split_export(text)
+        if split is not None:
+            del text  # the cases' texts hold it all again
+            try:
+                return import_data(db, split[0], actor, workers=workers, case_texts=split[1])
+            except _SplitFailed:  # rolled back; the whole file parsed gives the right message
+                text = _read_text(path)
+        return import_data(db, _parse(text, path), actor, workers=workers)
 
 
 @dataclass(frozen=True)
@@ -2498,7 +2500,7 @@ def import_data(
         mediator_ids = _add_mediators(session, mediators, existing_mediators, report)
         committee = committee_row(session)
         unique = _Unique(existing_cases, existing_numbers)
-        with bulk_writing(session, actor=op.actor) as writer:
+        with paused_gc(), bulk_writing(session, actor=op.actor) as writer:
             jobs = [
                 _Chunk(
                     start,
