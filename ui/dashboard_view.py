@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from app.domain.codes import CaseStatus
-from app.domain.statistics import percent_text
-from app.services.database import Database
-from app.services.statistics import Dashboard, dashboard
 from app.views import Changed
 from ui.operations import operation_bus
 from ui.widgets import LINE_HEIGHT_PERCENT, button, keep_together
+
+if TYPE_CHECKING:  # the statistics (and SQLAlchemy) load after the window is painted
+    from app.services.database import Database
+    from app.services.statistics import Dashboard
 
 #: From this text size on, the panel is one short line.
 COMPACT_FROM_SCALE = 150
@@ -35,6 +37,8 @@ def _link(key: str, text: str) -> str:
 def summary_html(board: Dashboard, compact: bool = False) -> str:
     """The panel's words; each count of a state is a link "status:<code>". `compact`: one
     short line (large text, or 待办 folded away to give the list room)."""
+    from app.domain.statistics import percent_text
+
     counts = dict(board.by_status)
     open_total = sum(counts.get(s, 0) for s in OPEN_STATES)
     states = "，".join(
@@ -100,6 +104,8 @@ class DashboardView(QWidget):
         """Read the numbers again: three small grouped queries (dashboard ≤ 100 ms budget)."""
         if self.db is None:
             return
+        from app.services.statistics import dashboard
+
         self.board = dashboard(self.db, today)
         self._show()
 

@@ -16,7 +16,9 @@ the largest ids, so another copy of the program cannot slip a row in between.
 The SQL is plain `INSERT` with `?` parameters, and an `ON CONFLICT` upsert for the number
 sequence. What a bulk build changes while it runs (a larger page cache; the indexes of still
 empty tables made at the end) is in `bulk_writing`. Durability is untouched: WAL and
-`synchronous=FULL` as for every save.
+`synchronous=FULL` as for every save. `InOrder` lays a large build's chunks out in worker
+processes while this one writes; `paused_gc` keeps the collector off the millions of objects
+a build holds.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import importlib.util
 import multiprocessing
 import os
 import sqlite3
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -839,8 +842,14 @@ R = TypeVar("R")
 
 
 def default_workers() -> int:
-    """Processes that lay out a large build's chunks: one per core where there are several."""
+    """Processes that lay out a large build's chunks: one per core where there are several.
+
+    None in a frozen build (PyInstaller): a spawned process there starts the program itself
+    again unless its entry point calls `multiprocessing.freeze_support()` first.
+    """
     cores = os.cpu_count() or 1
+    if getattr(sys, "frozen", False):
+        return 0
     return min(cores, 4) if cores > 1 else 0
 
 

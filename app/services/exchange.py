@@ -93,6 +93,7 @@ from app.services.bulk import (
     RecusalRow,
     RowBatch,
     bulk_writing,
+    index_for_search,
     paused_gc,
 )
 from app.services.cases import (
@@ -2529,6 +2530,7 @@ def import_data(
             "version": version,
         }
         op.refresh(Changed(case_list=True, mediators=True, settings=True, due=True))
+    index_for_search(db)
     return report
 
 

@@ -69,3 +69,19 @@ def test_documents_and_the_domain_never_import_services_or_the_database() -> Non
         if name.startswith(("app.services", "app.db", "sqlalchemy"))
     ]
     assert offenders == []
+
+
+def test_the_window_module_loads_without_the_database_layer() -> None:
+    """The window paints before SQLAlchemy, the statistics or pypinyin are imported (start-up
+    budget: they load while the database opens, after the first paint)."""
+    script = (
+        "import sys\n"
+        "import ui.main_window\n"
+        "heavy = ('sqlalchemy', 'app.services.statistics', 'pypinyin', 'reportlab', 'docx')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    assert result.stdout.strip() == "", f"ui.main_window pulled in: {result.stdout}"
