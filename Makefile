@@ -26,7 +26,7 @@ test: $(STAMP)
 	PYTHON=$(PYTHON) scripts/debian-deps.sh test
 	$(VENV)/bin/ruff check app ui tests
 	$(VENV)/bin/mypy
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n auto --durations=25
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app ui tests

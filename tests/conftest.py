@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import copied_database
+
 # Qt must never try to open a real display in the test run.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -25,11 +27,24 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
 
 
-@pytest.fixture
-def db(tmp_path: Path):
+@pytest.fixture(scope="session")
+def new_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database built by the real migrations, copied for each test that needs a new one.
+
+    Building the schema takes a few hundred milliseconds and hundreds of tests want a fresh
+    file; the copy is the very file the migrations made (the migrations themselves are tested
+    on their own in test_database.py).
+    """
     from app.services.database import open_database
 
-    database = open_database(tmp_path / "test.db")
+    path = tmp_path_factory.mktemp("template") / "new.db"
+    open_database(path).close()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path, new_database_file: Path):
+    database = copied_database(new_database_file, tmp_path / "test.db")
     yield database
     database.close()
 

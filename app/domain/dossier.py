@@ -97,7 +97,11 @@ def check_dossier(case: CaseDetail) -> tuple[DossierItem, ...]:
             "back_cover",
             "封底（结案日期）",
             case.closed_on is not None,
-            "案件还没有结束：调解结束（达成协议、调解不成、撤回等）后才有结案日期",
+            # An agreed case closes when the agreement has been carried out, not when it is
+            # signed (case_life): the hint must say so, or the volunteer looks in the wrong place.
+            "协议还在履行中：各项义务履行完毕、在案件页按“履行完毕”后才有结案日期"
+            if agreed
+            else "案件还没有结束：调解不成、终止、撤回或移交等办结之后才有结案日期",
         )
     )
     return tuple(items)

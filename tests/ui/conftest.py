@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 import ui  # noqa: F401 — applies the PySide6 reference guard before any Qt call
 from app.services.database import Database, open_database
 from app.services.demo import fill_demo
+from tests.databases import copied_database
 
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE.parents[1] / "artifacts" / "screenshots"
@@ -111,11 +112,20 @@ def boxes(monkeypatch: pytest.MonkeyPatch) -> Boxes:
     return seen
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    """A new database built by the real migrations, with 30 demo cases."""
-    database = open_database(tmp_path / "t.db")
+@pytest.fixture(scope="session")
+def demo_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database built by the real migrations with 30 demo cases, copied for each test."""
+    path = tmp_path_factory.mktemp("ui-template") / "t.db"
+    database = open_database(path)
     fill_demo(database, 30, seed=1)
+    database.close()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path, demo_database_file: Path) -> Iterator[Database]:
+    """A new database of its own for each test, with 30 demo cases."""
+    database = copied_database(demo_database_file, tmp_path / "t.db")
     yield database
     database.close()
 
