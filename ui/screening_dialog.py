@@ -6,7 +6,7 @@ Word."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThreadPool
@@ -26,8 +26,9 @@ from app.services.database import Database
 from app.views import Changed
 from ui import messages, print_flow
 from ui.operations import operation_bus, run_operation
+from ui.period_chooser import CUSTOM, MONTH, WEEK, PeriodChooser
 from ui.screen_fit import fit_to_screen
-from ui.subsidy_dialog import Opener, PathAsker, Reader, labelled
+from ui.subsidy_dialog import Opener, PathAsker, Reader
 from ui.widgets import (
     ErrorLabel,
     ErrorMap,
@@ -37,45 +38,25 @@ from ui.widgets import (
     chain_tab_order,
     combo,
     date_edit,
+    frame_form,
     from_qdate,
     heading,
     hint,
+    keep_together,
     notice,
     paragraph,
     reveal,
     scroll_area,
     select_code,
     set_notice_kind,
-    to_qdate,
     wide_enough,
 )
 
-PERIODS = (
-    ("week", "本周"),
-    ("last_week", "上周"),
-    ("month", "本月"),
-    ("last_month", "上月"),
-    ("custom", "自定义"),
-)
 OUTCOMES = (
     (FindingOutcome.RESOLVED.value, FindingOutcome.RESOLVED.label),
     (FindingOutcome.WATCH.value, FindingOutcome.WATCH.label),
     (FindingOutcome.CASE.value, FindingOutcome.CASE.label),
 )
-
-
-def period(code: str, today: date) -> tuple[date, date]:
-    """Monday to Sunday, or the first to the last of a month."""
-    monday = today - timedelta(days=today.weekday())
-    first = today.replace(day=1)
-    if code == "last_week":
-        return monday - timedelta(days=7), monday - timedelta(days=1)
-    if code == "month":
-        return first, (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    if code == "last_month":
-        end = first - timedelta(days=1)
-        return end.replace(day=1), end
-    return monday, monday + timedelta(days=6)
 
 
 # ================================================================== one round
@@ -228,26 +209,12 @@ class RoundDialog(QDialog):
         row.addStretch(1)
         column.addLayout(row)
         column.addStretch(1)
-        self.scroll = scroll_area(body)
-
-        self.summary = ErrorLabel()
+        frame = frame_form(self, body, "保存排查", self.save, self.reject)
+        self.scroll = frame.scroll
+        self.summary = frame.summary
+        self.cancel_button = frame.cancel_button
+        self.save_button = frame.save_button
         self.errors.general = self.summary
-        self.cancel_button = button("取消")
-        self.cancel_button.clicked.connect(self.reject)
-        self.save_button = button("保存排查", primary=True)
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(20, 8, 20, 0)
-        buttons.setSpacing(16)
-        buttons.addWidget(self.summary, 1)
-        buttons.addStretch()
-        buttons.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 12)
-        layout.addWidget(self.scroll, 1)
-        layout.addLayout(buttons)
         self._after_change()
         fit_to_screen(self, width=860)
         self.area.setFocus()
@@ -347,23 +314,14 @@ class ScreeningDialog(QDialog):
 
         self.add_button = button("登记一次排查", primary=True)
         self.add_button.clicked.connect(self.add_round)
-        self.period = combo(PERIODS)
-        select_code(self.period, "month")
-        self.start = date_edit(self.today)
-        self.end = date_edit(self.today)
+        self.period = PeriodChooser(
+            "报告期间：", (WEEK, MONTH, CUSTOM), kind=MONTH, today=self.today
+        )
         self.show_button = button("查看")
         self.show_button.clicked.connect(self.refresh)
+        self.period.add_button(self.show_button)
         top = QHBoxLayout()
-        top.setSpacing(10)
         top.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        top.addSpacing(24)
-        top.addWidget(labelled("报告期间：", self.period))
-        top.addWidget(self.period)
-        self.from_label = labelled("从", self.start)
-        self.to_label = labelled("至", self.end)
-        for widget in (self.from_label, self.start, self.to_label, self.end):
-            top.addWidget(widget)
-        top.addWidget(self.show_button, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addStretch(1)
 
         body = QWidget()
@@ -371,6 +329,7 @@ class ScreeningDialog(QDialog):
         column.setContentsMargins(20, 8, 20, 12)
         column.setSpacing(10)
         column.addLayout(top)
+        column.addWidget(self.period)
         self.report_title = heading("")
         column.addWidget(self.report_title)
         self.status = notice("", "ok")
@@ -405,25 +364,15 @@ class ScreeningDialog(QDialog):
         layout.addWidget(self.scroll, 1)
         layout.addLayout(buttons)
 
-        self.period.currentIndexChanged.connect(self._period_changed)
+        self.period.chosen.connect(lambda _start, _end: self.refresh())
         operation_bus().operation_done.connect(self._operation_done)
-        self._period_changed()
+        self.refresh()
         fit_to_screen(self, width=1100)
         self.add_button.setFocus()
 
-    def chosen_period(self) -> tuple[date, date]:
-        return from_qdate(self.start.date()), from_qdate(self.end.date())
-
-    def _period_changed(self, *_: object) -> None:
-        code = str(self.period.currentData())
-        custom = code == "custom"
-        for widget in (self.from_label, self.start, self.to_label, self.end):
-            widget.setVisible(custom)
-        if not custom:
-            start, end = period(code, self.today)
-            self.start.setDate(to_qdate(start))
-            self.end.setDate(to_qdate(end))
-            self.refresh()
+    def chosen_period(self) -> tuple[date, date] | None:
+        """The first and last day chosen; None while custom dates end before they start."""
+        return self.period.dates()
 
     def _operation_done(self, changed: Changed, origin: object) -> None:
         if self.isVisible() and not self.reading:
@@ -434,7 +383,10 @@ class ScreeningDialog(QDialog):
     def refresh(self) -> None:
         from app.services.screening import screening_report
 
-        start, end = self.chosen_period()
+        chosen = self.period.confirmed_dates()
+        if chosen is None:
+            return  # the chooser says what is wrong with the dates
+        start, end = chosen
         self.reading = True
         self.show_button.setEnabled(False)
         job = Reader(lambda: screening_report(self.db, start, end, today=self.today))
@@ -464,7 +416,8 @@ class ScreeningDialog(QDialog):
         self.reading = False
         self.show_button.setEnabled(True)
         self.report = report
-        self.report_title.set_text(f"{report.title}　{report.period_text()}")
+        # The period on one line of its own, never broken inside a date ("12月|6日").
+        self.report_title.set_text(f"{report.title}　{keep_together(report.period_text())}")
         self._say(report.summary(), "error" if not report.rounds else "ok")
         self.gaps.set_text(report.gaps_text())
         self.gaps.setVisible(bool(report.gaps_text()))
@@ -555,7 +508,11 @@ class ScreeningDialog(QDialog):
     def export(self, fmt: str) -> None:
         from app.services.screening import save_report
 
-        start, end = self.chosen_period()
+        # The report shown is the one saved (dates typed since are not counted yet).
+        chosen = (self.report.start, self.report.end) if self.report else self.chosen_period()
+        if chosen is None:
+            return
+        start, end = chosen
         name = f"矛盾纠纷排查报告-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
         target = self.ask_path(self, fmt, print_flow.saving_folder() / name)
         if target is None:

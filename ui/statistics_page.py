@@ -10,7 +10,7 @@ given `on_cases`, that is called; without it the dialog lists the cases itself
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThreadPool, Signal
@@ -40,7 +40,6 @@ from app.domain.statistics import (
     Figures,
     Group,
     Period,
-    PeriodKind,
     Rate,
     Statistics,
     percent_text,
@@ -53,55 +52,21 @@ from app.services.statistics import (
     period_statistics,
 )
 from ui import messages
+from ui.period_chooser import CUSTOM, MONTH, QUARTER, YEAR, PeriodChooser
 from ui.print_flow import Job, ask_path, remember_folder, saving_folder
 from ui.screen_fit import fit_to_screen
 from ui.widgets import (
     SpacedLabel,
     button,
     combo,
-    date_edit,
-    from_qdate,
     heading,
     hint,
     notice,
     paragraph,
     scroll_area,
-    to_qdate,
 )
 
 CaseCallback = Callable[[list[int], str], None]
-
-#: The periods offered, the first the default.
-PERIODS: tuple[tuple[str, str], ...] = (
-    ("month", "本月"),
-    ("last_month", "上月"),
-    ("quarter", "本季度"),
-    ("last_quarter", "上季度"),
-    ("year", "本年"),
-    ("last_year", "去年"),
-    ("custom", "自定义"),
-)
-
-
-def period_for(
-    code: str, today: date, start: date | None = None, end: date | None = None
-) -> Period:
-    """The period a choice of `PERIODS` stands for on `today` (custom: `start`–`end`)."""
-    if code == "month":
-        return Period.containing(PeriodKind.MONTH, today)
-    if code == "last_month":
-        return Period.containing(PeriodKind.MONTH, today.replace(day=1) - timedelta(days=1))
-    if code == "quarter":
-        return Period.containing(PeriodKind.QUARTER, today)
-    if code == "last_quarter":
-        first = Period.containing(PeriodKind.QUARTER, today).start
-        return Period.containing(PeriodKind.QUARTER, first - timedelta(days=1))
-    if code == "year":
-        return Period.year(today.year)
-    if code == "last_year":
-        return Period.year(today.year - 1)
-    return Period.custom(start or today, end or today)
-
 
 #: The sections of figures on the first tab; a `Rate` is shown, not clicked.
 SECTIONS: tuple[tuple[str, tuple[Figure | Rate, ...]], ...] = (
@@ -258,7 +223,7 @@ class StatisticsDialog(QDialog):
         self.setWindowTitle("统计报表")
 
         outer = QVBoxLayout(self)
-        outer.addLayout(self._period_row())
+        outer.addWidget(self._period_row())
         self.title = heading("")
         outer.addWidget(self.title)
         self.problem = notice("", "error")
@@ -277,34 +242,18 @@ class StatisticsDialog(QDialog):
         outer.addWidget(self.saved)
         outer.addLayout(self._button_row())
         self.charts_shown_for: Period | None = None
-        self._period_changed()
+        self.refresh()
         fit_to_screen(self, width=1200)
 
     # -- building ------------------------------------------------------------------------------
 
-    def _period_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        label = QLabel("统计时间")
-        self.period = combo(PERIODS)
-        label.setBuddy(self.period)
-        self.period.currentIndexChanged.connect(self._period_changed)
-        row.addWidget(label)
-        row.addWidget(self.period)
-        self.start = date_edit(self.today.replace(day=1))
-        self.end = date_edit(self.today)
-        self.start_label = QLabel("从")
-        self.start_label.setBuddy(self.start)
-        self.end_label = QLabel("到")
-        self.end_label.setBuddy(self.end)
-        for w in (self.start_label, self.start, self.end_label, self.end):
-            row.addWidget(w)
+    def _period_row(self) -> PeriodChooser:
+        self.period = PeriodChooser("统计时间", (MONTH, QUARTER, YEAR, CUSTOM), today=self.today)
+        self.period.chosen.connect(lambda _start, _end: self.refresh())
         self.count_button = button("统计")
         self.count_button.clicked.connect(self.refresh)
-        row.addWidget(self.count_button)
-        self.span = QLabel("")
-        row.addWidget(self.span)
-        row.addStretch(1)
-        return row
+        self.period.add_button(self.count_button, custom_only=True)
+        return self.period
 
     def _figure_button(self, key: Figure | str, tip: str) -> QPushButton:
         widget = button("")
@@ -399,26 +348,28 @@ class StatisticsDialog(QDialog):
 
     # -- the period and the figures ------------------------------------------------------------
 
-    def selected_period(self) -> Period:
-        code = str(self.period.currentData())
-        return period_for(
-            code, self.today, from_qdate(self.start.date()), from_qdate(self.end.date())
-        )
-
-    def _period_changed(self) -> None:
-        custom = str(self.period.currentData()) == "custom"
-        for w in (self.start_label, self.start, self.end_label, self.end, self.count_button):
-            w.setVisible(custom)
-        self.span.setVisible(not custom)
-        if not custom:
-            period = self.selected_period()
-            self.start.setDate(to_qdate(period.start))
-            self.end.setDate(to_qdate(period.end))
-            self.refresh()
+    def selected_period(self) -> Period | None:
+        """The period chosen, named as the sheet names it ("2026年第一季度"); None while the
+        custom dates end before they start."""
+        dates = self.period.dates()
+        if dates is None:
+            return None
+        start, end = dates
+        kind = self.period.kind()
+        if kind == MONTH:
+            return Period.month(start.year, start.month)
+        if kind == QUARTER:
+            return Period.quarter(start.year, (start.month - 1) // 3 + 1)
+        if kind == YEAR:
+            return Period.year(start.year)
+        return Period.custom(start, end)
 
     def refresh(self) -> None:
+        if self.period.confirmed_dates() is None:
+            return  # the chooser says what is wrong with the dates
         try:
             period = self.selected_period()
+            assert period is not None
             self.stats = period_statistics(self.db, period)
         except UserError as error:
             self.problem.set_text(error.message)
@@ -428,9 +379,7 @@ class StatisticsDialog(QDialog):
         self._show(self.stats)
 
     def _show(self, stats: Statistics) -> None:
-        period = stats.period
-        self.span.setText("" if period.label == period.span_text else period.span_text)
-        self.title.set_text(f"{stats.committee}　{period.label}")
+        self.title.set_text(f"{stats.committee}　{stats.period.label}")
         total = stats.total
         for key, widget in self.figure_buttons.items():
             if isinstance(key, Figure):
@@ -606,4 +555,4 @@ def open_statistics(
     return dialog
 
 
-__all__ = ["CaseListDialog", "StatisticsDialog", "open_statistics", "period_for"]
+__all__ = ["CaseListDialog", "StatisticsDialog", "open_statistics"]

@@ -9,7 +9,7 @@ changes go through `run_operation`, so the case page and the sheet refresh when 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,59 +31,21 @@ from app.services.database import Database
 from app.views import Changed
 from ui import errors, messages, print_flow
 from ui.operations import operation_bus
+from ui.period_chooser import CUSTOM, MONTH, QUARTER, YEAR, PeriodChooser
 from ui.record_dialog import RecordDialog, Spec
 from ui.screen_fit import fit_to_screen
 from ui.widgets import (
     button,
-    combo,
-    date_edit,
-    from_qdate,
     heading,
     hint,
     notice,
     paragraph,
     scroll_area,
-    to_qdate,
     wide_enough,
 )
 
 Opener = Callable[[Path], bool]
 PathAsker = Callable[[QWidget | None, str, Path], Path | None]
-
-#: The periods offered; "custom" shows the two dates.
-PERIODS = (
-    ("quarter", "本季度"),
-    ("last_quarter", "上季度"),
-    ("month", "本月"),
-    ("last_month", "上月"),
-    ("year", "今年"),
-    ("last_year", "去年"),
-    ("custom", "自定义"),
-)
-
-
-def period(code: str, today: date) -> tuple[date, date]:
-    """The first and last day of a period named in `PERIODS` (a whole month, quarter, year)."""
-    first_of_month = today.replace(day=1)
-    quarter = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
-    if code == "month":
-        return first_of_month, _month_end(first_of_month)
-    if code == "last_month":
-        last = first_of_month - timedelta(days=1)
-        return last.replace(day=1), last
-    if code == "last_quarter":
-        end = quarter - timedelta(days=1)
-        return date(end.year, (end.month - 1) // 3 * 3 + 1, 1), end
-    if code == "year":
-        return date(today.year, 1, 1), date(today.year, 12, 31)
-    if code == "last_year":
-        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
-    end_month = date(quarter.year, quarter.month + 2, 1)
-    return quarter, _month_end(end_month)
-
-
-def _month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def yuan(fen: int | None) -> str:
@@ -113,13 +75,6 @@ class Reader(QRunnable):
             self.signals.failed.emit(errors.apology())
         else:
             self.signals.done.emit(result)
-
-
-def labelled(text: str, widget: QWidget) -> QLabel:
-    """A label that leads to `widget` (a click on it, or a screen reader)."""
-    label = QLabel(text)
-    label.setBuddy(widget)
-    return label
 
 
 # ================================================================== a case's class
@@ -269,31 +224,17 @@ class SubsidyDialog(QDialog):
         self.last_saved: Path | None = None
         self.setWindowTitle("以案定补")
 
-        self.period = combo(PERIODS)
-        self.period.setAccessibleName("申报期间")
-        self.start = date_edit(self.today)
-        self.start.setAccessibleName("开始日期")
-        self.end = date_edit(self.today)
-        self.end.setAccessibleName("结束日期")
+        self.period = PeriodChooser("申报期间：", (QUARTER, MONTH, YEAR, CUSTOM), today=self.today)
         self.show_button = button("计算", primary=True)
         self.show_button.setDefault(True)
         self.show_button.clicked.connect(self.refresh)
-        top = QHBoxLayout()
-        top.setSpacing(10)
-        top.addWidget(labelled("申报期间：", self.period))
-        top.addWidget(self.period)
-        self.from_label = labelled("从", self.start)
-        self.to_label = labelled("至", self.end)
-        for widget in (self.from_label, self.start, self.to_label, self.end):
-            top.addWidget(widget)
-        top.addWidget(self.show_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        top.addStretch(1)
+        self.period.add_button(self.show_button)
 
         body = QWidget()
         self.body = QVBoxLayout(body)
         self.body.setContentsMargins(20, 8, 20, 12)
         self.body.setSpacing(10)
-        self.body.addLayout(top)
+        self.body.addWidget(self.period)
         self.body.addWidget(
             hint("按调解结束（达成协议、调解不成等）的日期计入期间。卷宗不完整的案件单独列出。")
         )
@@ -330,27 +271,17 @@ class SubsidyDialog(QDialog):
         layout.addWidget(self.scroll, 1)
         layout.addLayout(buttons)
 
-        self.period.currentIndexChanged.connect(self._period_changed)
+        self.period.chosen.connect(lambda _start, _end: self.refresh())
         operation_bus().operation_done.connect(self._operation_done)
-        self._period_changed()
+        self.refresh()
         fit_to_screen(self, width=1100)
-        self.period.setFocus()
+        self.period.kind_box.setFocus()
 
     # ------------------------------------------------------------ the period
 
-    def chosen_period(self) -> tuple[date, date]:
-        return from_qdate(self.start.date()), from_qdate(self.end.date())
-
-    def _period_changed(self, *_: object) -> None:
-        code = str(self.period.currentData())
-        custom = code == "custom"
-        for widget in (self.from_label, self.start, self.to_label, self.end):
-            widget.setVisible(custom)
-        if not custom:
-            start, end = period(code, self.today)
-            self.start.setDate(to_qdate(start))
-            self.end.setDate(to_qdate(end))
-            self.refresh()
+    def chosen_period(self) -> tuple[date, date] | None:
+        """The first and last day chosen; None while custom dates end before they start."""
+        return self.period.dates()
 
     def _operation_done(self, changed: Changed, origin: object) -> None:
         if (changed.cases or changed.settings or changed.everything) and self.isVisible():
@@ -361,7 +292,10 @@ class SubsidyDialog(QDialog):
     def refresh(self) -> None:
         from app.services.subsidy import claim_sheet
 
-        start, end = self.chosen_period()
+        chosen = self.period.confirmed_dates()
+        if chosen is None:
+            return  # the chooser says what is wrong with the dates
+        start, end = chosen
         self.reading = True
         self.show_button.setEnabled(False)
         self._say("正在计算，请稍候……", "ok")
@@ -501,7 +435,11 @@ class SubsidyDialog(QDialog):
         """Save the sheet as Excel or PDF where the person chooses, in a worker."""
         from app.services.subsidy import save_claim
 
-        start, end = self.chosen_period()
+        # The sheet shown is the one saved (dates typed since are not counted yet).
+        chosen = (self.sheet.start, self.sheet.end) if self.sheet else self.chosen_period()
+        if chosen is None:
+            return
+        start, end = chosen
         name = f"以案定补补贴申报表-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
         if fmt == "xlsx":
             target = self._ask_xlsx(print_flow.saving_folder() / name)
@@ -552,4 +490,7 @@ def heading_cell(text: str) -> QLabel:
 
     label = paragraph(text)
     label.setText(f'<div style="line-height:{LINE_HEIGHT_PERCENT}%"><b>{escape(text)}</b></div>')
+    # Short words, kept on one line: wrapped, the grid squeezed "案件（主持、调解、记录）"
+    # onto two lines beside a wide empty column.
+    label.setWordWrap(False)
     return label

@@ -38,10 +38,11 @@ from ui.widgets import (
     button,
     chain_tab_order,
     combo,
+    frame_form,
+    frame_side_button,
     heading,
     hint,
     reveal,
-    scroll_area,
     select_code,
     wide_enough,
 )
@@ -73,22 +74,8 @@ class TypesDialog(QDialog):
             box.setChecked(kind.value in chosen)
             grid.addWidget(box, i // 3, i % 3)
             self.boxes.append((kind.value, box))
-        ok = button("确定", primary=True)
-        ok.setDefault(True)
-        ok.clicked.connect(self.accept)
-        cancel = button("取消")
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(20, 0, 20, 12)
-        buttons.addStretch(1)
-        buttons.addWidget(cancel, 0, Qt.AlignmentFlag.AlignVCenter)
-        buttons.addWidget(ok, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        area = scroll_area(body)
-        wide_enough(area)
-        layout.addWidget(area, 1)
-        layout.addLayout(buttons)
+        frame = frame_form(self, body, "确定", self.accept, self.reject)
+        wide_enough(frame.scroll)
         fit_to_screen(self, width=720, fill_height=False)
 
     def chosen(self) -> list[str]:
@@ -276,28 +263,14 @@ class SchemeDialog(QDialog):
         column.addStretch(1)
         for edit in (self.oral, self.useful, self.lead, self.member, self.recorder):
             edit.setPlaceholderText("例如 50% 或 1/2")
-        self.scroll = scroll_area(body)
-
-        self.summary = ErrorLabel()
+        frame = frame_form(self, body, "保存", self.save, self.reject)
+        self.scroll = frame.scroll
+        self.summary = frame.summary
+        self.cancel_button = frame.cancel_button
+        self.save_button = frame.save_button
         self.defaults_button = button("恢复默认")
         self.defaults_button.clicked.connect(lambda _=False: self.show_scheme(Scheme()))
-        self.cancel_button = button("取消")
-        self.cancel_button.clicked.connect(self.reject)
-        self.save_button = button("保存", primary=True)
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(20, 8, 20, 0)
-        buttons.setSpacing(16)
-        buttons.addWidget(self.defaults_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        buttons.addWidget(self.summary, 1)
-        buttons.addStretch()
-        buttons.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        buttons.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 12)
-        layout.addWidget(self.scroll, 1)
-        layout.addLayout(buttons)
+        frame_side_button(frame, self.defaults_button)
         self.show_scheme(scheme)
         fit_to_screen(self, width=1000)
 

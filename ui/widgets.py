@@ -674,3 +674,17 @@ def frame_form(
     layout.addWidget(scroll, 1)
     layout.addLayout(bottom)
     return FormFrame(scroll, summary, cancel_button, save_button)
+
+
+def frame_side_button(frame: FormFrame, widget: QPushButton) -> None:
+    """A further button at the left end of the row `frame_form` made ("恢复默认"), apart from
+    取消 and the save button so that it is not pressed for one of them."""
+    dialog = frame.cancel_button.parentWidget()
+    outer = dialog.layout() if dialog is not None else None
+    for index in range(outer.count() if outer is not None else 0):
+        item = outer.itemAt(index) if outer is not None else None
+        row = item.layout() if item is not None else None
+        if isinstance(row, QHBoxLayout) and row.indexOf(frame.cancel_button) >= 0:
+            row.insertWidget(0, widget, 0, Qt.AlignmentFlag.AlignVCenter)
+            return
+    raise ValueError("the frame's row of buttons is not in its dialog")

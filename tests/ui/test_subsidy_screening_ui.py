@@ -66,7 +66,7 @@ def test_the_claim_sheet_dialog(qtbot, period_db, tmp_path: Path, opened, scale:
     db, _ = period_db
     style.apply_scale(scale, save=False)
     dialog = subsidy_dialog(qtbot, db, tmp_path, opened)
-    assert dialog.period.currentText() == "本季度"
+    assert dialog.period.kind() == "quarter" and dialog.period.near_name() == "本季度"
     assert dialog.chosen_period() == (fixture.START, fixture.END)
     shown = texts(dialog)
     assert "本期申报案件4件，补贴合计650.00元" in shown
@@ -93,6 +93,26 @@ def test_the_sheet_saves_as_excel_and_pdf(qtbot, period_db, tmp_path: Path, open
     qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.last_saved is not None, timeout=10000)
     assert dialog.last_saved.suffix == ".pdf" and dialog.last_saved.stat().st_size > 0
+
+
+def test_custom_dates_are_counted_on_the_button_and_never_backwards(  # type: ignore[no-untyped-def]
+    qtbot, period_db, tmp_path: Path, opened
+) -> None:
+    db, _ = period_db
+    dialog = subsidy_dialog(qtbot, db, tmp_path, opened)
+    dialog.period.set_dates(date(2026, 11, 1), date(2026, 11, 30))
+    assert (dialog.sheet.start, dialog.sheet.end) == (fixture.START, fixture.END)  # not yet
+    qtbot.mouseClick(dialog.show_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.reading and dialog.sheet.start.month == 11, timeout=10000)
+    shown = dialog.sheet
+    dialog.period.set_dates(date(2026, 11, 30), date(2026, 11, 1))
+    assert "结束日期" in dialog.period.problem.plain_text()
+    qtbot.mouseClick(dialog.show_button, Qt.MouseButton.LeftButton)
+    assert not dialog.reading and dialog.sheet is shown and dialog.chosen_period() is None
+    assert dialog.period.end.hasFocus()
+    qtbot.mouseClick(dialog.excel_button, Qt.MouseButton.LeftButton)  # the sheet shown
+    qtbot.waitUntil(lambda: dialog.last_saved is not None, timeout=10000)
+    assert dialog.last_saved.name == "以案定补补贴申报表-20261101-20261130.xlsx"
 
 
 def test_a_class_decided_in_its_dialog_moves_the_case_onto_the_claim(  # type: ignore[no-untyped-def]
@@ -261,9 +281,7 @@ def test_a_week_with_nothing_found_is_the_zero_report(
         today=today,
     )  # fmt: skip
     dialog = screening_dialog(qtbot, db, tmp_path, opened, today)
-    from ui.widgets import select_code
-
-    select_code(dialog.period, "week")
+    dialog.period.set_kind("week")
     qtbot.waitUntil(lambda: not dialog.reading and dialog.report is not None, timeout=10000)
     qtbot.waitUntil(lambda: dialog.report.kind == "weekly", timeout=10000)
     assert dialog.report_title.plain_text().startswith("矛盾纠纷排查零报告")
