@@ -398,3 +398,24 @@ def test_docx_register_is_one_ruled_table_of_labelled_rows(
 def kept_whole(row) -> bool:  # type: ignore[no-untyped-def]
     properties = row._tr.trPr
     return properties is not None and properties.find(qn("w:cantSplit")) is not None
+
+
+def test_an_oral_agreement_of_a_hundred_terms_prints_as_pdf_and_word(
+    tmp_path: Path, oral_case: CaseDetail, committee: CommitteeInfo
+) -> None:
+    """The terms run on over pages under their label in the PDF as they do in Word (the
+    register's row once overflowed a page and reportlab gave up with a LayoutError)."""
+    assert oral_case.agreement is not None
+    terms = tuple(
+        TermView(k, f"第{k}项：被申请人于协议签订后{k}日内修复卫生间防水层并赔偿损失")
+        for k in range(1, 101)
+    )
+    many = dataclasses.replace(
+        oral_case, agreement=dataclasses.replace(oral_case.agreement, terms=terms)
+    )
+    pdf = tmp_path / "many.pdf"
+    render_pdf(build_oral_agreement(many, committee), pdf)
+    text = flat(pypdf_text(pdf))
+    assert all(f"第{k}项" in text for k in (1, 50, 100))
+    assert len(PdfReader(pdf).pages) >= 3
+    render_docx(build_oral_agreement(many, committee), tmp_path / "many.docx")
