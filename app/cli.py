@@ -301,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     event.set_defaults(usage_error=event.refuse)
     # The roster's and the panels' commands live beside this module, each in its own file.
     from app import (
+        cli_audit,
         cli_dossier,
         cli_panels,
         cli_roster,
@@ -318,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_screening,
         cli_search,
         cli_stats,
+        cli_audit,
     ):
         COMMANDS.update(module.add_commands(commands))
     return parser

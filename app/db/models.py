@@ -631,7 +631,8 @@ class AuditEntry(Base):
     """One entry per operation (app.services.operations): who changed what, when, from what.
 
     `before` and `after` are canonical JSON (sorted keys, no floats, ISO dates) of the fields
-    that changed, so that a hash chain can later be laid over the entries unchanged.
+    that changed. Each entry carries the hash of the entry before it and of its own content
+    (app.services.audit), so a row changed or deleted outside the program is found.
     """
 
     __tablename__ = "audit_log"
@@ -647,6 +648,23 @@ class AuditEntry(Base):
     entity_uuid: Mapped[str | None] = mapped_column(String(36))
     before: Mapped[str] = mapped_column(Text, default="{}")
     after: Mapped[str] = mapped_column(Text, default="{}")
+    #: SHA-256 (hex) of the previous entry ("" for the first) and of this one's content.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class AuditSeal(Base):
+    """The newest audit entry's id and hash (one row), written with every entry.
+
+    The chain alone cannot tell that its last entries were deleted; the seal can.
+    """
+
+    __tablename__ = "audit_seal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class PrintedDocument(Base):

@@ -10,7 +10,8 @@ A change is never a loose session in a widget or a command. It is an operation::
 The operation opens one transaction, loads the case it changes and refuses any change to an
 archived case, lets the service write, then appends exactly one audit entry — the actor, the
 time in UTC, the operation's name, the kind and uuid of what changed and a canonical JSON of
-the fields before and after — and commits. Accounts and roles, the hash chain over the audit
+the fields before and after, chained to the entry before it by its hash (app.services.audit) —
+and commits. Accounts and roles, the hash chain over the audit
 entries and a server mode change this module and nothing else.
 """
 
@@ -24,9 +25,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from app.db.models import AuditEntry, Case
+from app.db.models import Case
 from app.domain.codes import CaseStatus
 from app.domain.errors import UserError
+from app.services import audit
 from app.services.records import find_case, snapshot_case
 from app.services.search_index import reindex_for
 from app.views import Changed
@@ -179,13 +181,12 @@ def _write_audit(op: Operation) -> None:
             uuid = op.case.uuid
         before, after = changed_fields(op._tracked.before, canonical_fields(op._tracked.snapshot()))
     after.update(canonical_fields(op.note))
-    op.session.add(
-        AuditEntry(
-            actor=op.actor,
-            action=op.name,
-            entity=kind,
-            entity_uuid=uuid,
-            before=canonical_json(before),
-            after=canonical_json(after),
-        )
+    audit.append(
+        op.session,
+        actor=op.actor,
+        action=op.name,
+        entity=kind,
+        entity_uuid=uuid,
+        before=canonical_json(before),
+        after=canonical_json(after),
     )

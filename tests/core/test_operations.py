@@ -139,14 +139,22 @@ def test_canonical_json_sorts_keys_and_refuses_floats() -> None:
 
 
 def test_no_service_writes_the_audit_table_by_hand() -> None:
-    writers = []
+    """Entries are made by the audit chain alone, and the chain is appended to by operations."""
+    writers, appenders = [], []
     for path in APP.rglob("*.py"):
         if "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "AuditEntry":
+            if not isinstance(node, ast.Call):
+                continue
+            if getattr(node.func, "id", None) == "AuditEntry":
                 writers.append(path.relative_to(APP).as_posix())
-    assert writers == ["services/operations.py"]
+            if getattr(node.func, "attr", None) == "append" and (
+                getattr(getattr(node.func, "value", None), "id", None) == "audit"
+            ):
+                appenders.append(path.relative_to(APP).as_posix())
+    assert writers == ["services/audit.py"]
+    assert appenders == ["services/operations.py"]
 
 
 def test_no_service_opens_its_own_write_transaction() -> None:
