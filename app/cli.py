@@ -3,24 +3,36 @@
 Exit status: 0 done; 1 the input or the files are wrong (a Chinese message on stderr says what
 and how to fix it, and nothing was written); 2 the command itself was mistyped; 3 a bug
 (details in the log file).
+
+Faults of the machine a person can put right are exit 1 too, said in words: a full disk, a
+database another program holds, a read-only folder or file, an over-long file name, text that
+is not UTF-8. A closed pipe (`cases | head`) ends quietly, and a console that cannot show a
+character (GBK on Chinese Windows, which has no 𠮷) shows "?" in its place.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import json
 import os
 import re
 import sys
 import unicodedata
 from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from app.domain.codes import FailureRoute, Labelled, ReferralTarget, Tier
-from app.domain.errors import UserError
+from app.domain.errors import UserError, shown_path
 from app.domain.lifecycle import TRANSITIONS, CaseEvent, EventInput, Need
+
+if TYPE_CHECKING:
+    from app.services.database import Database
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 PROG = "laoniangjiu-cli"
@@ -120,7 +132,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.paths import default_database_path
+    from app.paths import default_database_path  # only named: --help makes no folder
 
     parser = ChineseArgumentParser(
         prog=PROG,
@@ -399,12 +411,68 @@ def parse_routes(text: str) -> frozenset[FailureRoute]:
     return frozenset(routes)
 
 
-def _open(args: argparse.Namespace, *, create: bool = False):  # type: ignore[no-untyped-def]
-    """The database of --db; only the commands that fill a database may create the file."""
-    from app.paths import default_database_path
+def _open(args: argparse.Namespace, *, create: bool = False) -> Database:
+    """The database of --db; only the commands that fill a database may create the file.
+
+    A database the command creates, and the folders made for it, are removed again if the
+    command then fails (`main`): a failed import into a new folder leaves nothing behind.
+    """
     from app.services.database import open_database
 
-    return open_database(args.db or default_database_path(), create=create)
+    path = args.db if args.db is not None else _default_database(create)
+    if create:
+        _run.made.extend(p for p in _missing(path) if p not in _run.made)
+    db = open_database(path, create=create)
+    _run.opened.append(db)
+    return db
+
+
+def _default_database(create: bool) -> Path:
+    """The database in the data folder, which only a command that creates makes; a data
+    folder that cannot be used is said in words, with --db as the way round it."""
+    from app import paths
+
+    if create or paths.data_dir_path().exists():
+        try:
+            paths.data_dir()
+        except OSError as error:
+            raise paths.unusable_data_dir(error) from error
+    return paths.default_database_path()
+
+
+def _missing(path: Path) -> list[Path]:
+    """The folders above `path` that do not exist yet, outermost first, then `path` itself."""
+    try:
+        path = path.expanduser().absolute()
+        return [p for p in (*reversed(path.parents), path) if not p.exists()]
+    except OSError:  # a name the system refuses: open_database says so
+        return []
+
+
+@dataclass
+class _Run:
+    """What one command opened, and what it created to be removed again if it fails."""
+
+    opened: list[Database] = field(default_factory=list)
+    made: list[Path] = field(default_factory=list)
+
+    def finish(self, failed: bool) -> None:
+        for db in self.opened:
+            with suppress(Exception):
+                db.close()
+        if not failed:
+            return
+        created = {db.path for db in self.opened if db.created}
+        for path in reversed(self.made):
+            with suppress(OSError):
+                if path.is_dir():
+                    path.rmdir()  # only an empty one: nothing else was put there
+                elif path.resolve() in created:  # the database this command built
+                    for suffix in ("", "-wal", "-shm", "-journal"):
+                        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+_run = _Run()
 
 
 def cmd_init(args: argparse.Namespace) -> str:
@@ -704,26 +772,154 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    global _run
+    _tolerant_console()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _run = _Run()
+    failed = True
     try:
-        print(COMMANDS[args.command](args))
-        sys.stdout.flush()
+        _refuse_undecodable(parser, args)
+        text = COMMANDS[args.command](args)
+        failed = False
     except UserError as error:
-        print(f"错误：{error.message}", file=sys.stderr)
+        _say(f"错误：{error.message}")
         return EXIT_USER_ERROR
-    except BrokenPipeError:  # `… | head` stopped reading: nothing went wrong
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
-    except Exception:  # a bug, not the user's doing: keep the details for the maintainer
+    except Exception as error:
+        problem = _users_to_fix(error, args)
+        if problem is not None:
+            _say(f"错误：{problem.message}")
+            return EXIT_USER_ERROR
+        # A bug, not the user's doing: keep the details for the maintainer.
         from app.logs import log_exception
+        from app.paths import log_path
 
         where = log_exception("command line")
-        print(
-            f"程序出错了，这不是您的操作问题，数据没有改动。详细信息已写入：{where}",
-            file=sys.stderr,
+        told = (
+            f"详细信息已写入：{where}"
+            if where is not None
+            else f"详细信息没能写入日志文件（{log_path()}），请把刚才的命令告诉维护人员"
         )
+        _say(f"程序出错了，这不是您的操作问题，数据没有改动。{told}")
         return EXIT_BUG
+    finally:
+        _run.finish(failed)
+    return _print_out(text)
+
+
+#: What the system answers that the person can put right (a full disk, a name too long…).
+_USERS_OS_ERRORS = {
+    errno.ENOSPC,
+    getattr(errno, "EDQUOT", errno.ENOSPC),
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.ENAMETOOLONG,
+    errno.ENOTDIR,
+    errno.EISDIR,
+    errno.EIO,
+    errno.EBUSY,
+}
+
+
+def _users_to_fix(error: Exception, args: argparse.Namespace) -> UserError | None:
+    """A fault of the machine that escaped the services, when the person can put it right."""
+    if isinstance(error, OSError):
+        if error.errno not in _USERS_OS_ERRORS:
+            return None
+        from app.services.files import os_problem
+
+        name = f"“{shown_path(error.filename)}”：" if error.filename else ""
+        return UserError(f"{name}{os_problem(error)}。")
+    if type(error).__module__.split(".")[0] not in ("sqlalchemy", "sqlite3"):
+        return None
+    from app.paths import default_database_path
+    from app.services.database import database_problem
+
+    return database_problem(error, args.db or default_database_path())
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_undecodable(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Text that came in as bytes that are not UTF-8 (a script or console set to GBK) holds
+    characters no file, database or printer can take: refused before anything runs."""
+    for dest, value in vars(args).items():
+        values = value if isinstance(value, list | tuple) else (value,)
+        if any(isinstance(v, str) and _SURROGATE.search(v) for v in values):
+            label = _labels(parser).get(dest, dest)
+            raise UserError(
+                f"“{label}”里有无法识别的字符：传来的文字不是 UTF-8 编码（可能是终端、脚本或"
+                "快捷方式的编码设置不对）。请把编码改成 UTF-8，或重新输入这段文字。"
+            )
+
+
+def _labels(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Each value's name as the command line spells it: --reason, or a positional's 案件."""
+    labels: dict[str, str] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                labels.update(_labels(sub))
+        elif action.option_strings:
+            labels[action.dest] = max(action.option_strings, key=len)
+        elif isinstance(action.metavar, str):
+            labels[action.dest] = action.metavar
+    return labels
+
+
+def _tolerant_console() -> None:
+    """Output that never fails for what it cannot show, and no standard stream left closed."""
+    if os.name == "posix":
+        for descriptor in (0, 1, 2):
+            try:
+                os.fstat(descriptor)
+            except OSError:
+                # Closed (`cases >&-`): the next file opened would get this number, and what
+                # is printed would land in it. /dev/null takes the place.
+                with suppress(OSError):
+                    os.open(os.devnull, os.O_RDWR)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            with suppress(ValueError, OSError):
+                stream.reconfigure(errors="replace")
+
+
+def _say(text: str) -> None:
+    """A line on stderr; a console that is gone (closed, a pipe nobody reads) takes nothing."""
+    if sys.stderr is not None:
+        with suppress(OSError, ValueError):
+            print(text, file=sys.stderr, flush=True)
+
+
+def _print_out(text: str) -> int:
+    out = sys.stdout
+    if out is None:  # no output at all (closed, or a program started without a console)
+        return EXIT_OK
+    try:
+        print(text, file=out)
+        out.flush()
+    except (BrokenPipeError, ValueError):
+        _quiet_stdout()  # `… | head` stopped reading: nothing went wrong
+    except OSError as error:
+        if sys.platform == "win32" and error.errno == errno.EINVAL:  # Windows' closed pipe
+            _quiet_stdout()
+            return EXIT_OK
+        from app.services.files import os_problem
+
+        _quiet_stdout()
+        _say(f"错误：输出没有写完：{os_problem(error)}。")
+        return EXIT_USER_ERROR
     return EXIT_OK
+
+
+def _quiet_stdout() -> None:
+    """What is still buffered goes nowhere, so leaving the program raises nothing more."""
+    with suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,44 +14,40 @@ import traceback
 from types import TracebackType
 from typing import TextIO
 
+from app import logs
 from app.domain.errors import UserError
 from app.paths import log_path
 
-_logger: logging.Logger | None = None
 _showing = False
 #: The log file as faulthandler writes to it: open for the life of the process.
 _crash_file: TextIO | None = None
 
 
 def logger() -> logging.Logger:
-    global _logger
-    if _logger is None:
-        _logger = logging.getLogger("laoniangjiu.ui")
-        _logger.setLevel(logging.INFO)
-        try:
-            handler: logging.Handler = logging.FileHandler(log_path(), encoding="utf-8")
-        except OSError:  # a read-only data folder must not stop the program
-            handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        _logger.addHandler(handler)
-    return _logger
+    """The window's logger: a child of the program's one log (`app.logs`), so both write to
+    the same file through the same handler, masked the same way."""
+    return logs.logger().getChild("ui")
 
 
 def log_exception(
     kind: type[BaseException], error: BaseException, tb: TracebackType | None
 ) -> None:
-    text = "".join(traceback.format_exception(kind, error, tb))
-    logger().error("意外错误：\n%s", text)
-    for handler in logger().handlers:
-        handler.flush()
+    logger().error("意外错误：", exc_info=(kind, error, tb))
 
 
 def apology() -> str:
+    """What the person is told after a bug was logged; it names the log only if the log
+    took the record (a full disk, a read-only data folder: it did not)."""
+    where = logs.written()
+    told = (
+        f"问题的详细情况已记录在这个文件里：\n{where}\n请把这个文件交给维护人员。"
+        if where is not None
+        else f"问题的详细情况没能写入日志文件（{log_path()}），磁盘可能已满或文件夹不能写入。"
+        "请把刚才的操作告诉维护人员。"
+    )
     return (
         "很抱歉，程序出了一个意外的问题，刚才的操作可能没有完成。\n"
-        "已经保存的案件不受影响，可以继续使用。\n\n"
-        f"问题的详细情况已记录在这个文件里：\n{log_path()}\n"
-        "请把这个文件交给维护人员。"
+        f"已经保存的案件不受影响，可以继续使用。\n\n{told}"
     )
 
 
@@ -65,8 +61,9 @@ def handle_exception(
         return
     from ui import messages  # imported late: this module must not need Qt to log
 
-    if isinstance(error, UserError):
-        text = error.message
+    problem = error if isinstance(error, UserError) else database_problem_of(error)
+    if problem is not None:
+        text = problem.message
     else:
         log_exception(kind, error, tb)
         text = apology()
@@ -83,6 +80,14 @@ def handle_exception(
         _showing = False
 
 
+def database_problem_of(error: BaseException) -> UserError | None:
+    """A fault of the database file the person can fix (a full disk, a lock held by another
+    program, a read-only folder) that escaped a service: said in words, not as a bug."""
+    from app.services.database import database_problem  # the database layer loads late
+
+    return database_problem(error, None)
+
+
 def install_excepthook() -> None:
     sys.excepthook = handle_exception
 
@@ -96,7 +101,7 @@ def enable_crash_traces() -> None:
     global _crash_file
     if _crash_file is None:
         try:
-            _crash_file = open(log_path(), "a", encoding="utf-8")  # noqa: SIM115
+            _crash_file = logs.open_private(log_path())
         except OSError:
             if sys.stderr is not None:  # None for a windowed program on Windows
                 faulthandler.enable(all_threads=True)

@@ -25,7 +25,12 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-u
 
 
 def make_engine(path: Path | str) -> Engine:
-    """An engine on a SQLite file with the project's pragmas on every connection."""
-    engine = create_engine(f"sqlite:///{Path(path)}", future=True)
+    """An engine on a SQLite file with the project's pragmas on every connection.
+
+    `hide_parameters`: an error SQLAlchemy raises names the statement but never its values,
+    which are residents' names, ID numbers, phones and addresses; such an error ends up in the
+    log file (`app.logs`), which must hold none of them.
+    """
+    engine = create_engine(f"sqlite:///{Path(path)}", future=True, hide_parameters=True)
     event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine

@@ -88,34 +88,93 @@ def _newer_error(path: Path | None) -> DatabaseNewerError:
     )
 
 
-def file_revision(path: Path) -> str | None:
-    """The revision stamped in an existing file, read through a read-only connection.
+def read_only(path: Path) -> sqlite3.Connection:
+    """A connection that reads `path` and writes nothing to it.
 
     The engine's connections switch the file to WAL on connect, which rewrites its header; a
-    file this program must refuse has to be looked at without that.
+    file this program must refuse, or only look at, has to be read without that. With no
+    journal beside it the file alone is the whole database, and `immutable` reads it without
+    creating the -wal and -shm files a read-only WAL connection would leave.
     """
-    # With no journal beside it the file alone is the whole database, and `immutable` reads
-    # it without creating the -wal and -shm files a read-only WAL connection would leave.
+    from app.db import engine  # its busy timeout, read when called (a test shortens it)
+
     side_files = (path.with_name(path.name + suffix) for suffix in ("-wal", "-journal"))
     options = "mode=ro" if any(f.exists() for f in side_files) else "mode=ro&immutable=1"
-    connection = sqlite3.connect(f"{path.as_uri()}?{options}", uri=True)
+    return sqlite3.connect(
+        f"{path.as_uri()}?{options}", uri=True, timeout=engine.BUSY_TIMEOUT_MS / 1000
+    )
+
+
+def file_revision(path: Path) -> str | None:
+    """The revision stamped in an existing file, read through a read-only connection."""
+    connection = read_only(path)
     try:
-        stamped = connection.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        ).fetchone()
-        if stamped is None:
-            return None
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        return None if row is None else str(row[0])
+        return _stamped(connection)
     finally:
         connection.close()
 
 
-def refuse_newer_file(path: Path) -> None:
-    """Raise DatabaseNewerError, writing nothing, if `path` was written by a newer program."""
+def _stamped(connection: sqlite3.Connection) -> str | None:
+    stamped = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).fetchone()
+    if stamped is None:
+        return None
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return None if row is None else str(row[0])
+
+
+#: What only a person's work puts into a file: a committee, a mediator, a case.
+_ENTERED = ("committee", "mediator", "dispute_case")
+
+
+def _ours(table: str) -> bool:
+    """A table this program's schema has, or one SQLite or a migration makes on the way."""
+    from app.db.fts import SEARCH_TABLE
+    from app.db.models import Base
+
+    return (
+        table in Base.metadata.tables
+        or table == "alembic_version"
+        or table.startswith(("sqlite_", "_alembic_tmp_", SEARCH_TABLE))
+    )
+
+
+def has_committed_schema(path: Path) -> bool:
+    """Whether the SQLite file `path` holds a schema whose creation was finished, or anything
+    else worth keeping; False means it may be made new.
+
+    False for a file with no tables (an empty SQLite file), and for what an older program left
+    when it was stopped while building the schema (it committed table by table): tables all
+    of this program's, no revision stamped, and no committee, mediator or case in them.
+    A table this program does not know is somebody else's data: True, so it is never replaced.
+    """
+    connection = read_only(path)
+    try:
+        tables = {
+            str(row[0])
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if not tables:
+            return False
+        if _stamped(connection) is not None or not all(_ours(t) for t in tables):
+            return True
+        return any(
+            connection.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None
+            for table in _ENTERED
+            if table in tables
+        )
+    finally:
+        connection.close()
+
+
+def refuse_newer_file(path: Path) -> str | None:
+    """Raise DatabaseNewerError, writing nothing, if `path` was written by a newer program;
+    returns the revision stamped in it (None: none is)."""
     current = file_revision(path)
     if current is not None and current != HEAD_REVISION and current not in known_revisions():
         raise _newer_error(path)
+    return current
 
 
 def upgrade(engine: Engine, path: Path | None = None) -> Path | None:

@@ -57,3 +57,18 @@ class DatabaseNewerError(UserError):
 
 class ImportFileError(UserError):
     """An exchange file cannot be imported; nothing was written."""
+
+
+def clipped(text: str, limit: int = 40) -> str:
+    """`text` cut to `limit` characters, marked with …: a message never echoes a whole value
+    (a file name of 300 characters, a pasted page of text)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown_path(path: object, limit: int = 40) -> str:
+    """A path as a message shows it: the folder's end and the name, each cut if very long."""
+    text = str(path)
+    folder, sep, name = text.rpartition("/" if "/" in text else "\\")
+    if len(folder) > 2 * limit:
+        folder = "…" + folder[-(2 * limit - 1) :]
+    return f"{folder}{sep}{clipped(name, limit)}"
