@@ -793,27 +793,35 @@ def round_half_up(value: Fraction) -> int:
 def split(amount_fen: int, panel: Sequence[Seat], scheme: Scheme) -> tuple[Share, ...]:
     """Each panel member's share of `amount_fen`, in whole fen adding up to it exactly (see the
     module's rounding rule), in the panel's order."""
-    if not panel:
+    return _shares(panel, split_fen(amount_fen, tuple(seat.role for seat in panel), scheme))
+
+
+def _shares(panel: Sequence[Seat], fen: Sequence[int]) -> tuple[Share, ...]:
+    return tuple(Share(s.mediator_id, s.name, s.role, f) for s, f in zip(panel, fen, strict=True))
+
+
+def split_fen(amount_fen: int, roles: Sequence[PanelRole], scheme: Scheme) -> tuple[int, ...]:
+    """`split`'s fen for a panel of these roles, in their order: the shares depend on nothing
+    else of the panel."""
+    if not roles:
         return ()
     shares = scheme.role_shares
-    present = {seat.role for seat in panel}
+    present = set(roles)
     weight = sum((shares[r] for r in present), Fraction(0))
-    count = {r: sum(1 for s in panel if s.role is r) for r in present}
+    count = {r: sum(1 for role in roles if role is r) for r in present}
     if weight == 0:  # a panel without a lead and only roles the scheme pays nothing
-        exact = [Fraction(amount_fen, len(panel)) for _ in panel]
+        exact = [Fraction(amount_fen, len(roles)) for _ in roles]
     else:
-        exact = [amount_fen * shares[s.role] / weight / count[s.role] for s in panel]
+        exact = [amount_fen * shares[r] / weight / count[r] for r in roles]
     floors = [e.numerator // e.denominator for e in exact]
     left = amount_fen - sum(floors)
     rank = sorted(
-        range(len(panel)),
-        key=lambda i: (-(exact[i] - floors[i]), _ROLE_ORDER.index(panel[i].role), i),
+        range(len(roles)),
+        key=lambda i: (-(exact[i] - floors[i]), _ROLE_ORDER.index(roles[i]), i),
     )
     for i in rank[:left]:
         floors[i] += 1
-    return tuple(
-        Share(s.mediator_id, s.name, s.role, fen) for s, fen in zip(panel, floors, strict=True)
-    )
+    return tuple(floors)
 
 
 def claim(
@@ -824,10 +832,16 @@ def claim(
     *,
     committee: str = "",
 ) -> ClaimSheet:
-    """The claim sheet of the period from `cases` (those whose mediation ended in it)."""
+    """The claim sheet of the period from `cases` (those whose mediation ended in it).
+
+    A period's thousands of cases come to a handful of classes and bases, and of amounts and
+    panels' roles: each case's amount and each split of an amount among roles is worked out
+    once (exact fractions are slow) and looked up for the other cases."""
     lines: list[ClaimLine] = []
     held: list[HeldCase] = []
     unpaid: list[UnpaidCase] = []
+    amounts: dict[tuple[int, Basis], int] = {}
+    splits: dict[tuple[int, tuple[str, ...]], tuple[int, ...]] = {}
     for case in sorted(cases, key=lambda c: (c.ended_on, c.number)):
         basis = basis_of(scheme, case)
         if not isinstance(basis, Basis):  # (a Basis is a str too: asked this way round)
@@ -848,15 +862,24 @@ def claim(
             problems.append("没有记录调解员：在“调解员”页指定调解员后才能申报")
         if case.missing:
             problems.append(DOSSIER_GAP + "、".join(i.name for i in case.missing))
-        amount = case_amount(scheme, chosen, basis) if chosen is not None else None
+        amount = None
+        if chosen is not None:
+            # The amount depends on the class's amount and the basis alone.
+            amount = amounts.get((chosen.amount_fen, basis))
+            if amount is None:
+                amount = amounts[chosen.amount_fen, basis] = case_amount(scheme, chosen, basis)
         if problems:
             held.append(HeldCase(case, tuple(problems), case.missing, amount))
             continue
         assert chosen is not None and amount is not None
+        roles = tuple(seat.role for seat in case.panel)
+        # Keyed by the roles' codes: a str hashes faster than the enum member.
+        key = (amount, tuple(str(role) for role in roles))
+        fen = splits.get(key)
+        if fen is None:
+            fen = splits[key] = split_fen(amount, roles, scheme)
         share = scheme.share_for(basis)
-        lines.append(
-            ClaimLine(case, chosen, basis, share, amount, split(amount, case.panel, scheme))
-        )
+        lines.append(ClaimLine(case, chosen, basis, share, amount, _shares(case.panel, fen)))
     return ClaimSheet(
         start,
         end,

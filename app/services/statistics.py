@@ -4,12 +4,15 @@ The rules — which day puts a case into a period for each figure, which statuse
 `app.domain.statistics`'; this module states them once, as SQL over one row per case
 (`_facts`): the figures a case counts for become the bits of one integer, worked out once a
 case in the database. The figures are then sums over rows grouped by what they are broken
-down by and by those bits (GROUP BY in SQL: a few hundred groups, whatever the number of
-cases; no case is loaded), and the list behind a figure is the rows with its bit set — the
+down by and by those bits (GROUP BY in SQL: a few thousand groups at most, whatever the
+number of cases; no case is loaded), and the list behind a figure is the rows with its bit set — the
 same condition, so a list always has as many cases as its figure says.
 
 Only the cases with a day of the period are read: each day a figure counts by has an index
 (migration 0008), and cases received after the period cannot have any.
+
+The statements are built once, with the period's first and last day as parameters: building
+one is a few milliseconds of Python, as much as SQLite needs for a month's figures.
 """
 
 from __future__ import annotations
@@ -18,19 +21,22 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
+    Date,
     Select,
     and_,
+    bindparam,
     case,
     func,
     literal,
     null,
     select,
-    union,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -77,14 +83,22 @@ _BIT: Mapping[Figure, int] = MappingProxyType(
 )
 #: Outcomes as small numbers inside the query (0: none yet).
 _CODE: Mapping[Outcome, int] = MappingProxyType({o: i for i, o in enumerate(Outcome, start=1)})
+#: The period's first and last day, the parameters of every statement here (`_days`).
+_START = bindparam("start", type_=Date)
+_END = bindparam("end", type_=Date)
+
+
+def _days(period: Period) -> dict[str, date]:
+    return {"start": period.start, "end": period.end}
 
 
 # ---------------------------------------------------------------------------------------------
 # One row per case: the figures it counts for
 
 
-def _between(column: Any, period: Period) -> Condition:
-    return and_(column >= period.start, column <= period.end)
+def _between(column: Any) -> Condition:
+    """Whether the day in `column` lies in the period."""
+    return and_(column >= _START, column <= _END)
 
 
 def _bit(condition: Condition, figure: Figure) -> ColumnElement[int]:
@@ -125,8 +139,8 @@ def _outcome() -> ColumnElement[int]:
     return case({**codes, CaseStatus.ARCHIVED.value: archived}, value=c.status, else_=0)
 
 
-def _bits(period: Period) -> ColumnElement[int]:
-    """The figures of `period` the case counts for, as the sum of their `_BIT`s.
+def _bits() -> ColumnElement[int]:
+    """The figures of the period the case counts for, as the sum of their `_BIT`s.
 
     The outcome is the operand of one CASE, so it is worked out once a case; each branch adds
     the figures of that outcome when its day lies in the period.
@@ -135,11 +149,9 @@ def _bits(period: Period) -> ColumnElement[int]:
     a = Agreement.__table__.c
     prevented = case((c.escalation_prevented.is_(True), _BIT[Figure.PREVENTED]), else_=0)
 
-    performed = and_(c.performed_on.is_not(None), c.performed_on <= period.end)
-    applied_by_end = and_(
-        a.confirmation_applied_on.is_not(None), a.confirmation_applied_on <= period.end
-    )
-    visited = select(FollowUp.id).where(FollowUp.case_id == c.id, FollowUp.on <= period.end)
+    performed = and_(c.performed_on.is_not(None), c.performed_on <= _END)
+    applied_by_end = and_(a.confirmation_applied_on.is_not(None), a.confirmation_applied_on <= _END)
+    visited = select(FollowUp.id).where(FollowUp.case_id == c.id, FollowUp.on <= _END)
     settled = (
         prevented
         + (_BIT[Figure.SUCCEEDED] + _BIT[Figure.MEDIATED])
@@ -163,7 +175,7 @@ def _bits(period: Period) -> ColumnElement[int]:
         {
             _CODE[o]: case(
                 (
-                    _between(day_of.get(o, c.closed_on), period),
+                    _between(day_of.get(o, c.closed_on)),
                     settled
                     if o is Outcome.SUCCEEDED
                     else prevented
@@ -178,46 +190,50 @@ def _bits(period: Period) -> ColumnElement[int]:
         else_=0,
     )
     confirmed = and_(
-        _between(a.confirmation_decided_on, period),
+        _between(a.confirmation_decided_on),
         a.confirmation_result != "",
         *(~a.confirmation_result.contains(word) for word in NOT_CONFIRMED_WORDS),
     )
     return (
-        _bit(_between(c.received_on, period), Figure.RECEIVED)
-        + _bit(_between(c.accepted_on, period), Figure.ACCEPTED)
-        + _bit(_between(a.confirmation_applied_on, period), Figure.CONFIRMATION_APPLIED)
+        _bit(_between(c.received_on), Figure.RECEIVED)
+        + _bit(_between(c.accepted_on), Figure.ACCEPTED)
+        + _bit(_between(a.confirmation_applied_on), Figure.CONFIRMATION_APPLIED)
         + _bit(confirmed, Figure.CONFIRMED)
         + by_outcome
     )
 
 
-def _candidates(period: Period, *, outcomes_only: bool = False) -> Select[Any]:
+def _candidates(*, outcomes_only: bool = False) -> CompoundSelect:
     """The ids of the cases with a day of the period that some figure counts by, each day
     found through its own index: the cases of other years are never read. With
     `outcomes_only`, only the cases whose mediation ended in the period (an agreement reached,
-    or a case closed): all the outcome figures need."""
+    or a case closed): all the outcome figures need.
+
+    UNION ALL: an id found by two days is still one case of `IN`, and SQLite need not sort
+    the ids once more to drop the repeats."""
     c = Case.__table__.c
     a = Agreement.__table__.c
     outcomes = (
-        select(c.id).where(_between(c.closed_on, period)),
-        select(a.case_id).where(_between(a.reached_on, period)),
+        select(c.id).where(_between(c.closed_on)),
+        select(a.case_id).where(_between(a.reached_on)),
     )
     if outcomes_only:
-        return union(*outcomes)  # type: ignore[return-value]
-    return union(  # type: ignore[return-value]
-        select(c.id).where(_between(c.received_on, period)),
-        select(c.id).where(_between(c.accepted_on, period)),
+        return union_all(*outcomes)
+    return union_all(
+        select(c.id).where(_between(c.received_on)),
+        select(c.id).where(_between(c.accepted_on)),
         *outcomes,
-        select(a.case_id).where(_between(a.confirmation_applied_on, period)),
-        select(a.case_id).where(_between(a.confirmation_decided_on, period)),
+        select(a.case_id).where(_between(a.confirmation_applied_on)),
+        select(a.case_id).where(_between(a.confirmation_decided_on)),
     )
 
 
-def _facts(period: Period, *, panels: bool = False, outcomes_only: bool = False) -> CTE:
-    """One row per case that can count in `period`: its groups, its `bits`, its persons and
-    amount; with `panels` also its panel's mediator ids ("3,7,12"); with `outcomes_only` only
-    the cases whose mediation ended in the period (`_candidates`), enough for the outcome
-    figures. Materialized: every grouping reads the rows, worked out once."""
+@cache
+def _facts(*, outcomes_only: bool = False) -> CTE:
+    """One row per case that can count in the period: its groups, its `bits`, its persons and
+    amount; with `outcomes_only` only the cases whose mediation ended in the period
+    (`_candidates`), enough for the outcome figures. Materialized: every grouping reads the
+    rows, worked out once."""
     c = Case.__table__.c
     a = Agreement.__table__.c
     columns: list[ColumnElement[Any]] = [
@@ -226,20 +242,14 @@ def _facts(period: Period, *, panels: bool = False, outcomes_only: bool = False)
         c.source.label("source"),
         c.tier_resolved.label("tier_resolved"),
         c.received_on.label("received_on"),
-        _bits(period).label("bits"),
+        _bits().label("bits"),
         func.coalesce(c.persons_involved, 0).label("persons"),
         func.coalesce(c.amount_fen, 0).label("amount"),
     ]
-    if panels:
-        # In the order of the (case, mediator) index: the same panel always reads the same.
-        panel = select(func.group_concat(PanelMember.mediator_id)).where(
-            PanelMember.case_id == c.id
-        )
-        columns.append(panel.scalar_subquery().label("panel"))
     return (
         select(*columns)
         .select_from(Case.__table__.outerjoin(Agreement.__table__, a.case_id == c.id))
-        .where(c.id.in_(_candidates(period, outcomes_only=outcomes_only)))
+        .where(c.id.in_(_candidates(outcomes_only=outcomes_only)))
         .cte("facts")
         .prefix_with("MATERIALIZED")
     )
@@ -264,31 +274,39 @@ def _sums(f: Any) -> tuple[ColumnElement[Any], ...]:
     )
 
 
-class _Tally:
-    """Grouped rows added up by their bits; the bits are read out into figures once each."""
+#: Where each figure stands in `Figures` (its fields are `Figure`'s, in order).
+_AT: Mapping[Figure, int] = MappingProxyType({k: i for i, k in enumerate(Figure)})
 
-    def __init__(self) -> None:
-        self.by_bits: dict[int, list[int]] = {}
 
-    def add(self, bits: int, cases: int, persons: int, amount: int) -> None:
-        sums = self.by_bits.setdefault(bits, [0, 0, 0])
-        sums[0] += cases
-        sums[1] += persons
-        sums[2] += amount
+@cache
+def _places_of(bits: int) -> tuple[int, ...]:
+    """Where the counted figures whose bit is set in `bits` stand (a year has a few dozen such
+    values; read by position, not through the enum, which hashes slowly)."""
+    return tuple(_AT[k] for k, bit in _BIT.items() if bits & bit)
 
-    def merge(self, other: _Tally) -> None:
-        for bits, (cases, persons, amount) in other.by_bits.items():
-            self.add(bits, cases, persons, amount)
+
+class _Tally(dict[int, list[int]]):
+    """Grouped rows added up by their bits — bits: [cases, persons, amount] — and read out into
+    figures once, each bits value once."""
+
+    def add(self, bits: int, cases: int, persons: int, amount: int, sign: int = 1) -> None:
+        """Add a group of rows in (`sign` -1: take it out again)."""
+        sums = self.get(bits)
+        if sums is None:
+            self[bits] = [sign * cases, sign * persons, sign * amount]
+        else:
+            sums[0] += sign * cases
+            sums[1] += sign * persons
+            sums[2] += sign * amount
 
     def figures(self) -> Figures:
-        counts = dict.fromkeys(Figure, 0)
-        for bits, (cases, persons, amount) in self.by_bits.items():
-            for k, bit in _BIT.items():
-                if bits & bit:
-                    counts[k] += cases
-            counts[Figure.PERSONS] += persons
-            counts[Figure.AMOUNT] += amount
-        return Figures.of(counts)
+        counts = [0] * len(_AT)
+        for bits, (cases, persons, amount) in self.items():
+            for place in _places_of(bits):
+                counts[place] += cases
+            counts[_AT[Figure.PERSONS]] += persons
+            counts[_AT[Figure.AMOUNT]] += amount
+        return Figures(*counts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,41 +330,89 @@ def period_statistics(db: Database, period: Period) -> Statistics:
         return _statistics(session, period)
 
 
-def _statistics(session: Session, period: Period) -> Statistics:
-    """Two groupings in one statement: by dispute type, source and tier (the cells), and by
-    panel — every mediator of a panel and every category on it get that panel's cases."""
-    labels = _category_labels(session)
-    facts = _facts(period, panels=True)
+def _category(mediator: Any) -> ColumnElement[str]:
+    return func.coalesce(mediator.c.elder_category, "")
+
+
+@cache
+def _statistics_query() -> CompoundSelect:
+    """Three groupings of the period's cases in one statement, each row tagged with its kind:
+
+    - ``cell``: by dispute type, source and tier resolved;
+    - ``mediator``: by each mediator of the case's panel (a case counts for each of them);
+    - ``repeat``: by elder category, the cases counted again for a category because their
+      panel has two or more mediators of it — once for each mediator after the first.
+
+    A category's figures are then its mediators' taken together less its repeats: a case
+    counts once for a category however many of its mediators the panel has. The repeats are
+    the pairs of mediators of one category on one panel, each counted at the later of the
+    two, once however many earlier ones it has (a panel of three of a category has two). The
+    groupings join the cases to their panels instead of reading a panel per case: SQLite
+    sorts the rows of a grouping slower than it joins them, and the repeats are few.
+    """
+    facts = _facts()
     f = facts.c
     by_cell = select(
         literal("cell"), f.dispute_type, f.source, f.tier_resolved, *_sums(f)
     ).group_by(f.dispute_type, f.source, f.tier_resolved, f.bits)
-    by_panel = (
-        select(literal("panel"), f.panel, null(), null(), *_sums(f))
-        .where(f.panel.is_not(None))
-        .group_by(f.panel, f.bits)
+    seat = PanelMember.__table__.alias("seat")
+    by_mediator = (
+        select(literal("mediator"), seat.c.mediator_id, null(), null(), *_sums(f))
+        .select_from(facts.join(seat, seat.c.case_id == f.id))
+        .group_by(seat.c.mediator_id, f.bits)
     )
-    cells: dict[tuple[str, str, str | None], _Tally] = defaultdict(_Tally)
-    panels: dict[str, _Tally] = defaultdict(_Tally)
-    for kind, k1, k2, k3, *sums in session.execute(union_all(by_cell, by_panel)):
-        if kind == "cell":
-            cells[(k1, k2, k3)].add(*sums)
-        else:
-            panels[k1].add(*sums)
+    earlier, later = PanelMember.__table__.alias("earlier"), PanelMember.__table__.alias("later")
+    first, second = Mediator.__table__.alias("first"), Mediator.__table__.alias("second")
+    repeated = (f.id, later.c.mediator_id, _category(first).label("category"))
+    repeats = (
+        select(*repeated, f.bits, f.persons, f.amount)
+        .distinct()
+        .select_from(
+            facts.join(earlier, earlier.c.case_id == f.id)
+            .join(first, first.c.id == earlier.c.mediator_id)
+            .join(
+                later,
+                and_(
+                    later.c.case_id == earlier.c.case_id,
+                    later.c.mediator_id > earlier.c.mediator_id,
+                ),
+            )
+            .join(
+                second,
+                and_(second.c.id == later.c.mediator_id, _category(second) == _category(first)),
+            )
+        )
+        .subquery("repeats")
+    )
+    r = repeats.c
+    by_repeat = select(literal("repeat"), r.category, null(), null(), *_sums(r)).group_by(
+        r.category, r.bits
+    )
+    return union_all(by_cell, by_mediator, by_repeat)
+
+
+def _statistics(session: Session, period: Period) -> Statistics:
+    """The cells, the mediators and the elder categories (see `_statistics_query`)."""
+    labels = _category_labels(session)
     people = {
         mid: (uuid, name, cat or "")
         for mid, uuid, name, cat in session.execute(
             select(Mediator.id, Mediator.uuid, Mediator.name, Mediator.elder_category)
         )
     }
+    cells: dict[tuple[str, str, str | None], _Tally] = defaultdict(_Tally)
     by_mediator: dict[int, _Tally] = defaultdict(_Tally)
     by_category: dict[str, _Tally] = defaultdict(_Tally)
-    for panel, tally in panels.items():
-        ids = [int(i) for i in panel.split(",")]
-        for mid in ids:
-            by_mediator[mid].merge(tally)
-        for code in {people[mid][2] for mid in ids if mid in people}:
-            by_category[code].merge(tally)
+    rows = session.execute(_statistics_query(), _days(period))
+    for kind, key, source, tier, bits, cases, persons, amount in rows:
+        if kind == "cell":
+            cells[(key, source, tier)].add(bits, cases, persons, amount)
+        elif kind == "mediator":
+            if key in people:
+                by_mediator[key].add(bits, cases, persons, amount)
+                by_category[people[key][2]].add(bits, cases, persons, amount)
+        else:
+            by_category[key].add(bits, cases, persons, amount, sign=-1)
     mediators = sorted(
         (
             Group(
@@ -357,9 +423,9 @@ def _statistics(session: Session, period: Period) -> Statistics:
                 note=labels.get(people[mid][2], "未分类"),
             )
             for mid, tally in by_mediator.items()
-            if mid in people
         ),
-        key=lambda g: (-g.figures.mediated, -g.figures.received, g.label),
+        # The id last: two mediators of one name with the same figures keep one order.
+        key=lambda g: (-g.figures.mediated, -g.figures.received, g.label, g.ref or 0),
     )
     order = {code: i for i, code in enumerate(labels)}
     categories = sorted(
@@ -422,10 +488,11 @@ def figure_case_ids(db: Database, period: Period, ref: FigureRef) -> list[int]:
     """The ids of the cases behind one figure of `period`, in the order they were received;
     exactly as many as the figure counts (for a sum: the cases it adds up)."""
     with db.reading() as session:
-        facts = _facts(period)
+        facts = _facts()
         f = facts.c
         rows = session.execute(
-            select(f.id).where(*_ref_filter(facts, ref)).order_by(f.received_on, f.id)
+            select(f.id).where(*_ref_filter(facts, ref)).order_by(f.received_on, f.id),
+            _days(period),
         )
         return [int(i) for (i,) in rows]
 
@@ -475,14 +542,17 @@ def tier_picture(db: Database, period: Period) -> TierPicture:
         return _tier_picture(session, period)
 
 
-def _tier_picture(session: Session, period: Period) -> TierPicture:
+@cache
+def _tier_query() -> Select[Any]:
     # Settled and referred are outcomes: the cases that only came in need not be read.
-    f = _facts(period, outcomes_only=True).c
+    f = _facts(outcomes_only=True).c
+    return select(f.tier_resolved, *_sums(f)).group_by(f.tier_resolved, f.bits)
+
+
+def _tier_picture(session: Session, period: Period) -> TierPicture:
     by_tier: dict[str | None, _Tally] = defaultdict(_Tally)
-    for tier, *sums in session.execute(
-        select(f.tier_resolved, *_sums(f)).group_by(f.tier_resolved, f.bits)
-    ):
-        by_tier[tier].add(*sums)
+    for tier, bits, cases, persons, amount in session.execute(_tier_query(), _days(period)):
+        by_tier[tier].add(bits, cases, persons, amount)
     figures = {tier: tally.figures() for tier, tally in by_tier.items()}
 
     def settled(tier: Tier) -> int:
@@ -614,11 +684,11 @@ def register_rows(db: Database, period: Period) -> tuple[RegisterRow, ...]:
             c.amount_fen,
         )
         .select_from(Case.__table__.outerjoin(Agreement.__table__, a.case_id == c.id))
-        .where(_between(c.received_on, period))
+        .where(_between(c.received_on))
         .order_by(c.number_year, c.number_seq, c.received_on, c.id)
     )
     with db.reading() as session:
-        rows = session.execute(query).all()
+        rows = session.execute(query, _days(period)).all()
     return tuple(
         RegisterRow(
             case_id=r[0],

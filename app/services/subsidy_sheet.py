@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.codes import PanelRole
 from app.domain.money import from_fen
-from app.domain.subsidy import ClaimSheet, fraction_text
+from app.domain.subsidy import ClaimCase, ClaimSheet, fraction_text
 
 YUAN = "#,##0.00"
 DAY = "yyyy-mm-dd"
@@ -113,12 +113,28 @@ def _totals(book: Workbook, sheet: ClaimSheet, heading: tuple[str, str, str]) ->
     ws.cell(HEADER_ROW + len(rows) + 2, 1, "注：案件数为申报的案件件数；一件案件由几位调解员分得。")
 
 
-def _lines(book: Workbook, sheet: ClaimSheet, heading: tuple[str, str, str]) -> None:
-    columns = [
+def _case_columns(title_width: int) -> list[Column]:
+    """The columns that say which case a row is of, first on the sheets of cases."""
+    return [
         Column("序号", COUNT),
         Column("案件编号"),
-        Column("案由", wrap=True, max_width=30),
+        Column("案由", wrap=True, max_width=title_width),
         Column("调解结束日期", DAY),
+    ]
+
+
+def _case_cells(i: int, case: ClaimCase) -> list[Any]:
+    return [i, case.number, case.title, case.ended_on]
+
+
+def _case_total(cases: int) -> list[Any]:
+    """The total row's cells under `_case_columns`."""
+    return ["合计", f"{cases}件", "", None]
+
+
+def _lines(book: Workbook, sheet: ClaimSheet, heading: tuple[str, str, str]) -> None:
+    columns = [
+        *_case_columns(30),
         Column("补贴类别"),
         Column("计补依据", wrap=True, max_width=24),
         Column("案件补贴（元）", YUAN),
@@ -131,10 +147,7 @@ def _lines(book: Workbook, sheet: ClaimSheet, heading: tuple[str, str, str]) -> 
         for share in line.shares:
             rows.append(
                 [
-                    i,
-                    line.case.number,
-                    line.case.title,
-                    line.case.ended_on,
+                    *_case_cells(i, line.case),
                     line.case_class.label,
                     line.basis_text,
                     yuan(line.amount_fen),
@@ -144,27 +157,13 @@ def _lines(book: Workbook, sheet: ClaimSheet, heading: tuple[str, str, str]) -> 
                 ]
             )
     shared = sum(s.amount_fen for line in sheet.lines for s in line.shares)
-    total = [
-        "合计",
-        f"{len(sheet.lines)}件",
-        "",
-        None,
-        "",
-        "",
-        yuan(sheet.total_fen),
-        "",
-        "",
-        yuan(shared),
-    ]
+    total = [*_case_total(len(sheet.lines)), "", "", yuan(sheet.total_fen), "", "", yuan(shared)]
     _table(book, SHEET_LINES, heading, columns, rows, total)
 
 
 def _held(book: Workbook, sheet: ClaimSheet, heading: tuple[str, str, str]) -> None:
     columns = [
-        Column("序号", COUNT),
-        Column("案件编号"),
-        Column("案由", wrap=True, max_width=24),
-        Column("调解结束日期", DAY),
+        *_case_columns(24),
         Column("补贴类别"),
         Column("补齐后可得（元）", YUAN),
         Column("暂缓原因", wrap=True, max_width=40),
@@ -180,17 +179,14 @@ def _held(book: Workbook, sheet: ClaimSheet, heading: tuple[str, str, str]) -> N
         )
         rows.append(
             [
-                i,
-                case.number,
-                case.title,
-                case.ended_on,
+                *_case_cells(i, case),
                 label,
                 yuan(held.amount_fen),
                 "\n".join(held.problems),
                 "\n".join(f"{m.name}：{m.what_to_do}" for m in held.missing),
             ]
         )
-    total = ["合计", f"{len(sheet.held)}件", "", None, "", yuan(sheet.held_fen), "", ""]
+    total = [*_case_total(len(sheet.held)), "", yuan(sheet.held_fen), "", ""]
     ws = _table(book, SHEET_HELD, heading, columns, rows, total)
     if not rows:
         ws.cell(HEADER_ROW + 1, 2, "没有暂缓申报的案件")
@@ -198,15 +194,12 @@ def _held(book: Workbook, sheet: ClaimSheet, heading: tuple[str, str, str]) -> N
 
 def _unpaid(book: Workbook, sheet: ClaimSheet, heading: tuple[str, str, str]) -> None:
     columns = [
-        Column("序号", COUNT),
-        Column("案件编号"),
-        Column("案由", wrap=True, max_width=30),
-        Column("调解结束日期", DAY),
+        *_case_columns(30),
         Column("结果", wrap=True, max_width=24),
         Column("不计补贴的原因", wrap=True, max_width=50),
     ]
     rows: list[list[Any]] = [
-        [i, u.case.number, u.case.title, u.case.ended_on, u.case.ending.label, u.reason]
+        [*_case_cells(i, u.case), u.case.ending.label, u.reason]
         for i, u in enumerate(sheet.unpaid, 1)
     ]
     ws = _table(book, SHEET_UNPAID, heading, columns, rows, None)

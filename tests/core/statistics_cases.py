@@ -376,6 +376,23 @@ def exchange_data() -> dict[str, Any]:
     }
 
 
+#: A fourth mediator, 老党员 too, on C3's panel in `crowded_panel`.
+SUN = "0f8fad5b-d9cb-469f-a165-708677289504"
+
+
+def crowded_panel() -> dict[str, Any]:
+    """The fixture with C3 (failed 02-20, 4 persons, 5000.00) heard by four: 王建国, 赵德胜 and
+    孙玉兰 — three 老党员 — and 李淑芬 (老教师).
+
+    老党员 still count C3 once, so their figures are the fixture's; 老教师 gain C3 (received 6,
+    mediated 3, failed 1, persons 3 + 4 + 2); 孙玉兰 has C3 alone."""
+    data = copy.deepcopy(exchange_data())
+    data["mediators"].append(_mediator(SUN, "孙玉兰", "female", "party_member"))
+    c3 = next(c for c in data["cases"] if c["uuid"].endswith("0003"))
+    c3["panel"] = _panel(WANG, ZHAO, SUN, LI)
+    return data
+
+
 def write_file(path: Path, data: dict[str, Any] | None = None) -> Path:
     path.write_text(
         json.dumps(data or exchange_data(), ensure_ascii=False, indent=2), encoding="utf-8"

@@ -192,7 +192,7 @@ def _case(db: Database, spec: Spec, mediators: dict[str, int]) -> int:
         )
         for p in ((0,) if not spec.complete else (0, 1))
     ]
-    sessions = ()
+    sessions: tuple[SessionRecord, ...] = ()
     if spec.ended in ("reach_agreement", "fail", "none"):
         sessions = (
             SessionRecord("mediation", added, "调解室", "王建国", "李秀英\n张伟", statements="…"),

@@ -4,6 +4,7 @@ register, the street view, the command line and the Excel and PDF sheets."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -64,6 +65,7 @@ from tests.core.statistics_cases import (
     PERIOD,
     YEAR,
     another_committee,
+    crowded_panel,
     exchange_data,
     write_file,
 )
@@ -192,6 +194,52 @@ def test_by_elder_category_a_case_counts_once(fixture_db: Database, quarter: Sta
         fixture_db, PERIOD, FigureRef(Figure.RECEIVED, category="party_member")
     )
     assert behind == [ids["C1"], ids["C9"], ids["C3"]]  # in the order received
+
+
+def groups_count_their_cases(db: Database, statistics: Statistics) -> None:
+    """Every figure of every mediator and category is the number of cases behind it (listed
+    with EXISTS, one case once), and its persons and amount those cases' own."""
+    with db.reading() as session:
+        sums = {
+            i: (p or 0, a or 0)
+            for i, p, a in session.execute(select(Case.id, Case.persons_involved, Case.amount_fen))
+        }
+    groups = [(g, FigureRef(Figure.RECEIVED, mediator_id=g.ref)) for g in statistics.mediators]
+    groups += [(g, FigureRef(Figure.RECEIVED, category=g.key)) for g in statistics.categories]
+    for group, ref in groups:
+        for figure in Figure:
+            behind = figure_case_ids(db, PERIOD, dataclasses.replace(ref, figure=figure))
+            if figure is Figure.PERSONS:
+                assert group.figures.persons == sum(sums[i][0] for i in behind), group.label
+            elif figure is Figure.AMOUNT:
+                assert group.figures.amount == sum(sums[i][1] for i in behind), group.label
+            else:
+                assert group.figures.get(figure) == len(behind), (group.label, figure)
+
+
+def test_every_group_counts_the_cases_behind_it(fixture_db: Database, quarter: Statistics) -> None:
+    groups_count_their_cases(fixture_db, quarter)
+
+
+def test_three_of_a_category_on_one_panel_count_the_case_once(
+    quarter: Statistics, tmp_path: Path
+) -> None:
+    db = open_database(tmp_path / "crowded.db")
+    try:
+        import_data(db, crowded_panel())
+        crowded = period_statistics(db, PERIOD)
+        rows = {g.key: g.figures for g in crowded.categories}
+        party, teacher = rows["party_member"], rows["teacher"]
+        assert party == {g.key: g.figures for g in quarter.categories}["party_member"]
+        assert (party.received, party.mediated, party.failed, party.persons) == (3, 4, 1, 10)
+        assert (teacher.received, teacher.mediated, teacher.failed) == (6, 3, 1)
+        assert teacher.persons == 3 + 4 + 2
+        sun = next(g for g in crowded.mediators if g.label == "孙玉兰")
+        assert (sun.figures.received, sun.figures.failed, sun.figures.amount) == (1, 1, 500_000)
+        assert crowded.total == EXPECTED  # the panel changes no case's own figures
+        groups_count_their_cases(db, crowded)
+    finally:
+        db.close()
 
 
 def test_the_cases_behind_a_figure_of_one_group(fixture_db: Database) -> None:

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -21,11 +22,13 @@ from sqlalchemy import select
 
 from app.db.models import AuditEntry, Case
 from app.domain.codes import DisputeType, PanelRole, Tier
+from app.domain.dossier import DossierItem
 from app.domain.errors import UserError, ValidationError, ValidationErrors
 from app.domain.lifecycle import CaseEvent, EventInput
 from app.domain.money import from_fen
 from app.domain.subsidy import (
     CaseFacts,
+    ClaimCase,
     Scheme,
     Seat,
     fraction_text,
@@ -34,6 +37,7 @@ from app.domain.subsidy import (
     suggest_class,
 )
 from app.services.case_life import apply_event
+from app.services.database import Database
 from app.services.subsidy import (
     claim_sheet,
     class_decision,
@@ -42,6 +46,7 @@ from app.services.subsidy import (
     subsidy_scheme,
     update_scheme,
 )
+from app.views import CaseDetail
 from tests.core import subsidy_cases as fixture
 
 L, M, R = PanelRole.LEAD, PanelRole.MEMBER, PanelRole.RECORDER
@@ -378,20 +383,81 @@ def test_the_pdf_and_word_claims_say_the_same_figures(db, period, tmp_path: Path
         save_claim(db, fixture.START, fixture.END, "csv", tmp_path / "c.csv")
 
 
-def test_the_claims_quick_reading_agrees_with_the_whole_case(demo_db) -> None:  # type: ignore[no-untyped-def]
-    """`claim_details` reads only what the claim needs; for every case of the demo the dossier
-    check, the ending, the suggestion's facts and the panel are those of the whole case."""
-    from app.domain.dossier import check_dossier
+def claimed_as_the_whole_cases_say(db: Database, start: date, end: date) -> list[ClaimCase]:
+    """The claim's cases of the period, each checked against the whole case read alone: how
+    it ended, the suggestion, the panel and the dossier's missing items."""
+    from app.domain.dossier import check_dossier, missing_items
     from app.services.detail import get_case
-    from app.services.subsidy import claim_details, ending_of, facts_of
+    from app.services.subsidy import claim_cases, ending_of, facts_of
 
+    scheme = subsidy_scheme(db)
+    with db.reading() as session:
+        claimed = claim_cases(session, scheme, start, end)
+    for case in claimed:
+        whole = get_case(db, case.case_id)
+        assert case.missing == missing_items(check_dossier(whole)), whole.number
+        assert (case.ended_on, case.ending) == ending_of(whole), whole.number
+        assert (case.suggested, case.suggestion_reasons) == suggest_class(
+            scheme, facts_of(whole)
+        ), whole.number
+        assert case.panel == tuple(Seat(m.mediator_id, m.name, m.role) for m in whole.panel)
+    return claimed
+
+
+def test_the_set_based_dossier_check_agrees_with_each_case_s_own(db, period) -> None:  # type: ignore[no-untyped-def]
+    """The fixture's cases, F's dossier incomplete: the same missing items, case by case."""
+    claimed = {c.title: c for c in claimed_as_the_whole_cases_say(db, fixture.START, fixture.END)}
+    assert set(claimed) == {s.title for s in fixture.SPECS if s.key not in ("K", "L")}
+    assert [i.name for i in claimed["停车位纠纷"].missing] == [
+        "人民调解当事人权利义务告知书",
+        "被申请人张伟的身份证明",
+    ]
+    assert all(not c.missing for t, c in claimed.items() if t != "停车位纠纷")
+
+
+def test_the_claims_set_based_reading_agrees_with_the_whole_case(demo_db) -> None:  # type: ignore[no-untyped-def]
+    """Every case of the demo whose mediation has ended, read for a claim of all time."""
+    from app.services.detail import get_case
+    from app.services.subsidy import ending_of
+
+    claimed = claimed_as_the_whole_cases_say(demo_db, date(2000, 1, 1), date(2100, 12, 31))
     with demo_db.reading() as session:
         ids = list(session.scalars(select(Case.id).order_by(Case.id)))
-        quick = claim_details(session, ids)
-    assert [d.id for d in quick] == ids and len(ids) == 40
-    for slim in quick:
-        whole = get_case(demo_db, slim.id)
-        assert check_dossier(slim) == check_dossier(whole), whole.number
-        assert ending_of(slim) == ending_of(whole), whole.number
-        assert facts_of(slim) == facts_of(whole), whole.number
-        assert slim.panel == whole.panel and slim.status is whole.status
+    ended = [i for i in ids if ending_of(get_case(demo_db, i)) is not None]
+    assert sorted(c.case_id for c in claimed) == ended and len(ended) > 20
+    assert any(c.missing for c in claimed)
+
+
+def test_the_dossier_is_asked_case_by_case_if_it_answers_otherwise(db, period, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Should the dossier check one day answer for a case's parties together (here: one more
+    item when a case has more than one party), the claim asks it of each case alone, and the
+    answers are still each case's own."""
+    from app.domain import dossier
+    from app.services import subsidy
+
+    def together(case: CaseDetail) -> tuple[dossier.DossierItem, ...]:
+        items = dossier.check_dossier(case)
+        if len(case.parties) > 1:
+            count = f"{len(case.parties)}方当事人"
+            items += (dossier.DossierItem("parties", count, False, "请核对当事人"),)
+        return items
+
+    monkeypatch.setattr(subsidy, "check_dossier", together)
+    claimed = {c.title: c for c in claimed_as_the_whole_cases_say_with(db, together)}
+    parking = claimed["停车位纠纷"]
+    assert [i.key for i in parking.missing][-1] == "parties"
+    assert [i.name for i in parking.missing][-1] == "2方当事人"
+
+
+def claimed_as_the_whole_cases_say_with(
+    db: Database, check: Callable[[CaseDetail], tuple[DossierItem, ...]]
+) -> list[ClaimCase]:
+    from app.domain.dossier import missing_items
+    from app.services.detail import get_case
+    from app.services.subsidy import claim_cases
+
+    with db.reading() as session:
+        claimed = claim_cases(session, subsidy_scheme(db), fixture.START, fixture.END)
+    for case in claimed:
+        assert case.missing == missing_items(check(get_case(db, case.case_id)))
+    return claimed
