@@ -314,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     # The roster's and the panels' commands live beside this module, each in its own file.
     from app import (
         cli_audit,
+        cli_backup,
         cli_dossier,
         cli_panels,
         cli_roster,
@@ -332,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_search,
         cli_stats,
         cli_audit,
+        cli_backup,
     ):
         COMMANDS.update(module.add_commands(commands))
     return parser
