@@ -13,6 +13,10 @@ each id shifted past the largest in the table (`? + 41200` in the SQL itself), s
 point at their parents without a round trip per row. It takes the write lock before it reads
 the largest ids, so another copy of the program cannot slip a row in between.
 
+Each case's row of the search index and its parties' pinyin initials are laid out with it
+(`search_index.CaseText`, the same code that indexes a case saved one at a time), so a batch's
+index rows go in with one more executemany and no rebuild is needed after the build.
+
 The SQL is plain `INSERT` with `?` parameters, and an `ON CONFLICT` upsert for the number
 sequence. What a bulk build changes while it runs (a larger page cache; the indexes of still
 empty tables made at the end) is in `bulk_writing`. Durability is untouched: WAL and
@@ -24,8 +28,6 @@ a build holds.
 from __future__ import annotations
 
 import gc
-import importlib
-import importlib.util
 import multiprocessing
 import os
 import sqlite3
@@ -39,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from app.db import fts
 from app.domain.errors import UserError
 from app.domain.money import to_fen
 from app.domain.numbering import format_number, parse_number
@@ -53,6 +56,7 @@ from app.services.cases import (
     committee_row,
 )
 from app.services.operations import DEFAULT_ACTOR
+from app.services.search_index import INDEXED_IN_BULK, CaseText, ensure_index, fold
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -243,6 +247,14 @@ def insert_sql(table: str, base: dict[str, int]) -> str:
     return f'INSERT INTO "{table}" ({quoted}) VALUES ({values})'
 
 
+def search_sql(base: int) -> str:
+    """The INSERT of a batch's search index rows, each rowid (its case's id) shifted by `base`.
+    The same for either kind of index table (`app.db.fts`)."""
+    columns = ", ".join(fts.COLUMNS)
+    marks = ", ".join("?" * len(fts.COLUMNS))
+    return f"INSERT INTO {fts.SEARCH_TABLE} (rowid, {columns}) VALUES (? + {base:d}, {marks})"
+
+
 def day(value: date | None) -> str | None:
     """A date as the models store it (SQLAlchemy's SQLite DATE: 2026-03-05)."""
     return value.isoformat() if value is not None else None
@@ -314,6 +326,9 @@ class RowBatch:
     )
     #: How many ids of each numbered table the batch used.
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(NUMBERED, 0))
+    #: Each case's row of the search index (rowid: the case's id within the batch), as
+    #: `app.services.search_index` makes it for a case saved one at a time.
+    search: list[fts.IndexRow] = field(default_factory=list)
 
     @property
     def cases(self) -> int:
@@ -409,20 +424,40 @@ class CaseLayout:
                 day(life.closed_on),
                 day(life.rights_notified_on),
                 life.dossier_note,
-                None,
-                "",
-                0,
-                0,
+                life.subsidy_class,
+                life.subsidy_reason,
+                int(life.subsidy_useful),
+                int(life.subsidy_oral_proof),
                 moment(life.archived_at),
                 self._now,
                 self._now,
             )
+        )
+        # The search index's row, gathered as `search_index.build_rows` reads it back.
+        text = CaseText.of(
+            numbered.number,
+            clean.title,
+            clean.facts,
+            life.outcome_note,
+            place.compound,
+            place.building,
+            place.unit,
+            place.room,
         )
         party_ids = []
         party_rows = rows["party"]
         for i, p in enumerate(clean.parties):
             party_id = self._id("party")
             party_ids.append(party_id)
+            initials = text.add_party(
+                p.kind.value,
+                p.name,
+                p.legal_representative,
+                p.id_number,
+                p.credit_code,
+                p.phone,
+                p.address,
+            )
             party_rows.append(
                 (
                     party_id,
@@ -440,11 +475,12 @@ class CaseLayout:
                     p.occupation,
                     p.credit_code,
                     p.legal_representative,
-                    "",
+                    initials,
                 )
             )
         if history.agents:  # party by party, as the ORM writes each party's list in turn
             for a in sorted(history.agents, key=lambda a: a.party):
+                text.add_agent(a.name, a.phone)
                 rows["agent"].append(
                     (
                         party_ids[a.party],
@@ -456,6 +492,7 @@ class CaseLayout:
                     )
                 )
         rows["case_request"].extend((case_id, i, t) for i, t in enumerate(clean.requests))
+        text.words += clean.requests
         rows["case_risk_flag"].extend((case_id, f.value) for f in clean.risk_flags)
         for n, entry in enumerate(history.panel):
             seat = _seat(entry)
@@ -554,8 +591,11 @@ class CaseLayout:
                 )
             )
         if history.agreement is not None:
+            agreement = history.agreement
+            text.words += (agreement.facts, agreement.issues, agreement.responsibility)
+            text.words += (t.text for t in agreement.terms)
             self._agreement(
-                case_id, party_ids, history.agreement, history.performance, history.confirmation
+                case_id, party_ids, agreement, history.performance, history.confirmation
             )
         rows["recusal"].extend(
             (
@@ -571,6 +611,7 @@ class CaseLayout:
             (case_id, d.draw_no, d.kind, d.mode, moment(d.at), d.actor, d.reason, d.explanation)
             for d in draws
         )
+        self.batch.search.append(text.row(case_id))
 
     def _agreement(
         self,
@@ -713,6 +754,14 @@ class CaseWriter:
         )
         self._changed_years: set[int] = set()
         self._numbers = {n for (n,) in self._raw.execute("SELECT number FROM dispute_case")}
+        # Each batch's search index rows go in with its cases, unless the index is empty beside
+        # cases already there (a file upgraded from before it): that index is made whole from
+        # the database afterwards (`search_index.rebuild_index`), as before.
+        empty_index = fts.is_empty(session.connection())
+        self._search = not (empty_index and self._base["dispute_case"])
+        #: Filling an empty index: set up for a bulk fill when the first rows go in.
+        self._fill = self._search and empty_index
+        self._filling = False
         self.layout = CaseLayout(actor)
         #: Cases written (or laid out to be written) so far.
         self.cases = 0
@@ -794,12 +843,17 @@ class CaseWriter:
         """Write a batch laid out here or elsewhere, parents first, its ids shifted past ours;
         returns the shift of its case ids (case n of the batch has id `shift + n`)."""
         shift = self._base["dispute_case"]
+        if self._fill and not self._filling and batch.search:
+            fts.begin_bulk_fill(self._session.connection())
+            self._filling = True
         cursor = self._raw.cursor()
         try:
             for table in TABLES:
                 rows = batch.rows[table]
                 if rows:
                     cursor.executemany(insert_sql(table, self._base), rows)
+            if self._search and batch.search:
+                cursor.executemany(search_sql(shift), batch.search)
         finally:
             cursor.close()
         for table in NUMBERED:
@@ -813,6 +867,11 @@ class CaseWriter:
             "UPDATE dispute_case SET number = ?, number_year = ?, number_seq = ? WHERE id = ?",
             [(n.number, n.year, n.seq, case_id) for case_id, n in numbered],
         )
+        if self._search and numbered:  # their index rows were written with a placeholder
+            self._raw.executemany(
+                f"UPDATE {fts.SEARCH_TABLE} SET number = ? WHERE rowid = ?",
+                [(fold(n.number), case_id) for case_id, n in numbered],
+            )
 
     def flush(self) -> None:
         """Write the cases laid out so far."""
@@ -820,11 +879,17 @@ class CaseWriter:
             self.write(self.layout.take())
 
     def close(self) -> None:
-        """Write what is left, the number sequence, and the indexes set aside."""
+        """Write what is left, the number sequence, and the indexes set aside; tell the
+        operation layer that the search index holds the cases written (`INDEXED_IN_BULK`)."""
         self.flush()
         for sql in self._deferred:
             self._raw.execute(sql)
         self._deferred.clear()
+        if self._filling:
+            fts.end_bulk_fill(self._session.connection())
+            self._filling = self._fill = False
+        if self._search:
+            self._session.info[INDEXED_IN_BULK] = True
         if self._changed_years:
             self._raw.executemany(
                 "INSERT INTO case_number_sequence (year, last_seq) VALUES (?, ?) "
@@ -906,14 +971,11 @@ class InOrder(Generic[J, R]):
 def index_for_search(db: Database) -> bool:
     """After a bulk build: make sure the search index (`case_search`) holds the new cases.
 
-    The writer leaves the index and the parties' pinyin initials (`party.name_initials`) to
-    the search service, which fills both from the database in one pass: far cheaper than
-    keeping them up to date row by row. The operation layer rebuilds the index when an
-    operation changed everything (the demo, an import); `search_index.ensure_index(db)` is the
-    check that it did, filling an index left empty. Before that module exists this does
-    nothing; returns whether the index had to be filled here.
+    The writer writes each batch's index rows and its parties' pinyin initials
+    (`party.name_initials`) with its cases, as `app.services.search_index` makes them, and
+    tells the operation layer so (`INDEXED_IN_BULK`); where it could not (an empty index beside
+    older cases) the operation layer rebuilt the index from the database instead.
+    `search_index.ensure_index(db)` is the check that one of them did, filling an index left
+    empty; returns whether the index had to be filled here.
     """
-    if importlib.util.find_spec("app.services.search_index") is None:
-        return False
-    ensure = getattr(importlib.import_module("app.services.search_index"), "ensure_index", None)
-    return ensure is not None and ensure(db) is not None
+    return ensure_index(db) is not None

@@ -287,6 +287,12 @@ class CaseLife:
     rights_notified_on: date | None = None
     #: 卷宗情况说明
     dossier_note: str = ""
+    #: 以案定补: the class the committee decided (a code of its scheme), its reason, and the
+    #: two findings the claim pays for (failed but useful; an oral agreement with proof).
+    subsidy_class: str | None = None
+    subsidy_reason: str = ""
+    subsidy_useful: bool = False
+    subsidy_oral_proof: bool = False
 
 
 @dataclass(frozen=True)
@@ -413,6 +419,10 @@ def add_case(
         archived_at=life.archived_at,
         rights_notified_on=life.rights_notified_on,
         dossier_note=life.dossier_note,
+        subsidy_class=life.subsidy_class,
+        subsidy_reason=life.subsidy_reason,
+        subsidy_useful=life.subsidy_useful,
+        subsidy_oral_proof=life.subsidy_oral_proof,
         parties=parties,
         requests=[CaseRequest(position=i, text=t) for i, t in enumerate(clean.requests)],
         risk_flags=[CaseRiskFlag(flag=f.value) for f in clean.risk_flags],

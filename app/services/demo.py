@@ -11,7 +11,9 @@ where it stands on the reference day, every step dated in order and none after t
 accepted, heard in one or two sessions, ends in an agreement or another outcome, and an
 agreement is performed by records that agree with the case's status (a performed case has
 performed every obligation, a case being performed has paid part). A few cases are shaped so
-that a fresh demo shows each kind of 待办 item.
+that a fresh demo shows each kind of 待办 item. Once a case's mediation has ended the committee
+gives it a 以案定补 class, as it would before a claim: mostly the one the scheme suggests,
+now and then another with its reason (`_Demo.subsidy`), so a demo's claim sheet has figures.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -51,8 +54,8 @@ from app.domain.codes import (
     Tier,
 )
 from app.domain.drafts import AgreementDraft, CaseDraft, PartyDraft, TermDraft
-from app.domain.lifecycle import CaseEvent, next_status
-from app.domain.money import from_fen
+from app.domain.lifecycle import CLOSED_STATUSES, CaseEvent, next_status
+from app.domain.money import from_fen, to_fen
 from app.domain.rules import CleanAgreement, CleanCase, check_agreement, check_case
 from app.domain.schedule import (
     Instalment,
@@ -63,7 +66,8 @@ from app.domain.schedule import (
     due_dates,
     first_monthly_due,
 )
-from app.domain.tiers import TIER_ORDER
+from app.domain.subsidy import CaseClass, CaseFacts, Scheme, suggest_class
+from app.domain.tiers import TIER_ORDER, tier_rank
 from app.domain.validation import credit_code_check_char, resident_id_check_char
 from app.domain.values import Place
 from app.services.bulk import (
@@ -504,6 +508,22 @@ _CLOSING = frozenset(
 _RESOLVING = frozenset({CaseEvent.REACH_AGREEMENT, CaseEvent.FAIL, CaseEvent.TERMINATE})
 
 PERFORMED = {CaseStatus.PERFORMED, CaseStatus.FOLLOWED_UP, CaseStatus.ARCHIVED}
+
+#: 以案定补 as the demo committee decides it: its scheme is the program's default.
+SCHEME = Scheme()
+#: A case whose mediation ended this recently may wait for the next claim to get its class.
+RECENT_DAYS = 30
+#: Why the committee gave a class above or below the one suggested (REASON_MIN or more).
+HIGHER_REASONS = (
+    "双方积怨较深，先后调解五次才达成一致",
+    "涉及几户邻里，调解员多次上门分别做工作",
+    "一方情绪激动，请社区民警协助，调解难度较大",
+)
+LOWER_REASONS = ("案情简单，双方当场就达成一致", "事实清楚，调解员一次上门即化解")
+#: Events after which mediation ended without an agreement (调解未成).
+_UNSUCCESSFUL = frozenset(
+    {CaseEvent.FAIL, CaseEvent.TERMINATE, CaseEvent.WITHDRAW, CaseEvent.REFER}
+)
 
 
 @dataclass(frozen=True)
@@ -1278,6 +1298,24 @@ def _confirmation(case: _Case, agreement: CleanAgreement) -> Confirmation:
 # ---------------------------------------------------------------- one case, and the whole demo
 
 
+@lru_cache(maxsize=4096)
+def _suggested(facts: CaseFacts) -> CaseClass:
+    """The scheme's suggestion (its reasons are words the demo has no use for): a few hundred
+    kinds of facts among a demo's cases, so each is worked out once."""
+    return suggest_class(SCHEME, facts)[0]
+
+
+def _facts(clean: CleanCase, life: CaseLife, escalations: tuple[TierMove, ...]) -> CaseFacts:
+    """What the subsidy suggestion looks at, as `app.services.subsidy.facts_of` reads it from
+    the saved case: a case referred out counts at the highest tier it left from."""
+    tier = life.tier_resolved or clean.tier
+    if tier is Tier.REFERRED:
+        left = [m.from_tier for m in escalations if m.from_tier is not Tier.REFERRED]
+        tier = max(left, key=tier_rank) if left else Tier.COMMUNITY
+    amount = to_fen(clean.amount) if clean.amount is not None else None
+    return CaseFacts(amount, clean.persons_involved, tier, clean.dispute_type)
+
+
 @dataclass(frozen=True)
 class _Demo:
     """What every case of one demo draws on: the random source, the day, the roster."""
@@ -1287,6 +1325,9 @@ class _Demo:
     today: date
     actor: str
     active: list[_Elder]
+    #: The committee's 以案定补 decisions are drawn from a source of their own, so the cases
+    #: themselves are the ones the same seed always gave.
+    decisions: random.Random
 
     def scenario(self, showcase: _Showcase) -> Scenario:
         if showcase is ORDINARY:
@@ -1373,9 +1414,12 @@ class _Demo:
         if member is not None:
             panel.insert(1, (member.id, PanelRole.MEMBER))
         life = _with_risk(case, _life_of(lived, tier), flagged, lived.agreement is not None)
+        escalations = _escalations(case, tier, lived)
+        clean = check_case(draft, today=today)
+        life = self.subsidy(clean, life, lived, escalations)
         history = CaseHistory(
             panel=tuple(panel),
-            escalations=_escalations(case, tier, lived),
+            escalations=escalations,
             agreement=lived.agreement,
             follow_ups=lived.follow_ups,
             status_history=tuple(lived.steps),
@@ -1388,7 +1432,47 @@ class _Demo:
             if lived.agreement is not None
             else Confirmation(),
         )
-        return check_case(draft, today=today), history
+        return clean, history
+
+    def subsidy(
+        self,
+        clean: CleanCase,
+        life: CaseLife,
+        lived: _Lived,
+        escalations: tuple[TierMove, ...],
+    ) -> CaseLife:
+        """The class the committee gave a closed case (`app.services.subsidy.set_case_class`):
+        mostly the suggested one, now and then another with its reason; a few cases, most of
+        them just ended, still wait for theirs. An oral agreement mostly has its proof, and
+        some failed mediations are found useful. A refused case is never paid, so never
+        classed."""
+        outcome = lived.outcome
+        if clean.status not in CLOSED_STATUSES or outcome is None:
+            return life
+        if outcome.event == CaseEvent.DECLINE:
+            return life
+        rng = self.decisions
+        recent = (self.today - outcome.on).days < RECENT_DAYS
+        if rng.random() < (0.6 if recent else 0.03):
+            return life
+        suggested = _suggested(_facts(clean, life, escalations))
+        classes = SCHEME.classes
+        chosen, reason = suggested, ""
+        if rng.random() < 0.07:
+            at = classes.index(suggested)
+            if at + 1 < len(classes) and (at == 0 or rng.random() < 0.7):
+                chosen, reason = classes[at + 1], rng.choice(HIGHER_REASONS)
+            elif at > 0:
+                chosen, reason = classes[at - 1], rng.choice(LOWER_REASONS)
+        oral = lived.agreement is not None and lived.agreement.form is AgreementForm.ORAL
+        heard = lived.day_of(CaseEvent.START_MEDIATION) is not None
+        return replace(
+            life,
+            subsidy_class=chosen.code,
+            subsidy_reason=reason,
+            subsidy_oral_proof=oral and rng.random() < 0.75,
+            subsidy_useful=heard and outcome.event in _UNSUCCESSFUL and rng.random() < 0.3,
+        )
 
 
 #: Cases drawn from one random source. The first `CHUNK` come from the demo's own (so a demo of
@@ -1445,7 +1529,14 @@ class _Chunk:
 def _chunk_rows(chunk: _Chunk) -> RowBatch:
     """One chunk's cases, drawn, checked and laid out as rows (in any process)."""
     rng = random.Random(f"{chunk.seed}/{chunk.number}")
-    demo = _Demo(rng, _People(rng), chunk.today, chunk.actor, list(chunk.elders))
+    demo = _Demo(
+        rng,
+        _People(rng),
+        chunk.today,
+        chunk.actor,
+        list(chunk.elders),
+        random.Random(f"{chunk.seed}/{chunk.number}/subsidy"),
+    )
     layout = CaseLayout(chunk.actor, chunk.now)
     for j, received in enumerate(chunk.received):
         clean, history = demo.case(chunk.first + j, received, chunk.showcases.get(j, ORDINARY))
@@ -1483,7 +1574,7 @@ def fill_demo(
         session.flush()
         relative: MediatorRelation | None = None
         elders = tuple(_Elder(m.id, m.name) for m in roster if m.active)
-        demo = _Demo(rng, people, today, op.actor, list(elders))
+        demo = _Demo(rng, people, today, op.actor, list(elders), random.Random(f"{seed}/subsidy"))
         received_days = _received_days(rng, today, cases)
         showcases = _pick_showcases(rng, [(today - day).days for day in received_days])
         with paused_gc(), bulk_writing(session, actor=op.actor) as writer:

@@ -1,4 +1,4 @@
-"""The case exchange format (docs/exchange-format.md): export writes version 3; import reads 1–3.
+"""The case exchange format (docs/exchange-format.md): export writes version 4; import reads 1–4.
 
 Version 2 carries a case's whole life: its status history, sessions, invited participants,
 agents, attachments (their particulars, not their content), obligation schedules with their
@@ -6,8 +6,11 @@ instalments and payments, the judicial confirmation and the follow-ups in full. 
 the roster's particulars (absences, training, relations and the rest) and how each panel was
 formed: recusals, the draws with their explanations, and the party who chose a mediator; and
 the dossier's own facts: each attachment's kind and party, the day the rights notice was given,
-the 卷宗情况说明, with the committee's page layout. Older files are read as before; a version 1
-case gets one "import" step as its status history.
+the 卷宗情况说明, with the committee's page layout. Version 4 adds 以案定补 and 矛盾纠纷排查: the
+committee's subsidy scheme, each case's subsidy class with its reason and the two findings the
+claim pays for, and the screening rounds with their findings (a finding registered as a case
+names it by uuid). Older files are read as before; a version 1 case gets one "import" step as
+its status history.
 
 Import is all-or-nothing: the whole file is checked first, and one wrong value rejects it with a
 Chinese message naming the case (index and title), the field and what is wrong. A uuid already
@@ -25,16 +28,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.db.models import (
-    Agreement,
     Case,
     Committee,
     ElderCategoryRow,
     Mediator,
-    Obligation,
-    Party,
+    ScreeningFinding,
+    ScreeningRound,
 )
 from app.domain.codes import (
     AttachmentKind,
@@ -43,6 +45,7 @@ from app.domain.codes import (
     DisputeType,
     DrawKind,
     FailureRoute,
+    FindingOutcome,
     Labelled,
     PanelChoice,
     PanelMode,
@@ -58,8 +61,8 @@ from app.domain.codes import (
 )
 from app.domain.drafts import AgreementDraft, CaseDraft, PartyDraft, TermDraft
 from app.domain.errors import ImportFileError, UserError, ValidationError, ValidationErrors
-from app.domain.lifecycle import CaseEvent, next_status
-from app.domain.money import from_fen, parse_exchange_money, to_fen
+from app.domain.lifecycle import CLOSED_STATUSES, CaseEvent, next_status
+from app.domain.money import parse_exchange_money, to_fen
 from app.domain.numbering import parse_number
 from app.domain.panel import MAX_MEMBERS, PanelSizes
 from app.domain.roster import (
@@ -82,6 +85,14 @@ from app.domain.rules import (
 )
 from app.domain.schedule import Instalment as ScheduleInstalment
 from app.domain.schedule import Schedule, ScheduleKind, validate_schedule
+from app.domain.screening import (
+    DESCRIPTION_MAX,
+    MAX_FINDINGS,
+    NOTE_MAX,
+    RoundDraft,
+    check_round,
+)
+from app.domain.subsidy import CODE_MAX, Scheme
 from app.domain.validation import check_phone, check_resident_id, require_text
 from app.domain.values import Place
 from app.services.bulk import (
@@ -112,18 +123,23 @@ from app.services.cases import (
     committee_row,
 )
 from app.services.database import DEFAULT_COMMITTEE_NAME, DEFAULT_SHORT_NAME, Database
-from app.services.files import os_problem, write_atomically
+from app.services.exchange_export import (
+    FORMAT,
+    VERSION,
+    _money,
+    export_data,
+    export_file,
+)
+from app.services.files import os_problem
 from app.services.mediators import fill_mediator
 from app.services.operations import DEFAULT_ACTOR
+from app.services.subsidy import REASON_MAX, stored_scheme
 from app.views import Changed
 
 E = TypeVar("E", bound=Labelled)
 
-FORMAT = "laoniangjiu-exchange"
-#: The version export writes, and the newest one import reads.
-VERSION = 3
-#: Every version import reads, oldest first.
-READABLE_VERSIONS = (1, 2, 3)
+#: Every version import reads, oldest first; the newest is the one export writes (`VERSION`).
+READABLE_VERSIONS = (1, 2, 3, 4)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})")
@@ -136,351 +152,6 @@ HISTORY_EVENTS: dict[str, str] = {
     **{e.value: e.label for e in CaseEvent},
     "amend": "归档后更正",
 }
-
-
-# ====================================================================== export
-
-
-def _place(compound: str, building: str, unit: str, room: str) -> dict[str, str] | None:
-    place = {"compound": compound, "building": building, "unit": unit, "room": room}
-    return place if any(place.values()) else None
-
-
-def _date(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _stamp(value: datetime | None) -> str | None:
-    """A moment as ISO 8601 in UTC with its offset: 2026-03-10T06:30:00+00:00."""
-    return value.astimezone(UTC).isoformat() if value is not None else None
-
-
-def _money(fen: int | None) -> str | None:
-    return str(from_fen(fen)) if fen is not None else None
-
-
-def _index(index_of: dict[int, int], party_id: int | None) -> int | None:
-    """A party by its place in the case's list: the database's own ids mean nothing elsewhere."""
-    return index_of.get(party_id) if party_id is not None else None
-
-
-def _lines(text: str) -> list[str]:
-    """Names kept one per line, as a list."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def export_data(db: Database) -> dict[str, Any]:
-    """Every committee setting, mediator and case, as JSON-ready data of the newest version."""
-    with db.reading() as session:
-        committee = session.scalar(select(Committee).limit(1))
-        mediators = session.scalars(
-            select(Mediator)
-            .options(
-                selectinload(Mediator.specialties),
-                selectinload(Mediator.absences),
-                selectinload(Mediator.trainings),
-                selectinload(Mediator.relations),
-            )
-            .order_by(Mediator.id)
-        ).all()
-        uuid_of = {m.id: m.uuid for m in mediators}
-        obligations = selectinload(Case.agreement).selectinload(Agreement.obligations)
-        cases = session.scalars(
-            select(Case)
-            .options(
-                selectinload(Case.parties).selectinload(Party.agents),
-                selectinload(Case.requests),
-                selectinload(Case.risk_flags),
-                selectinload(Case.panel),
-                selectinload(Case.escalations),
-                obligations.selectinload(Obligation.instalments),
-                obligations.selectinload(Obligation.payments),
-                selectinload(Case.follow_ups),
-                selectinload(Case.sessions),
-                selectinload(Case.status_changes),
-                selectinload(Case.participants),
-                selectinload(Case.attachments),
-                selectinload(Case.recusals),
-                selectinload(Case.panel_draws),
-            )
-            .order_by(Case.id)
-        ).all()
-        return {
-            "format": FORMAT,
-            "version": VERSION,
-            "committee": _export_committee(committee) if committee else None,
-            "mediators": [_export_mediator(m) for m in mediators],
-            "cases": [_export_case(c, uuid_of) for c in cases],
-        }
-
-
-def _export_committee(c: Committee) -> dict[str, Any]:
-    return {
-        "name": c.name,
-        "short_name": c.short_name,
-        "case_limit": c.case_limit,
-        "panel_sizes": c.panel_sizes or None,
-        "area_has_minorities": c.area_has_minorities,
-        "page_layout": c.page_layout,
-    }
-
-
-def _export_mediator(m: Mediator) -> dict[str, Any]:
-    return {
-        "uuid": m.uuid,
-        "name": m.name,
-        "sex": m.sex,
-        "ethnicity": m.ethnicity or None,
-        "birth_date": _date(m.birth_date),
-        "elder_category": m.elder_category,
-        "phone": m.phone or None,
-        "address": _place(m.compound, m.building, m.unit, m.room),
-        "specialties": [s.dispute_type for s in m.specialties],
-        "languages": m.languages or None,
-        "active": m.active,
-        "committee_member": m.committee_member,
-        "case_limit": m.case_limit,
-        "notes": m.notes or None,
-        "absences": [
-            {"from": _date(a.from_on), "to": _date(a.to_on), "reason": a.reason or None}
-            for a in sorted(m.absences, key=lambda a: (a.from_on, a.id))
-        ],
-        "trainings": [
-            {"on": _date(t.on), "topic": t.topic, "minutes": t.minutes}
-            for t in sorted(m.trainings, key=lambda t: (t.on, t.id))
-        ],
-        "relations": [
-            {
-                "person_name": r.person_name,
-                "kind": r.kind,
-                "id_number": r.id_number or None,
-                "phone": r.phone or None,
-                "notes": r.notes or None,
-            }
-            for r in sorted(m.relations, key=lambda r: r.id)
-        ],
-    }
-
-
-def _export_agreement(a: Agreement, index_of: dict[int, int]) -> dict[str, Any]:
-    confirmation = {
-        "applied_on": _date(a.confirmation_applied_on),
-        "court": a.confirmation_court or None,
-        "result": a.confirmation_result or None,
-        "decided_on": _date(a.confirmation_decided_on),
-    }
-    return {
-        "form": a.form,
-        "reached_on": _date(a.reached_on),
-        "facts": a.facts or None,
-        "issues": a.issues or None,
-        "responsibility": a.responsibility or None,
-        "terms": [
-            {
-                "text": o.text,
-                "obligor": index_of.get(o.obligor_party_id) if o.obligor_party_id else None,
-                "obligee": index_of.get(o.obligee_party_id) if o.obligee_party_id else None,
-                "amount": _money(o.amount_fen),
-                "due": _date(o.due_on),
-                "performed_on": _date(o.performed_on),
-                "schedule": o.schedule_kind or ScheduleKind.ONE_OFF.value,
-                "day_of_month": o.day_of_month,
-                "starts_on": _date(o.starts_on),
-                "until": _date(o.until),
-                "instalments": [
-                    {"due": _date(i.due_on), "amount": _money(i.amount_fen)}
-                    for i in sorted(o.instalments, key=lambda i: i.position)
-                ],
-                "payments": [
-                    {"on": _date(p.on), "amount": _money(p.amount_fen), "note": p.note or None}
-                    for p in sorted(o.payments, key=lambda p: (p.on, p.id))
-                ],
-            }
-            for o in sorted(a.obligations, key=lambda o: o.position)
-        ],
-        "confirmation": confirmation if any(confirmation.values()) else None,
-    }
-
-
-def _export_party(p: Party) -> dict[str, Any]:
-    return {
-        "role": p.role,
-        "kind": p.kind,
-        "name": p.name,
-        "sex": p.sex,
-        "ethnicity": p.ethnicity or None,
-        "birth_date": _date(p.birth_date),
-        "id_number": p.id_number or None,
-        "phone": p.phone or None,
-        "address": p.address or None,
-        "occupation": p.occupation or None,
-        "credit_code": p.credit_code or None,
-        "legal_representative": p.legal_representative or None,
-        "agents": [
-            {
-                "name": g.name,
-                "phone": g.phone or None,
-                "authority_kind": g.authority_kind,
-                "authorised_on": _date(g.authorised_on),
-                "authority": g.authority or None,
-            }
-            for g in sorted(p.agents, key=lambda g: g.id)
-        ],
-    }
-
-
-def _export_case(case: Case, uuid_of: dict[int, str]) -> dict[str, Any]:
-    parties = sorted(case.parties, key=lambda p: p.position)
-    index_of = {p.id: i for i, p in enumerate(parties)}
-    return {
-        "uuid": case.uuid,
-        "number": case.number,
-        "title": case.title,
-        "dispute_type": case.dispute_type,
-        "source": case.source,
-        "received_on": _date(case.received_on),
-        "accepted_on": _date(case.accepted_on),
-        "declined_reason": case.declined_reason or None,
-        "tier": case.tier,
-        "tier_resolved": case.tier_resolved,
-        "status": case.status,
-        "place": _place(case.compound, case.building, case.unit, case.room),
-        "amount": _money(case.amount_fen),
-        "persons_involved": case.persons_involved,
-        "risk_flags": sorted(f.flag for f in case.risk_flags),
-        "risk_level": case.risk_level,
-        "risk_measures": case.risk_measures or None,
-        "police_reported_on": _date(case.police_reported_on),
-        "escalation_prevented": case.escalation_prevented,
-        "facts": case.facts or None,
-        "requests": [r.text for r in case.requests],
-        "parties": [_export_party(p) for p in parties],
-        "participants": [
-            {
-                "name": p.name,
-                "kind": p.kind,
-                "organisation": p.organisation or None,
-                "phone": p.phone or None,
-            }
-            for p in sorted(case.participants, key=lambda p: p.id)
-        ],
-        "panel": [
-            {
-                "mediator": uuid_of[m.mediator_id],
-                "role": m.role,
-                "chosen_by": m.chosen_by,
-                "reason": m.reason or None,
-                "chosen_by_party": _index(index_of, m.chosen_by_party_id),
-            }
-            for m in sorted(case.panel, key=lambda m: m.id)
-        ],
-        "recusals": [
-            {
-                "mediator": uuid_of[r.mediator_id],
-                "party": _index(index_of, r.party_id),
-                "on": _date(r.on),
-                "reason": r.reason or None,
-            }
-            for r in sorted(case.recusals, key=lambda r: r.id)
-        ],
-        "panel_draws": [
-            {
-                "draw_no": d.draw_no,
-                "kind": d.kind,
-                "mode": d.mode,
-                "at": _stamp(d.at),
-                "actor": d.actor or None,
-                "reason": d.reason or None,
-                "explanation": d.explanation or None,
-            }
-            for d in sorted(case.panel_draws, key=lambda d: d.id)
-        ],
-        "escalations": [
-            {
-                "from": e.from_tier,
-                "to": e.to_tier,
-                "on": _date(e.on),
-                "reason": e.reason or None,
-                "decided_by": e.decided_by or None,
-            }
-            for e in sorted(case.escalations, key=lambda e: e.id)
-        ],
-        "mediation_extended_to": _date(case.mediation_extended_to),
-        "extension_reason": case.extension_reason or None,
-        "sessions": [
-            {
-                "kind": s.kind,
-                "held_at": _stamp(s.held_at),
-                "place": s.place or None,
-                "mediators_present": _lines(s.mediators_present),
-                "parties_present": _lines(s.parties_present),
-                "participants_present": _lines(s.participants_present),
-                "recorder": s.recorder or None,
-                "statements": s.statements or None,
-                "facts_verified": s.facts_verified or None,
-                "outcome": s.outcome or None,
-            }
-            for s in sorted(case.sessions, key=lambda s: (s.held_at, s.id))
-        ],
-        "agreement": _export_agreement(case.agreement, index_of) if case.agreement else None,
-        "performed_on": _date(case.performed_on),
-        "follow_ups": [
-            {
-                "on": _date(f.on),
-                "by": uuid_of.get(f.mediator_id) if f.mediator_id else None,
-                "met_with": f.met_with or None,
-                "performed": f.performed,
-                "satisfaction": f.satisfaction,
-                "risks": f.risks or None,
-                "measures": f.measures or None,
-                "notes": f.notes or None,
-            }
-            for f in sorted(case.follow_ups, key=lambda f: f.id)
-        ],
-        "outcome_note": case.outcome_note or None,
-        "closed_on": _date(case.closed_on),
-        "archived_at": _stamp(case.archived_at),
-        "rights_notified_on": _date(case.rights_notified_on),
-        "dossier_note": case.dossier_note or None,
-        "status_history": [
-            {
-                "event": c.event,
-                "from": c.from_status,
-                "to": c.to_status,
-                "on": _date(c.on),
-                "actor": c.actor or None,
-                "reason": c.reason or None,
-                "withdrawn_by": c.withdrawn_by or None,
-                "referred_to": c.referred_to,
-                "routes": [r for r in c.routes.split(",") if r],
-            }
-            for c in sorted(case.status_changes, key=lambda c: c.id)
-        ],
-        "attachments": [
-            {
-                "sha256": a.sha256,
-                "original_name": a.original_name,
-                "size": a.size,
-                "added_at": _stamp(a.added_at),
-                "description": a.description or None,
-                "kind": a.kind,
-                "party": _index(index_of, a.party_id),
-            }
-            for a in sorted(case.attachments, key=lambda a: a.id)
-        ],
-    }
-
-
-def write_json(data: Any, path: Path) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
-
-
-def export_file(db: Database, path: Path | str) -> int:
-    """Export everything to `path`; returns the number of cases written."""
-    data = export_data(db)
-    write_json(data, Path(path))
-    return len(data["cases"])
 
 
 # ====================================================================== import
@@ -498,11 +169,25 @@ class ImportReport:
     committee_note: str = ""
     #: Attachments recorded from the file: their particulars only, the files travel apart.
     attachments_added: int = 0
+    rounds_added: int = 0
+    #: "2026-11-20 幸福里小区" of each screening round already in the database.
+    skipped_rounds: list[str] = field(default_factory=list)
+    #: Subsidy classes of new cases that the database's scheme does not have: code → cases.
+    unknown_classes: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [f"导入完成：新增案件{self.cases_added}件，新增调解员{self.mediators_added}名。"]
+        if self.rounds_added:
+            lines.append(f"新增矛盾纠纷排查记录{self.rounds_added}次。")
         if self.committee_note:
             lines.append(self.committee_note)
+        if self.unknown_classes:
+            codes = "、".join(f"“{code}”" for code in self.unknown_classes)
+            lines.append(
+                f"{sum(self.unknown_classes.values())}件案件的补贴类别（{codes}）不在本数据库的"
+                "补贴办法中，已原样导入；申报补贴时这些案件暂缓申报，请在案件页“卷宗”中重新确定"
+                "类别，或在“以案定补”中把这些类别加回补贴办法。"
+            )
         if self.attachments_added:
             lines.append(
                 f"案件附件{self.attachments_added}个只导入了登记信息（文件名、大小、类别、说明）；"
@@ -517,6 +202,11 @@ class ImportReport:
             lines.append(
                 f"已存在而跳过的案件{len(self.skipped_cases)}件：" + "、".join(self.skipped_cases)
             )
+        if self.skipped_rounds:
+            lines.append(
+                f"已存在而跳过的排查记录{len(self.skipped_rounds)}次："
+                + "、".join(self.skipped_rounds)
+            )
         return "\n".join(lines)
 
 
@@ -529,6 +219,7 @@ TOP_LABELS = {
     "committee": "调解委员会",
     "mediators": "调解员名单",
     "cases": "案件列表",
+    "screening_rounds": "矛盾纠纷排查记录",
 }
 COMMITTEE_LABELS = {
     "name": "委员会名称",
@@ -537,6 +228,7 @@ COMMITTEE_LABELS = {
     "panel_sizes": "各层级调解员组的人数",
     "area_has_minorities": "本地区是否有少数民族居住",
     "page_layout": "文书版式",
+    "subsidy_scheme": "补贴办法",
 }
 PLACE_LABELS = {"compound": "小区", "building": "楼", "unit": "单元", "room": "室"}
 MEDIATOR_LABELS = {
@@ -606,6 +298,10 @@ CASE_LABELS = {
     "archived_at": "归档时间",
     "rights_notified_on": "告知权利义务的日期",
     "dossier_note": "卷宗情况说明",
+    "subsidy_class": "补贴类别",
+    "subsidy_reason": "确定补贴类别的理由",
+    "subsidy_useful": "是否调解不成但有成效",
+    "subsidy_oral_proof": "口头协议是否有证明材料",
     "status_history": "办理经过",
     "attachments": "附件",
 }
@@ -739,6 +435,20 @@ ATTACHMENT_LABELS = {
     "kind": "材料类别",
     "party": "所属当事人",
 }
+ROUND_LABELS = {
+    "uuid": "唯一标识",
+    "held_on": "排查日期",
+    "area": "排查范围",
+    "screened_by": "排查人",
+    "note": "说明",
+    "findings": "排查发现",
+}
+FINDING_LABELS = {
+    "description": "情况",
+    "outcome": "处理结果",
+    "case": "登记的案件",
+    "note": "说明",
+}
 
 
 def _keys(
@@ -761,9 +471,10 @@ def _keys(
     }
 
 
-TOP_KEYS = _keys(TOP_LABELS)
+TOP_KEYS = _keys(TOP_LABELS, {4: {"screening_rounds"}})
 COMMITTEE_KEYS = _keys(
-    COMMITTEE_LABELS, {3: {"case_limit", "panel_sizes", "area_has_minorities", "page_layout"}}
+    COMMITTEE_LABELS,
+    {3: {"case_limit", "panel_sizes", "area_has_minorities", "page_layout"}, 4: {"subsidy_scheme"}},
 )
 PLACE_KEYS = _keys(PLACE_LABELS)
 MEDIATOR_KEYS = _keys(
@@ -807,6 +518,7 @@ CASE_KEYS = _keys(
             "attachments",
         },
         3: {"recusals", "panel_draws", "rights_notified_on", "dossier_note"},
+        4: {"subsidy_class", "subsidy_reason", "subsidy_useful", "subsidy_oral_proof"},
     },
 )
 PARTY_KEYS = _keys(PARTY_LABELS, {2: {"agents"}})
@@ -828,6 +540,8 @@ PAYMENT_KEYS = _keys(PAYMENT_LABELS, since=2)
 FOLLOW_UP_KEYS = _keys(FOLLOW_UP_LABELS, {2: {"met_with", "risks", "measures"}})
 STATUS_KEYS = _keys(STATUS_LABELS, since=2)
 ATTACHMENT_KEYS = _keys(ATTACHMENT_LABELS, {3: {"kind", "party"}}, since=2)
+ROUND_KEYS = _keys(ROUND_LABELS, since=4)
+FINDING_KEYS = _keys(FINDING_LABELS, since=4)
 
 NOTHING_CHANGED = "导入失败，数据库没有任何改动。"
 
@@ -1260,6 +974,9 @@ def _check_header(data: Any) -> tuple[dict[str, Any], int]:
         )
     if version not in READABLE_VERSIONS:
         raise where.fail(f"版本号（version）应是数字 {numbers}，现在是 {version}。")
+    # Checked above against the newest version, before the file's was known: a later
+    # version's list (screening_rounds in a version 3 file) is refused only now.
+    _expect_object(data, TOP_KEYS, _Where("", TOP_LABELS, version), "文件")
     return data, version
 
 
@@ -1972,7 +1689,65 @@ def _attachments_in(
     return tuple(attachments)
 
 
-def _life_in(data: dict[str, Any], where: _Where, clean: CleanCase) -> CaseLife:
+#: The shape `app.domain.subsidy` gives a class's code (the stored column holds 20 characters).
+_CLASS_CODE = re.compile(r"[a-z][a-z0-9_]*")
+#: The classes of the program's default scheme, code → label: a file read without a database.
+DEFAULT_SCHEME_CLASSES = {c.code: c.label for c in Scheme().classes}
+
+
+def _subsidy_in(
+    data: dict[str, Any], where: _Where, status: CaseStatus, classes: Mapping[str, str]
+) -> tuple[str | None, str, bool, bool]:
+    """(class, reason, useful, oral proof) of 以案定补, checked as `set_case_class` checks them.
+
+    A code that is not among `classes` (the scheme the database goes by after the import) is
+    kept: a committee may drop a class after deciding cases with it, and the claim sheet then
+    holds such a case back until its class is decided again; the import summary names them.
+    Whether "useful" suits a failed case and "oral proof" an oral agreement is not checked:
+    the claim looks at each only where it applies, and an amended agreement may change form.
+    """
+    value = data.get("subsidy_class")
+    code = None if value is None else _text(value, where, "subsidy_class").strip() or None
+    if code is not None and (not _CLASS_CODE.fullmatch(code) or len(code) > CODE_MAX):
+        named = {label: c for c, label in classes.items()}
+        choices = "、".join(f"{label}（{c}）" for c, label in classes.items())
+        if code in named:
+            raise where.fail(
+                f"{where.name('subsidy_class')}要写类别的代码，不写名称：“{code}”请写成 "
+                f"{named[code]}。"
+            )
+        raise where.fail(
+            f"{where.name('subsidy_class')}“{code}”不是类别的代码（小写英文字母、数字和下划线，"
+            f"字母开头，最多{CODE_MAX}个字符）。本委员会补贴办法的类别有：{choices}。"
+        )
+    reason = _checked_text(data.get("subsidy_reason"), where, "subsidy_reason", REASON_MAX)
+    useful = bool(_bool_or_none(data.get("subsidy_useful"), where, "subsidy_useful"))
+    proof = bool(_bool_or_none(data.get("subsidy_oral_proof"), where, "subsidy_oral_proof"))
+    if reason and code is None:
+        raise where.fail(
+            f"写了{where.name('subsidy_reason')}，却没有{where.name('subsidy_class')}："
+            "请补上类别，或删去理由。"
+        )
+    given = [
+        key
+        for key, on in (
+            ("subsidy_class", code is not None),
+            ("subsidy_useful", useful),
+            ("subsidy_oral_proof", proof),
+        )
+        if on
+    ]
+    if given and status not in CLOSED_STATUSES:
+        raise where.fail(
+            f"{where.name(given[0])}要在调解结束以后才能确定，而办理状态（status）是"
+            f"{_status_label(status)}：请删去这一项，或核对办理状态。"
+        )
+    return code, reason, useful, proof
+
+
+def _life_in(
+    data: dict[str, Any], where: _Where, clean: CleanCase, classes: Mapping[str, str]
+) -> CaseLife:
     accepted_on = _date_value(data.get("accepted_on"), where, "accepted_on")
     if accepted_on is not None and accepted_on < clean.received_on:
         raise where.fail(
@@ -1987,6 +1762,9 @@ def _life_in(data: dict[str, Any], where: _Where, clean: CleanCase) -> CaseLife:
         )
     risk_level = _optional_choice(RiskLevel, data.get("risk_level"), where, "risk_level")
     prevented = _bool_or_none(data.get("escalation_prevented"), where, "escalation_prevented")
+    subsidy_class, subsidy_reason, useful, oral_proof = _subsidy_in(
+        data, where, clean.status, classes
+    )
     return CaseLife(
         accepted_on=accepted_on,
         declined_reason=_checked_text(data.get("declined_reason"), where, "declined_reason", 5000),
@@ -2007,6 +1785,10 @@ def _life_in(data: dict[str, Any], where: _Where, clean: CleanCase) -> CaseLife:
         archived_at=_timestamp(data.get("archived_at"), where, "archived_at"),
         rights_notified_on=notified_on,
         dossier_note=_checked_text(data.get("dossier_note"), where, "dossier_note", 20000),
+        subsidy_class=subsidy_class,
+        subsidy_reason=subsidy_reason,
+        subsidy_useful=useful,
+        subsidy_oral_proof=oral_proof,
     )
 
 
@@ -2017,7 +1799,14 @@ def _case_where(index: int, title: Any, version: int = VERSION) -> _Where:
     )
 
 
-def _case_in(index: int, value: Any, mediator_uuids: set[str], version: int) -> _CaseIn:
+def _case_in(
+    index: int,
+    value: Any,
+    mediator_uuids: set[str],
+    version: int,
+    classes: Mapping[str, str] = DEFAULT_SCHEME_CLASSES,
+) -> _CaseIn:
+    """One case checked; `classes`: the subsidy classes (code → label) it may be given."""
     where = _case_where(index, value.get("title") if isinstance(value, dict) else None, version)
     data = _expect_object(value, CASE_KEYS, where, "案件")
     case_uuid = _uuid(data.get("uuid"), where)
@@ -2040,7 +1829,7 @@ def _case_in(index: int, value: Any, mediator_uuids: set[str], version: int) -> 
         _escalations_in(data, where),
         agreement,
         _follow_ups_in(data, where, mediator_uuids),
-        life=_life_in(data, where, clean),
+        life=_life_in(data, where, clean, classes),
         status_history=_status_history_in(data, where, clean.status),
         agents=_agents_in(data, where),
         participants=_participants_in(data, where),
@@ -2051,6 +1840,155 @@ def _case_in(index: int, value: Any, mediator_uuids: set[str], version: int) -> 
         recusals=_recusals_in(data, where, mediator_uuids, draft.parties),
         draws=_draws_in(data, where),
     )
+
+
+@dataclass(frozen=True)
+class _FindingIn:
+    description: str
+    outcome: FindingOutcome
+    #: The uuid of the case it was registered as; None for one resolved or watched, or whose
+    #: case was deleted since.
+    case: str | None
+    note: str
+    where: _Where
+
+
+@dataclass(frozen=True)
+class _RoundIn:
+    uuid: str
+    held_on: date
+    area: str
+    screened_by: str
+    note: str
+    findings: tuple[_FindingIn, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.area}"
+
+
+def _round_in(index: int, value: Any, version: int, today: date) -> _RoundIn:
+    """One screening round checked as the screening form checks it; its findings' cases are
+    looked up once the file's cases are in (`_add_rounds`)."""
+    hint = value if isinstance(value, dict) else {}
+    said = " ".join(
+        v.strip() for v in (hint.get("held_on"), hint.get("area")) if isinstance(v, str)
+    ).strip()
+    where = _Where(
+        f"第{index + 1}次矛盾纠纷排查{f'（{said}）' if said else ''}：", ROUND_LABELS, version
+    )
+    r = _expect_object(value, ROUND_KEYS, where, "排查记录")
+    round_uuid = _uuid(r.get("uuid"), where)
+    held_on = _required_date(r.get("held_on"), where, "held_on", "2026-11-20")
+    findings_raw = _list(r.get("findings"), where, "findings")
+    try:
+        clean = check_round(
+            RoundDraft(
+                held_on=held_on,
+                area=_text(r.get("area"), where, "area"),
+                screened_by=_text(r.get("screened_by"), where, "screened_by"),
+                note=_text(r.get("note"), where, "note"),
+            ),
+            today,
+        )
+    except ValidationErrors as errors:
+        more = f"（另有{len(errors.errors) - 1}处错误）" if len(errors.errors) > 1 else ""
+        raise where.invalid(errors.errors[0], more=more) from None
+    if len(findings_raw) > MAX_FINDINGS:
+        raise where.fail(
+            f"{where.name('findings')}最多{MAX_FINDINGS}项（现在是{len(findings_raw)}项），"
+            "一次排查发现得更多的，请分几次记。"
+        )
+    findings = tuple(
+        _finding_in(f, where.inner(f"第{n + 1}项排查发现：", FINDING_LABELS))
+        for n, f in enumerate(findings_raw)
+    )
+    return _RoundIn(round_uuid, held_on, clean.area, clean.screened_by, clean.note, findings)
+
+
+def _finding_in(value: Any, where: _Where) -> _FindingIn:
+    f = _expect_object(value, FINDING_KEYS, where, "排查发现")
+    outcome = _choice(FindingOutcome, f.get("outcome"), where, "outcome")
+    case = None if f.get("case") is None else _uuid(f.get("case"), where, "case")
+    description = _checked_text(f.get("description"), where, "description", DESCRIPTION_MAX)
+    if case is not None and outcome is not FindingOutcome.CASE:
+        raise where.fail(
+            f"{where.name('outcome')}是“{outcome.label}”（{outcome.value}）的发现不登记案件：请删去"
+            f"{where.name('case')}，或把处理结果写成 {FindingOutcome.CASE.value}"
+            f"（{FindingOutcome.CASE.label}）。"
+        )
+    # Registered as a case, it may go without words: the case's title stands for them, as on
+    # the form. One of a case deleted since (its case null) keeps its own.
+    if not description and case is None:
+        raise where.fail(
+            f"缺少{where.name('description')}：请写明发现了什么纠纷，"
+            "例如“3号楼602与502因漏水争吵”。"
+        )
+    note = _checked_text(f.get("note"), where, "note", NOTE_MAX)
+    return _FindingIn(description, outcome, case, note, where)
+
+
+def _rounds_in(data: dict[str, Any], version: int, today: date) -> list[_RoundIn]:
+    where = _Where("", TOP_LABELS, version)
+    rounds = [
+        _round_in(i, r, version, today)
+        for i, r in enumerate(_list(data.get("screening_rounds"), where, "screening_rounds"))
+    ]
+    seen: set[str] = set()
+    for i, r in enumerate(rounds):
+        if r.uuid in seen:
+            raise _Where(f"第{i + 1}次矛盾纠纷排查（{r.name}）：").fail(
+                "uuid 与文件中另一次排查重复。"
+            )
+        seen.add(r.uuid)
+    return rounds
+
+
+#: Enough uuids for one `IN (…)`, well within SQLite's limit of bound parameters.
+_LOOKUP = 900
+
+
+def _add_rounds(session: Session, rounds: list[_RoundIn], report: ImportReport) -> None:
+    """Write the rounds not yet in the database, each finding on the case it names (one of the
+    file's, just written, or one the database had)."""
+    existing = set(session.scalars(select(ScreeningRound.uuid)))
+    new = [r for r in rounds if r.uuid not in existing]
+    report.skipped_rounds = [r.name for r in rounds if r.uuid in existing]
+    wanted = sorted({f.case for r in new for f in r.findings if f.case is not None})
+    cases: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(wanted), _LOOKUP):
+        chunk = wanted[start : start + _LOOKUP]
+        for row in session.execute(
+            select(Case.uuid, Case.id, Case.title).where(Case.uuid.in_(chunk))
+        ):
+            cases[row.uuid] = (row.id, row.title)
+    for r in new:
+        findings = []
+        for position, f in enumerate(r.findings, start=1):
+            found = cases.get(f.case) if f.case is not None else None
+            if f.case is not None and found is None:
+                raise f.where.fail(f"案件“{f.case}”既不在文件的案件中，也不在数据库中。")
+            findings.append(
+                ScreeningFinding(
+                    position=position,
+                    description=f.description or (found[1] if found else ""),
+                    outcome=f.outcome.value,
+                    case_id=found[0] if found else None,
+                    note=f.note,
+                )
+            )
+        session.add(
+            ScreeningRound(
+                uuid=r.uuid,
+                held_on=r.held_on,
+                area=r.area,
+                screened_by=r.screened_by,
+                note=r.note,
+                findings=findings,
+            )
+        )
+        report.rounds_added += 1
+    session.flush()
 
 
 def import_file(
@@ -2079,6 +2017,8 @@ class _CommitteeIn:
     panel_sizes: str | None = None
     area_has_minorities: bool | None = None
     page_layout: str | None = None
+    #: The subsidy scheme as the database keeps it (`Scheme.to_json`); None: not said.
+    subsidy_scheme: str | None = None
 
 
 def _committee_in(data: dict[str, Any], version: int) -> _CommitteeIn | None:
@@ -2100,7 +2040,37 @@ def _committee_in(data: dict[str, Any], version: int) -> _CommitteeIn | None:
             committee.get("area_has_minorities"), inside, "area_has_minorities"
         ),
         page_layout=_page_layout(committee.get("page_layout"), inside),
+        subsidy_scheme=_subsidy_scheme(committee.get("subsidy_scheme"), inside),
     )
+
+
+def _subsidy_scheme(value: Any, where: _Where) -> str | None:
+    """The scheme's JSON as `update_scheme` stores it, refused with its first problem named.
+
+    Checked whole by the scheme's own rules, as `subsidy scheme --set` checks a file: a
+    scheme that cannot be applied would only fail later, at the claim.
+    """
+    if value is None:
+        return None
+    key = "subsidy_scheme"
+    if not isinstance(value, dict):
+        raise where.fail(
+            f"{where.name(key)}应是一个对象（用大括号 {{ }} 括起来），写法与补贴办法文件相同"
+            f"（见 docs/subsidy.md），现在是{_shown(value)}。"
+        )
+    try:
+        scheme = Scheme.from_data(value)
+        text = scheme.to_json()
+        text.encode("utf-8")
+    except ValidationErrors as errors:
+        first = errors.errors[0]
+        more = f"（另有{len(errors.errors) - 1}处错误）" if len(errors.errors) > 1 else ""
+        raise where.fail(
+            f"{where.name(key)}中{first.message}（在文件中是 {key}.{first.field}）{more}"
+        ) from None
+    except UnicodeEncodeError:  # a lone surrogate in a class's name
+        raise where.fail(f"{where.name(key)}中有无法识别的字符，请检查这一项。") from None
+    return text
 
 
 #: The layouts of the printed forms, by their code in the file.
@@ -2169,6 +2139,7 @@ def _settle_committee(session: Session, given: _CommitteeIn | None, has_cases: b
         _settle_name(committee, given, has_cases)
         + _settle_panel_settings(committee, given, has_cases)
         + _settle_page_layout(committee, given, has_cases)
+        + _settle_subsidy_scheme(committee, given, has_cases)
     )
 
 
@@ -2240,6 +2211,25 @@ def _settle_page_layout(committee: Committee, given: _CommitteeIn, has_cases: bo
     )
 
 
+def _settle_subsidy_scheme(committee: Committee, given: _CommitteeIn, has_cases: bool) -> str:
+    """Adopt the file's subsidy scheme while the database has no cases, as the panel settings.
+
+    The classes of the database's cases were decided under its own scheme, and the claim pays
+    them by it: a scheme changed by an import would change what those cases are paid.
+    """
+    text = given.subsidy_scheme
+    if text is None or text == committee.subsidy_scheme:
+        return ""
+    # The same scheme in effect: "" (the defaults) and the defaults written out in full.
+    same = Scheme.from_json(text) == stored_scheme(committee.subsidy_scheme)
+    if not has_cases:
+        committee.subsidy_scheme = text  # written out even when the same: it was set
+        return "" if same else "本数据库还没有案件，已采用文件中的补贴办法（以案定补）。"
+    if same:
+        return ""
+    return "文件中的补贴办法（以案定补）与本数据库不同，本数据库已有案件，保留自己的设置。"
+
+
 def _add_mediators(
     session: Session, mediators: list[_MediatorIn], existing: dict[str, int], report: ImportReport
 ) -> dict[str, int]:
@@ -2306,6 +2296,8 @@ class _Chunk:
     now: datetime
     #: The cases are the JSON texts inside their braces (`_split_export`), not yet parsed.
     texts: bool = False
+    #: The subsidy classes of the scheme the database goes by after the import: code → label.
+    classes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SCHEME_CLASSES))
 
 
 @dataclass
@@ -2322,6 +2314,8 @@ class _Checked:
     error: ImportFileError | None = None
     #: A case's text did not parse by itself (`_SplitFailed`).
     split_failed: bool = False
+    #: New cases' subsidy classes that are not among the chunk's `classes`: code → cases.
+    unknown_classes: dict[str, int] = field(default_factory=dict)
 
 
 def _check_chunk(chunk: _Chunk) -> _Checked:
@@ -2338,7 +2332,7 @@ def _check_chunk(chunk: _Chunk) -> _Checked:
                 checked.split_failed = True
                 break
         try:
-            c = _case_in(i, value, known, chunk.version)
+            c = _case_in(i, value, known, chunk.version, chunk.classes)
         except ImportFileError as error:
             checked.error = error
             break
@@ -2377,6 +2371,9 @@ def _check_chunk(chunk: _Chunk) -> _Checked:
         if not c.number:
             checked.unnumbered.append((layout.batch.cases, c.clean.received_on.year))
         checked.attachments += len(c.attachments)
+        code = c.life.subsidy_class
+        if code is not None and code not in chunk.classes:
+            checked.unknown_classes[code] = checked.unknown_classes.get(code, 0) + 1
     checked.batch = layout.take()
     return checked
 
@@ -2443,6 +2440,8 @@ def _add_cases(
         unnumbered.extend((shift + case, year) for case, year in checked.unnumbered)
         report.cases_added += checked.batch.cases
         report.attachments_added += checked.attachments
+        for code, count in checked.unknown_classes.items():
+            report.unknown_classes[code] = report.unknown_classes.get(code, 0) + count
     if unique.clash is not None:
         raise unique.clash
     writer.renumber([(case_id, writer.allocate(year)) for case_id, year in unnumbered])
@@ -2465,6 +2464,8 @@ def import_data(
     data, version = _check_header(data)
     where = _Where("", TOP_LABELS, version)
     committee_in = _committee_in(data, version)
+    # Before any case: they need no database until their findings' cases are looked up.
+    rounds = _rounds_in(data, version, date.today())
     mediators_raw = _list(data.get("mediators"), where, "mediators")
     cases_raw: list[Any] = (
         case_texts if case_texts is not None else _list(data.get("cases"), where, "cases")
@@ -2500,6 +2501,8 @@ def import_data(
         report.committee_note = _settle_committee(session, committee_in, bool(existing_cases))
         mediator_ids = _add_mediators(session, mediators, existing_mediators, report)
         committee = committee_row(session)
+        # The scheme as settled above: the file's, when this database adopted it.
+        classes = {c.code: c.label for c in stored_scheme(committee.subsidy_scheme).classes}
         unique = _Unique(existing_cases, existing_numbers)
         with paused_gc(), bulk_writing(session, actor=op.actor) as writer:
             jobs = [
@@ -2514,6 +2517,7 @@ def import_data(
                     op.actor,
                     writer.layout.now,
                     texts=case_texts is not None,
+                    classes=classes,
                 )
                 for start in range(0, len(cases_raw), IMPORT_CHUNK)
             ]
@@ -2522,11 +2526,13 @@ def import_data(
                 _add_cases(writer, chunks, unique, report)
             finally:
                 chunks.close()
+        _add_rounds(session, rounds, report)
         report.skipped_cases = [f"{title}（{case_uuid}）" for title, case_uuid in unique.skipped]
         op.note = {
             "cases_added": report.cases_added,
             "mediators_added": report.mediators_added,
             "cases_skipped": len(report.skipped_cases),
+            "rounds_added": report.rounds_added,
             "version": version,
         }
         op.refresh(Changed(case_list=True, mediators=True, settings=True, due=True))

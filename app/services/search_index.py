@@ -2,9 +2,10 @@
 
 The operation layer calls `reindex_cases` for the cases an operation changed, in the same
 transaction and just before the audit entry, so a saved case is found by what it now says the
-moment the save commits; an import or the demo (`Changed.everything`) calls `rebuild_index`.
-`ensure_index` fills an empty index of a database that has cases (a file upgraded from schema
-0006, cases written in bulk): the program calls it on opening a database and before searching.
+moment the save commits; an import or the demo (`Changed.everything`) calls `rebuild_index`,
+unless the bulk writer has written the rows of the cases it wrote batch by batch (`CaseText`,
+`INDEXED_IN_BULK`). `ensure_index` fills an empty index of a database that has cases (a file
+upgraded from schema 0006): the program calls it on opening a database and before searching.
 
 What one case's row holds (`app.db.fts.COLUMNS`), lowercased so that Latin letters match
 however typed:
@@ -48,11 +49,19 @@ if TYPE_CHECKING:
 
 #: Cases read at once by a rebuild (bounded memory, few queries).
 CHUNK = 2000
+#: Set to True in `Session.info` by the bulk writer (`app.services.bulk.CaseWriter.close`) once
+#: it has written the index rows of every case it wrote, into an index that held every case
+#: before: an operation that changed everything then has no index to rebuild.
+INDEXED_IN_BULK = "search_index.indexed_in_bulk"
 _NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 @dataclass
-class _Case:
+class CaseText:
+    """What one case's index row is made of, gathered part by part in the order `build_rows`
+    reads it from the database; the bulk writer gathers the same parts from the checked values
+    it writes (`app.services.bulk`), so both give the same row."""
+
     number: str = ""
     title: str = ""
     facts: str = ""
@@ -64,6 +73,62 @@ class _Case:
     numbers: list[str] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(
+        cls,
+        number: str,
+        title: str,
+        facts: str,
+        outcome: str,
+        compound: str,
+        building: str,
+        unit: str,
+        room: str,
+    ) -> CaseText:
+        return cls(
+            number=number,
+            title=title,
+            facts=facts,
+            outcome=outcome,
+            place=_place(compound, building, unit, room),
+        )
+
+    def add_party(
+        self,
+        kind: str,
+        name: str,
+        legal_representative: str,
+        id_number: str,
+        credit_code: str,
+        phone: str,
+        address: str,
+    ) -> str:
+        """A party, in the order of the case's parties; returns its pinyin initials (what
+        `party.name_initials` holds)."""
+        initials = initials_of(name, kind)
+        self.names += (name, legal_representative)
+        self.name_keys += fts.name_keys(fold(name))
+        self.initials += (fts.INITIALS_MARK + v for v in initials.split(SEPARATOR) if v)
+        self.numbers += (id_number, credit_code, *_phone_texts(phone))
+        self.addresses.append(address)
+        return initials
+
+    def add_agent(self, name: str, phone: str) -> None:
+        """An agent, after every party, in the order they were written."""
+        self.names.append(name)
+        self.numbers += _phone_texts(phone)
+
+    def row(self, case_id: int) -> fts.IndexRow:
+        return (
+            case_id,
+            fold(self.number),
+            " ".join([_joined(self.names), *dict.fromkeys(self.name_keys)]),
+            _joined(self.initials),
+            _joined(self.numbers),
+            _joined([self.place, *self.addresses]),
+            _joined([self.title, self.facts, *self.words, self.outcome]),
+        )
 
 
 @lru_cache(maxsize=65536)
@@ -99,9 +164,11 @@ def _joined(parts: Iterable[str]) -> str:
     """The parts of one column, lowercased; a part that another already contains is left out
     (the agreement often repeats the facts): a search looks for substrings, so it finds the
     same cases, and the index stays small."""
-    unique = set(filter(None, parts))
+    # In the order given among parts of one length (a set's order would change with the
+    # process's string hashes): a row is the same whichever process builds it.
+    unique = list(dict.fromkeys(filter(None, parts)))
     if len(unique) < 2:
-        return fold(next(iter(unique), ""))
+        return fold(unique[0] if unique else "")
     kept: list[str] = []
     for part in sorted(unique, key=len, reverse=True):
         if not any(part in longer for longer in kept):
@@ -120,7 +187,7 @@ def build_rows(
 ) -> tuple[list[fts.IndexRow], list[dict[str, Any]]]:
     """The index rows of the cases whose id satisfies `where(column)`, and the parties whose
     stored initials are out of date (`{"party_id", "initials"}`)."""
-    cases: dict[int, _Case] = {}
+    cases: dict[int, CaseText] = {}
     for r in connection.execute(
         select(
             Case.id,
@@ -135,13 +202,7 @@ def build_rows(
         ).where(where(Case.id))
     ):
         case_id, number, title, facts, outcome, compound, building, unit, room = r
-        cases[case_id] = _Case(
-            number=number,
-            title=title,
-            facts=facts,
-            outcome=outcome,
-            place=_place(compound, building, unit, room),
-        )
+        cases[case_id] = CaseText.of(number, title, facts, outcome, compound, building, unit, room)
     if not cases:
         return [], []
     stale: list[dict[str, Any]] = []
@@ -165,14 +226,9 @@ def build_rows(
         case = cases.get(case_id)
         if case is None:
             continue
-        initials = initials_of(name, kind)
+        initials = case.add_party(kind, name, legal, id_number, credit_code, phone, address)
         if initials != stored:
             stale.append({"party_id": party_id, "initials": initials})
-        case.names += (name, legal)
-        case.name_keys += fts.name_keys(fold(name))
-        case.initials += (fts.INITIALS_MARK + v for v in initials.split(SEPARATOR) if v)
-        case.numbers += (id_number, credit_code, *_phone_texts(phone))
-        case.addresses.append(address)
     for a in connection.execute(
         select(Party.case_id, Agent.name, Agent.phone)
         .join(Party, Agent.party_id == Party.id)
@@ -181,8 +237,7 @@ def build_rows(
     ):
         case = cases.get(a[0])
         if case is not None:
-            case.names.append(a[1])
-            case.numbers += _phone_texts(a[2])
+            case.add_agent(a[1], a[2])
     for q in connection.execute(
         select(CaseRequest.case_id, CaseRequest.text)
         .where(where(CaseRequest.case_id))
@@ -205,18 +260,7 @@ def build_rows(
     ):
         if o[0] in cases:
             cases[o[0]].words.append(o[1])
-    rows: list[fts.IndexRow] = [
-        (
-            case_id,
-            fold(c.number),
-            " ".join([_joined(c.names), *dict.fromkeys(c.name_keys)]),
-            _joined(c.initials),
-            _joined(c.numbers),
-            _joined([c.place, *c.addresses]),
-            _joined([c.title, c.facts, *c.words, c.outcome]),
-        )
-        for case_id, c in cases.items()
-    ]
+    rows = [c.row(case_id) for case_id, c in cases.items()]
     return rows, stale
 
 
@@ -256,12 +300,14 @@ def _between(low: int, high: int) -> Callable[[Any], ColumnElement[bool]]:
 def rebuild_index(session: Session, *, chunk: int = CHUNK) -> Rebuilt:
     """Make the whole index again from the cases (and every party's initials): an import,
     the demo, or a file whose index is empty. A few queries per `chunk` cases and one
-    executemany each; the FTS5 segments are merged at the end."""
+    executemany each, filled as a bulk fill (`fts.begin_bulk_fill`): the segments are merged
+    once, at the end."""
     connection = session.connection()
     fts.clear(connection)
     low, high = connection.execute(select(func.min(Case.id), func.max(Case.id))).one()
     cases = updated = 0
     if low is not None:
+        fts.begin_bulk_fill(connection)
         for start in range(low, high + 1, chunk):
             end = start + chunk - 1
             rows, stale = build_rows(connection, _between(start, end))
@@ -269,7 +315,7 @@ def rebuild_index(session: Session, *, chunk: int = CHUNK) -> Rebuilt:
             fts.insert_rows(connection, rows)
             cases += len(rows)
             updated += len(stale)
-        fts.optimize(connection)
+        fts.end_bulk_fill(connection)
     return Rebuilt(cases=cases, initials_updated=updated)
 
 
@@ -302,8 +348,11 @@ def ensure_index(db: Database) -> Rebuilt | None:
 
 
 def reindex_for(session: Session, case_ids: Sequence[int], everything: bool) -> None:
-    """What the operation layer calls before its audit entry."""
-    if everything:
+    """What the operation layer calls before its audit entry: the whole index made again after
+    an import or the demo, unless the bulk writer already wrote it (`INDEXED_IN_BULK`); else
+    the rows of the cases the operation named."""
+    indexed_in_bulk = bool(session.info.pop(INDEXED_IN_BULK, False))
+    if everything and not indexed_in_bulk:
         rebuild_index(session)
     elif case_ids:
         reindex_cases(session, case_ids)

@@ -3,10 +3,12 @@ reports every case and every mediator the same, so a field that export (or impor
 fails here.
 
 The demo is the data, with a few recusals and panel draws written as the panel service writes
-them, and a few dossiers filled in through the services (identity proofs, rights notices, an
-incomplete dossier archived with its reason): it is checked to exercise the rich fields first,
-so the comparison cannot pass because there was nothing to compare. Its cases' lives are
-checked against the status table and against their records of performance.
+them, a few dossiers filled in through the services (identity proofs, rights notices, an
+incomplete dossier archived with its reason), and 以案定补 and 矛盾纠纷排查 as the committee
+records them (its own scheme, classes decided with reasons and findings, two screening rounds):
+it is checked to exercise the rich fields first, so the comparison cannot pass because there was
+nothing to compare. Its cases' lives are checked against the status table and against their
+records of performance.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -23,9 +26,19 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import Case, Mediator, Obligation, PanelDraw, Recusal
-from app.domain.codes import AttachmentKind, CaseStatus, DrawKind, PanelChoice, PanelMode
+from app.domain.codes import (
+    AttachmentKind,
+    CaseStatus,
+    DisputeType,
+    DrawKind,
+    PanelChoice,
+    PanelMode,
+    Tier,
+)
 from app.domain.deadlines import DueKind
 from app.domain.lifecycle import CaseEvent, EventInput, next_status
+from app.domain.screening import FindingDraft, RoundDraft
+from app.domain.subsidy import CaseClass, Ending, Scheme
 from app.services.case_life import apply_event, case_facts
 from app.services.case_report import case_report, case_text
 from app.services.cases import CaseQuery, list_cases
@@ -36,7 +49,9 @@ from app.services.due import due_items
 from app.services.exchange import export_file, import_file
 from app.services.mediators import list_mediators, mediator_record
 from app.services.records import find_case
+from app.services.screening import record_round
 from app.services.sittings import add_attachment
+from app.services.subsidy import class_decision, set_case_class, update_scheme
 from app.views import MediatorRecord
 from tests.conftest import TODAY
 
@@ -59,6 +74,7 @@ def demo(tmp_path: Path) -> Iterator[Database]:
     fill_demo(database, cases=CASES, seed=2026, today=TODAY)
     add_panel_records(database)
     add_dossier_records(database, tmp_path)
+    add_subsidy_and_screening(database)
     yield database
     database.close()
 
@@ -177,6 +193,74 @@ def add_dossier_records(db: Database, folder: Path) -> None:
     )
 
 
+#: The committee's own 以案定补 scheme: amounts and shares other than the defaults, the default
+#: codes kept (the demo decides classes by them).
+SCHEME = Scheme(
+    classes=(
+        CaseClass("simple", "简易", 8_000),
+        CaseClass("general", "一般", 16_000, min_amount_fen=300_000, min_persons=3),
+        CaseClass(
+            "complex",
+            "疑难复杂",
+            30_050,
+            min_tier=Tier.COMMUNITY,
+            dispute_types=(DisputeType.MEDICAL,),
+        ),
+        CaseClass("major", "重大", 60_000, min_amount_fen=50_000_000, min_persons=30),
+    ),
+    oral_share=Fraction(2, 5),
+    useful_share=Fraction(1, 3),
+)
+#: Why the committee departed from the class the scheme suggested.
+DEPARTED = "调解五次才达成协议，按疑难复杂"
+
+
+def add_subsidy_and_screening(db: Database) -> None:
+    """Through the services, as the committee would: its own scheme; the classes of a written
+    and an oral agreement (proved) and of a failed but useful mediation, one of them against
+    the suggestion with its reason; and two screening rounds, the first with a finding
+    registered as one of the cases and one resolved on the spot."""
+    update_scheme(db, SCHEME)
+    with db.reading() as session:
+        ids = list(session.scalars(select(Case.id).order_by(Case.id)))
+    decisions = [class_decision(db, i) for i in ids]
+    by_ending = {
+        ending: [d for d in decisions if d.ending is ending]
+        for ending in (Ending.WRITTEN, Ending.ORAL, Ending.UNSUCCESSFUL)
+    }
+    written = next(d for d in by_ending[Ending.WRITTEN] if d.suggested.code != "complex")
+    set_case_class(db, written.case_id, "complex", DEPARTED)
+    oral = by_ending[Ending.ORAL][0]
+    set_case_class(db, oral.case_id, oral.suggested.code, oral_proof=True)
+    failed = by_ending[Ending.UNSUCCESSFUL][0]
+    set_case_class(db, failed.case_id, failed.suggested.code, useful=True)
+    record_round(
+        db,
+        RoundDraft(
+            held_on=TODAY - timedelta(days=14),
+            area="幸福里小区1至6号楼",
+            screened_by="王主任、李秀英",
+            note="节前排查",
+            findings=[
+                FindingDraft(outcome="case", case_ref=written.case_number),
+                FindingDraft(
+                    description="楼道堆放杂物引起口角", outcome="resolved", note="当场劝说清理"
+                ),
+            ],
+        ),
+        today=TODAY,
+        actor="王主任",
+    )
+    record_round(
+        db,
+        RoundDraft(
+            held_on=TODAY - timedelta(days=7), area="幸福里小区7至9号楼", screened_by="王主任"
+        ),
+        today=TODAY,
+        actor="王主任",
+    )
+
+
 def reports(db: Database) -> dict[str, dict[str, Any]]:
     """Every case's report without what the database gave it (ids, audit), by case number."""
     rows = list_cases(db, CaseQuery(), 0, 10 * CASES)
@@ -270,6 +354,49 @@ def test_export_then_import_reports_every_case_the_same(demo: Database, tmp_path
     for number, report in before.items():
         assert after[number] == report, number
     assert mediators_after == mediators
+
+
+def test_export_import_export_writes_the_same_file(demo: Database, tmp_path: Path) -> None:
+    """The file of a database imported from a file is that file, byte for byte: nothing is
+    lost, added or reordered on the way, the subsidy and the screening included."""
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert export_file(demo, first) == CASES
+    data = json.loads(first.read_text(encoding="utf-8"))
+    assert data["version"] == 4
+    assert data["committee"]["subsidy_scheme"] == SCHEME.to_data()
+    cases = data["cases"]
+    departed = next(c for c in cases if c["subsidy_reason"] == DEPARTED)
+    assert departed["subsidy_class"] == "complex"
+    assert any(
+        c["subsidy_oral_proof"] and c["subsidy_class"] and c["agreement"]["form"] == "oral"
+        for c in cases
+    )
+    assert any(c["subsidy_useful"] and c["subsidy_class"] and not c["agreement"] for c in cases)
+    rounds = data["screening_rounds"]
+    assert [(len(r["findings"]), r["screened_by"]) for r in rounds] == [
+        (2, "王主任、李秀英"),
+        (0, "王主任"),
+    ]
+    linked, resolved = rounds[0]["findings"]
+    assert (linked["outcome"], linked["case"], linked["description"]) == (
+        "case",
+        departed["uuid"],
+        departed["title"],
+    )
+    assert (resolved["outcome"], resolved["case"], resolved["note"]) == (
+        "resolved",
+        None,
+        "当场劝说清理",
+    )
+
+    target = open_database(tmp_path / "copy.db")
+    try:
+        report = import_file(target, first)
+        assert (report.cases_added, report.rounds_added, report.unknown_classes) == (CASES, 2, {})
+        assert export_file(target, second) == CASES
+    finally:
+        target.close()
+    assert second.read_bytes() == first.read_bytes()
 
 
 def test_the_demo_lives_by_the_status_table(demo: Database) -> None:
