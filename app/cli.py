@@ -146,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="文件",
         help=f"数据库文件（默认：{default_database_path()}）",
     )
+    parser.add_argument(
+        "--user",
+        default=None,
+        metavar="姓名",
+        help="启用账号后：以谁的身份操作（PIN 在提示时输入，脚本中用环境变量 LAONIANGJIU_PIN）",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="命令", title="命令")
 
     init = commands.add_parser("init", help="新建一个空数据库", description="新建一个空数据库")
@@ -313,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     event.set_defaults(usage_error=event.refuse)
     # The roster's and the panels' commands live beside this module, each in its own file.
     from app import (
+        cli_accounts,
         cli_audit,
         cli_backup,
         cli_dossier,
@@ -334,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_stats,
         cli_audit,
         cli_backup,
+        cli_accounts,
     ):
         COMMANDS.update(module.add_commands(commands))
     return parser
@@ -341,7 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 CASE_HELP = "案件编号（如 （2026）飞人调字第12号）、uuid 或序号"
 ON_HELP = "办理的日期，写成 年-月-日，如 2026-11-05（默认今天）"
-ACTOR_HELP = "经办人姓名，记入操作记录（默认：本机用户）"
+ACTOR_HELP = (
+    "经办人姓名，记入操作记录（默认：本机用户；启用账号后记的是登录的人，这里写的另记为经办人）"
+)
 
 #: What an event's needs ask for on the command line.
 _NEED_OPTIONS = {
@@ -426,6 +436,9 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> Database:
         _run.made.extend(p for p in _missing(path) if p not in _run.made)
     db = open_database(path, create=create)
     _run.opened.append(db)
+    from app.cli_accounts import sign_in_for_command
+
+    sign_in_for_command(db, getattr(args, "user", None))
     return db
 
 

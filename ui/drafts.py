@@ -17,10 +17,18 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from app import logs
+from app.domain.errors import UserError
 from app.paths import data_dir
 from app.services.files import write_atomically
 
-log = logging.getLogger(__name__)
+
+def _log() -> logging.Logger:
+    """The program's one log (`app.logs`), which masks ID numbers and phones and is readable by
+    its owner only; asked for when there is something to say, not at import, because the log
+    lives in the data folder, which is known only once the program has started."""
+    return logs.logger().getChild("ui.drafts")
+
 
 Values = dict[str, Any]
 
@@ -87,8 +95,9 @@ def keep(key: str, title: str, database: Path, case_id: int | None, values: Valu
         path = _path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, lambda out: out.write(data))
-    except OSError as error:  # a full disk must not stop the person typing
-        log.warning("draft not kept: %s", type(error).__name__)
+    # A full disk must not stop the person typing; the writer says it as a UserError.
+    except (OSError, UserError) as error:
+        _log().warning("draft not kept: %s", type(error).__name__)
 
 
 def _read(path: Path) -> Draft | None:
@@ -103,7 +112,7 @@ def _read(path: Path) -> Draft | None:
             saved_at=datetime.fromisoformat(record["saved_at"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
-        log.warning("unreadable draft %s left aside", path.name)
+        _log().warning("unreadable draft %s left aside", path.name)
         return None
 
 
@@ -116,7 +125,7 @@ def discard(key: str) -> None:
     try:
         _path(key).unlink(missing_ok=True)
     except OSError as error:
-        log.warning("draft not removed: %s", type(error).__name__)
+        _log().warning("draft not removed: %s", type(error).__name__)
 
 
 def pending(database: Path) -> list[Draft]:

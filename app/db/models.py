@@ -61,6 +61,11 @@ class Committee(Base):
     #: The local per-case subsidy scheme (以案定补) as `app.domain.subsidy.Scheme` JSON
     #: ("" = the defaults).
     subsidy_scheme: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Several people share the PC, each signing in with a role (app.services.accounts); off,
+    #: the room works as one person's, every change by 本机用户.
+    accounts_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: With accounts on, the window locks after this many minutes without use.
+    idle_lock_minutes: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
 
 
 class Setting(Base):
@@ -665,6 +670,28 @@ class AuditSeal(Base):
     last_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default="")
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Account(Base):
+    """A person who signs in when accounts are on: the name the audit log records, the role
+    (app.domain.roles.Role) and the argon2id hash of the PIN or password — never the PIN."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    #: argon2-cffi's encoded hash, which carries its own salt and cost parameters.
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    #: A deactivated account keeps its row: the audit log and the records name it.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    #: An administrator set this PIN; the person is asked to choose their own.
+    must_change_pin: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Wrong PINs since the last right one, and when the last was typed: the wait grows with them.
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class PrintedDocument(Base):

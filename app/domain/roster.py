@@ -1,7 +1,8 @@
 """A mediator as typed on the roster form or a roster sheet, and its checks.
 
 One description per field (`FIELDS`): the form, the Excel sheet and the messages take their
-Chinese labels and limits from here.
+Chinese labels and limits from here; a text field's label, limit and whether it may run over
+lines come from the program's one table of text fields (`app.domain.fields`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import ParamSpec, TypeVar
 
 from app.domain.codes import DisputeType, RelationKind, Sex
 from app.domain.errors import ValidationError, ValidationErrors
-from app.domain.rules import check_mediator_birth_date, choose, optional_text
-from app.domain.validation import check_phone, check_resident_id, require_text
+from app.domain.fields import clean_text, text_field
+from app.domain.rules import check_mediator_birth_date, check_not_too_early, choose
+from app.domain.validation import check_phone, check_resident_id
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -29,26 +31,37 @@ MAX_TRAINING_HOURS = 100
 @dataclass(frozen=True)
 class FieldInfo:
     label: str
+    #: The most characters of a text field; 0 for a field that is not free text.
     limit: int = 0
+    #: The key of a free-text field in `app.domain.fields` ("" for any other field).
+    key: str = ""
 
 
+def _text_info(name: str) -> FieldInfo:
+    key = f"mediator.{name}"
+    spec = text_field(key)
+    return FieldInfo(spec.label, spec.max_length, key)
+
+
+#: In the order of the roster sheet's columns.
 FIELDS: dict[str, FieldInfo] = {
-    "name": FieldInfo("姓名", 60),
+    "name": _text_info("name"),
     "sex": FieldInfo("性别"),
-    "ethnicity": FieldInfo("民族", 20),
+    "ethnicity": _text_info("ethnicity"),
     "birth_date": FieldInfo("出生日期"),
     "elder_category": FieldInfo("类别"),
-    "compound": FieldInfo("小区", 60),
-    "building": FieldInfo("楼栋", 30),
-    "unit": FieldInfo("单元", 30),
-    "room": FieldInfo("房号", 30),
+    "compound": _text_info("compound"),
+    "building": _text_info("building"),
+    "unit": _text_info("unit"),
+    "room": _text_info("room"),
+    # Checked as a phone number, whose own rules bound it.
     "phone": FieldInfo("联系电话", 40),
     "specialties": FieldInfo("擅长的纠纷类型"),
-    "languages": FieldInfo("语言或方言", 200),
+    "languages": _text_info("languages"),
     "active": FieldInfo("在岗"),
     "committee_member": FieldInfo("调委会委员"),
     "case_limit": FieldInfo("最多同时办理（件）"),
-    "notes": FieldInfo("备注", 1000),
+    "notes": _text_info("notes"),
 }
 
 
@@ -146,12 +159,14 @@ class _Errors:
 
 def _text(errors: _Errors, draft: MediatorDraft, name: str, required: bool = False) -> str:
     value = getattr(draft, name)
-    info = FIELDS[name]
-    if required:
-        got = errors.run(require_text, value, name, info.label, max_length=info.limit)
-    else:
-        got = errors.run(optional_text, value, name, info.label, info.limit)
+    got = errors.run(clean_text, value, FIELDS[name].key, field=name, required=required)
     return value if got is None else got
+
+
+def _record_text(e: _Errors, value: str, key: str, field_name: str, required: bool = False) -> str:
+    """A text of an absence, a training or a relation; as typed (stripped) if it is wrong."""
+    got = e.run(clean_text, value, key, field=field_name, required=required)
+    return value.strip() if got is None else got
 
 
 def check_mediator(draft: MediatorDraft, *, categories: set[str], today: date) -> MediatorDraft:
@@ -224,8 +239,8 @@ def _check_absence(e: _Errors, a: AbsenceDraft, i: int) -> AbsenceDraft:
         e.errors.append(
             ValidationError(f"{where}.to_on", "外出时间", "结束日期不能早于开始日期，请核对")
         )
-    reason = e.run(optional_text, a.reason, f"{where}.reason", "外出原因", 200)
-    return replace(a, reason=a.reason.strip() if reason is None else reason)
+    e.run(check_not_too_early, a.from_on, f"{where}.from_on", "外出时间")
+    return replace(a, reason=_record_text(e, a.reason, "absence.reason", f"{where}.reason"))
 
 
 def _check_training(e: _Errors, t: TrainingDraft, i: int, today: date) -> TrainingDraft:
@@ -234,19 +249,23 @@ def _check_training(e: _Errors, t: TrainingDraft, i: int, today: date) -> Traini
         e.errors.append(ValidationError(f"{where}.on", "培训日期", "请填写日期，例如 2026-03-02"))
     elif t.on > today:
         e.errors.append(ValidationError(f"{where}.on", "培训日期", "还没到，请在培训以后再登记"))
-    topic = e.run(require_text, t.topic, f"{where}.topic", "培训内容", max_length=200)
+    else:
+        e.run(check_not_too_early, t.on, f"{where}.on", "培训日期")
+    topic = _record_text(e, t.topic, "training.topic", f"{where}.topic", required=True)
     minutes = t.minutes
     if t.hours.strip():
         got = e.run(hours_to_minutes, t.hours, f"{where}.hours", "学时")
         minutes = got if got is not None else 0
     elif minutes <= 0:
         e.errors.append(ValidationError(f"{where}.hours", "学时", "请填写小时数，例如 2 或 1.5"))
-    return replace(t, topic=t.topic.strip() if topic is None else topic, minutes=minutes)
+    return replace(t, topic=topic, minutes=minutes)
 
 
 def _check_relation(e: _Errors, r: RelationDraft, i: int, today: date) -> RelationDraft:
     where = f"relations[{i}]"
-    name = e.run(require_text, r.person_name, f"{where}.person_name", "对方姓名", max_length=60)
+    name = _record_text(
+        e, r.person_name, "relation.person_name", f"{where}.person_name", required=True
+    )
     kind = e.run(choose, RelationKind, r.kind, f"{where}.kind", "关系")
     id_number = r.id_number.strip().upper()
     if id_number:
@@ -256,12 +275,11 @@ def _check_relation(e: _Errors, r: RelationDraft, i: int, today: date) -> Relati
     if phone:
         got = e.run(check_phone, phone, f"{where}.phone", "对方电话")
         phone = got if got else phone
-    notes = e.run(optional_text, r.notes, f"{where}.notes", "说明", 200)
     return replace(
         r,
-        person_name=r.person_name.strip() if name is None else name,
+        person_name=name,
         kind=kind.value if kind else r.kind,
         id_number=id_number,
         phone=phone,
-        notes=r.notes.strip() if notes is None else notes,
+        notes=_record_text(e, r.notes, "relation.notes", f"{where}.notes"),
     )

@@ -7,7 +7,7 @@ keep what the person typed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
@@ -26,14 +26,17 @@ from app.domain.codes import (
 )
 from app.domain.drafts import AgreementDraft, CaseDraft, PartyDraft, TermDraft
 from app.domain.errors import ValidationError, ValidationErrors
+from app.domain.fields import clean_text, text_field
+from app.domain.lifecycle import EventInput
 from app.domain.money import parse_money
 from app.domain.validation import (
     check_credit_code,
     check_phone,
     check_resident_id,
-    require_text,
     resident_id_birth_date,
     resident_id_sex,
+    shown_value,
+    text_within,
 )
 from app.domain.values import Place, age_on
 
@@ -42,9 +45,19 @@ T = TypeVar("T")
 
 ADULT_AGE = 18
 _TEN_DAYS = timedelta(days=10)
-PERSON_NAME_EXAMPLE = "李秀英"
-ORGANIZATION_NAME_EXAMPLE = "新乡市安居物业服务有限公司"
-TERM_EXAMPLE = "被申请人于十日内赔偿申请人维修费800元"
+PERSON_NAME_EXAMPLE = text_field("party.person_name").example
+ORGANIZATION_NAME_EXAMPLE = text_field("party.organisation_name").example
+TERM_EXAMPLE = text_field("term.text").example
+#: The 人民调解委员会组织条例 of 1989 set up today's committees: a case received before 1990 is
+#: a year typed wrong (0001-01-01 from an empty date, 1926 for 2026), not an old file.
+EARLIEST_RECEIVED = date(1990, 1, 1)
+#: Nobody living was born before 1900; an earlier year is a typing mistake (1800 for 1980).
+EARLIEST_BIRTH = date(1900, 1, 1)
+#: An event recorded by another computer may carry its date a day ahead of this one's clock.
+CLOCK_SLACK = timedelta(days=1)
+#: One request per line of the application (当事人申请事项, numbered 1、2、3…): more than this is
+#: a pasted document, not a list of requests.
+MAX_REQUESTS = 50
 #: Fields only a natural person has, and only an organisation has: a value in the wrong one
 #: would be dropped without a word (an organisation has no ID card number to print).
 PERSON_ONLY = {
@@ -129,6 +142,20 @@ class _Collector:
             self.errors.extend(errors.errors)
             return fallback
 
+    def text(
+        self,
+        value: str | None,
+        key: str,
+        *,
+        field: str | None = None,
+        label: str | None = None,
+        required: bool = False,
+    ) -> str:
+        """The text of field `key` (see `app.domain.fields`) cleaned, or "" with its error kept."""
+        return self.run(
+            lambda: clean_text(value, key, field=field, label=label, required=required), ""
+        )
+
     def raise_if_any(self) -> None:
         if self.errors:
             raise ValidationErrors(self.errors)
@@ -147,7 +174,7 @@ def choose(enum: type[E], value: str | None, field: str, label: str) -> E:
         if value is None or not str(value).strip():
             raise ValidationError(field, label, f"没有填写，请从这些中选择：{allowed}") from None
         raise ValidationError(
-            field, label, f"“{value}”不在可选范围内，请从这些中选择：{allowed}"
+            field, label, f"“{shown_value(value)}”不在可选范围内，请从这些中选择：{allowed}"
         ) from None
 
 
@@ -159,14 +186,94 @@ def check_date_not_future(value: date | None, field: str, label: str, today: dat
     return value
 
 
-def check_mediator_birth_date(
+def check_received_on(
+    value: date | None, today: date, field: str = "received_on", label: str = "受理日期"
+) -> date:
+    """The day a case was received: not before `EARLIEST_RECEIVED`, not after today."""
+    day = check_date_not_future(value, field, label, today)
+    if day < EARLIEST_RECEIVED:
+        raise ValidationError(
+            field,
+            label,
+            f"{day:%Y-%m-%d}早于{EARLIEST_RECEIVED.year}年，不可能是受理日期，"
+            "请核对年份，例如 2026-03-02",
+        )
+    return day
+
+
+def check_not_too_early(value: date | None, field: str, label: str) -> date | None:
+    """A day of a case's records, if given, not before `EARLIEST_RECEIVED`: the program keeps
+    the work of committees set up since then, so an earlier year was typed wrong."""
+    if value is not None and value < EARLIEST_RECEIVED:
+        raise ValidationError(
+            field,
+            label,
+            f"{value:%Y-%m-%d}早于{EARLIEST_RECEIVED.year}年，请核对年份，例如 2026-03-02",
+        )
+    return value
+
+
+def check_birth_date(
     value: date | None, today: date, field: str = "birth_date", label: str = "出生日期"
 ) -> date | None:
-    """A mediator is an adult (People's Mediation Law art. 14): born, and at least 18."""
+    """A person's birth date, if given: not before `EARLIEST_BIRTH`, not after today."""
     if value is None:
         return None
     if value > today:
         raise ValidationError(field, label, f"{value:%Y-%m-%d}还没到，不能晚于今天，请核对")
+    if value < EARLIEST_BIRTH:
+        raise ValidationError(
+            field,
+            label,
+            f"{value:%Y-%m-%d}早于{EARLIEST_BIRTH.year}年，请核对出生年份，例如 1953-04-02",
+        )
+    return value
+
+
+def check_case_day(
+    value: date | None,
+    field: str,
+    label: str,
+    *,
+    received_on: date,
+    today: date,
+    slack: timedelta = CLOCK_SLACK,
+) -> date:
+    """A day in a case's life (an event, an escalation, a sitting in an imported file): not
+    before the case was received, and not after today by more than `slack` — a file written
+    on a computer whose clock runs a day ahead is still believed, a year ahead is not."""
+    if value is None:
+        raise ValidationError(field, label, "请填写日期，例如 2026-03-02")
+    if value < received_on:
+        raise ValidationError(
+            field,
+            label,
+            f"{value:%Y-%m-%d}早于这件纠纷的受理日期{received_on:%Y-%m-%d}："
+            "受理以前不会有办理记录，请核对",
+        )
+    if value > today + slack:
+        raise ValidationError(field, label, f"{value:%Y-%m-%d}还没到，不能晚于今天，请核对")
+    return value
+
+
+def check_event_input(given: EventInput) -> EventInput:
+    """What was typed for an event of the status table (a reason, who withdrew), bounded and
+    printable, stripped; `ValidationErrors` naming each wrong field otherwise."""
+    c = _Collector()
+    reason = c.text(given.reason, "event.reason", field="reason")
+    withdrawn_by = c.text(given.withdrawn_by, "event.withdrawn_by", field="withdrawn_by")
+    c.raise_if_any()
+    return replace(given, reason=reason, withdrawn_by=withdrawn_by)
+
+
+def check_mediator_birth_date(
+    value: date | None, today: date, field: str = "birth_date", label: str = "出生日期"
+) -> date | None:
+    """A mediator is an adult (People's Mediation Law art. 14): born, not before 1900, and at
+    least 18."""
+    value = check_birth_date(value, today, field, label)
+    if value is None:
+        return None
     age = age_on(value, today)
     if age < ADULT_AGE:
         raise ValidationError(
@@ -178,11 +285,17 @@ def check_mediator_birth_date(
     return value
 
 
-def optional_text(value: str | None, field: str, label: str, max_length: int = 200) -> str:
-    value = (value or "").strip()
-    if len(value) > max_length:
-        raise ValidationError(field, label, f"最多{max_length}个字，现在有{len(value)}个字")
-    return value
+def optional_text(
+    value: str | None,
+    field: str,
+    label: str,
+    max_length: int = 200,
+    *,
+    multiline: bool | None = None,
+) -> str:
+    """An optional text stripped, within `max_length`, free of control characters; callers
+    with a field of `app.domain.fields` use `clean_text`, which knows both from the table."""
+    return text_within(value, field, label, max_length=max_length, multiline=multiline)
 
 
 def _misplaced_fields(draft: PartyDraft, is_person: bool) -> list[ValidationError]:
@@ -207,12 +320,8 @@ def check_party(draft: PartyDraft, today: date) -> CleanParty:
     role = c.run(lambda: choose(PartyRole, draft.role, "role", "身份"), PartyRole.APPLICANT)
     kind = c.run(lambda: choose(PartyKind, draft.kind, "kind", "类别"), PartyKind.PERSON)
     is_person = kind == PartyKind.PERSON
-    name_label, example = (
-        ("姓名", PERSON_NAME_EXAMPLE) if is_person else ("单位名称", ORGANIZATION_NAME_EXAMPLE)
-    )
-    name = c.run(
-        lambda: require_text(draft.name, "name", name_label, max_length=100, example=example), ""
-    )
+    name_key = "party.person_name" if is_person else "party.organisation_name"
+    name = c.text(draft.name, name_key, field="name", required=True)
     c.errors.extend(_misplaced_fields(draft, is_person))
     sex = None
     birth_date = None
@@ -222,8 +331,7 @@ def check_party(draft: PartyDraft, today: date) -> CleanParty:
         if draft.sex:
             sex = c.run(lambda: choose(Sex, draft.sex, "sex", "性别"), None)
         birth_date = draft.birth_date
-        if birth_date is not None and birth_date > today:
-            c.errors.append(ValidationError("birth_date", "出生日期", "不能晚于今天，请核对"))
+        c.run(lambda: check_birth_date(birth_date, today), None)
         if (draft.id_number or "").strip():
             id_number = c.run(
                 lambda: check_resident_id(
@@ -240,21 +348,12 @@ def check_party(draft: PartyDraft, today: date) -> CleanParty:
     if (draft.phone or "").strip():
         phone = c.run(lambda: check_phone(draft.phone), "")
     texts = {
-        "ethnicity": c.run(lambda: optional_text(draft.ethnicity, "ethnicity", "民族", 20), "")
-        if is_person
-        else "",
-        "address": c.run(lambda: optional_text(draft.address, "address", "住址"), ""),
-        "occupation": c.run(
-            lambda: optional_text(draft.occupation, "occupation", "职业或职务", 100), ""
-        ),
+        "ethnicity": c.text(draft.ethnicity, "party.ethnicity") if is_person else "",
+        "address": c.text(draft.address, "party.address"),
+        "occupation": c.text(draft.occupation, "party.occupation"),
         "legal_representative": ""
         if is_person
-        else c.run(
-            lambda: optional_text(
-                draft.legal_representative, "legal_representative", "法定代表人", 60
-            ),
-            "",
-        ),
+        else c.text(draft.legal_representative, "party.legal_representative"),
     }
     c.raise_if_any()
     return CleanParty(
@@ -272,7 +371,9 @@ def check_party(draft: PartyDraft, today: date) -> CleanParty:
 
 
 def party_label(index: int, draft: PartyDraft) -> str:
-    name = (draft.name or "").strip()
+    """第2位当事人（李秀英）的: the name as typed, but cut short and with anything unprintable
+    shown as “?”, since it is the name itself that may be wrong."""
+    name = shown_value((draft.name or "").strip())
     return f"第{index + 1}位当事人{f'（{name}）' if name else ''}的"
 
 
@@ -280,9 +381,7 @@ def check_case(draft: CaseDraft, today: date | None = None) -> CleanCase:
     """Check a whole case; raises `ValidationErrors` listing every wrong field."""
     today = today or date.today()
     c = _Collector()
-    title = c.run(
-        lambda: require_text(draft.title, "title", "纠纷名称（案由）", example="楼上渗水纠纷"), ""
-    )
+    title = c.text(draft.title, "case.title", required=True)
     dispute_type = c.run(
         lambda: choose(DisputeType, draft.dispute_type, "dispute_type", "纠纷类型"),
         DisputeType.OTHER,
@@ -292,9 +391,7 @@ def check_case(draft: CaseDraft, today: date | None = None) -> CleanCase:
     status = c.run(
         lambda: choose(CaseStatus, draft.status, "status", "办理状态"), CaseStatus.REGISTERED
     )
-    received_on = c.run(
-        lambda: check_date_not_future(draft.received_on, "received_on", "受理日期", today), today
-    )
+    received_on = c.run(lambda: check_received_on(draft.received_on, today), today)
     amount = None
     if (draft.amount or "").strip():
         amount = c.run(lambda: parse_money(draft.amount, "amount", "涉及金额"), None)
@@ -307,17 +404,13 @@ def check_case(draft: CaseDraft, today: date | None = None) -> CleanCase:
             flags.append(choose(RiskFlag, flag, f"risk_flags[{i}]", "风险"))
         except ValidationError as error:
             c.errors.append(error)
-    facts = c.run(lambda: optional_text(draft.facts, "facts", "纠纷简要情况", 5000), "")
-    requests = tuple(r.strip() for r in draft.requests if r and r.strip())
+    facts = c.text(draft.facts, "case.facts")
+    requests = _check_requests(c, draft.requests)
     place = Place(
         *(
-            s.strip()
-            for s in (
-                draft.place.compound,
-                draft.place.building,
-                draft.place.unit,
-                draft.place.room,
-            )
+            # The form shows the four parts as one field, 发生地点; the label says which part.
+            c.text(getattr(draft.place, part), f"case.{part}", field="place")
+            for part in ("compound", "building", "unit", "room")
         )
     )
     parties: list[CleanParty] = []
@@ -352,6 +445,31 @@ def check_case(draft: CaseDraft, today: date | None = None) -> CleanCase:
     )
 
 
+def _check_requests(c: _Collector, typed: list[str]) -> tuple[str, ...]:
+    """The requests that are not blank, each one line. A wrong one is named by its number as
+    the application prints it (blank lines are not counted) and reported on the requests'
+    one field, where the form shows it."""
+    label = text_field("case.request").label
+    requests: list[str] = []
+    number = 0
+    for request in typed:
+        if not (request or "").strip():
+            continue
+        number += 1
+        text = c.text(request, "case.request", field="requests", label=f"第{number}项{label}")
+        if text:
+            requests.append(text)
+    if len(requests) > MAX_REQUESTS:
+        c.errors.append(
+            ValidationError(
+                "requests",
+                text_field("case.request").label,
+                f"最多{MAX_REQUESTS}项，现在有{len(requests)}项，请合并或删减一些",
+            )
+        )
+    return tuple(requests)
+
+
 def check_agreement(
     draft: AgreementDraft,
     party_count: int,
@@ -382,11 +500,9 @@ def check_agreement(
             c.errors.extend(
                 e.within(f"terms[{index}]", f"协议第{index + 1}条的") for e in errors.errors
             )
-    facts = c.run(lambda: optional_text(draft.facts, "facts", "纠纷主要事实", 5000), "")
-    issues = c.run(lambda: optional_text(draft.issues, "issues", "争议事项", 5000), "")
-    responsibility = c.run(
-        lambda: optional_text(draft.responsibility, "responsibility", "各方责任", 5000), ""
-    )
+    facts = c.text(draft.facts, "agreement.facts")
+    issues = c.text(draft.issues, "agreement.issues")
+    responsibility = c.text(draft.responsibility, "agreement.responsibility")
     c.raise_if_any()
     return CleanAgreement(form, reached_on, facts, issues, responsibility, terms=tuple(terms))
 
@@ -410,9 +526,7 @@ def _check_reached_on(value: date | None, received_on: date | None, today: date)
 
 def check_term(term: TermDraft, party_count: int, *, reached_on: date | None = None) -> CleanTerm:
     c = _Collector()
-    text = c.run(
-        lambda: require_text(term.text, "text", "内容", max_length=2000, example=TERM_EXAMPLE), ""
-    )
+    text = c.text(term.text, "term.text", required=True)
     amount = None
     if (term.amount or "").strip():
         amount = c.run(lambda: parse_money(term.amount, "amount", "金额"), None)

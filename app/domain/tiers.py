@@ -12,9 +12,12 @@ Moving a case to `Tier.REFERRED` goes together with the case event ``refer`` (se
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from app.domain.codes import Tier
 from app.domain.errors import UserError
+from app.domain.fields import clean_text
+from app.domain.rules import CLOCK_SLACK, check_case_day
 
 TIER_ORDER: tuple[Tier, ...] = (Tier.BUILDING, Tier.COURTYARD, Tier.COMMUNITY, Tier.REFERRED)
 #: 5 万元 in fen and five persons: the customary line above which a dispute is for the community.
@@ -49,6 +52,24 @@ def check_escalation(current: Tier, to: Tier) -> None:
         raise UserError(
             f"只能向上级移交：{_CHAIN}；案件现在已在“{current.label}”，不能退回“{to.label}”。"
         )
+
+
+def check_escalation_reason(reason: str, *, required: bool = True) -> str:
+    """Why the dispute goes up a tier, bounded and printable as every text (`required`: a
+    move typed in the window needs a reason; one read from an older file may have none)."""
+    return clean_text(reason, "escalation.reason", field="reason", required=required)
+
+
+def check_escalation_decided_by(name: str) -> str:
+    return clean_text(name, "escalation.decided_by", field="decided_by")
+
+
+def check_escalation_day(
+    on: date, *, received_on: date, today: date, slack: timedelta = CLOCK_SLACK
+) -> date:
+    """A dispute is handed up after it was received, never on a day still to come (a file
+    from a computer whose clock runs ahead may be `slack` days over)."""
+    return check_case_day(on, "on", "移交日期", received_on=received_on, today=today, slack=slack)
 
 
 @dataclass(frozen=True)

@@ -17,24 +17,95 @@ from collections.abc import Callable
 from datetime import date
 
 from app.domain.codes import Sex
-from app.domain.errors import ValidationError
+from app.domain.errors import ValidationError, clipped
 
 #: Builds the error for the field being checked, so helpers need not carry field and label.
 _Fail = Callable[[str], ValidationError]
 
 # --- Text ------------------------------------------------------------------------------------
 
+#: Characters no text may hold: C0 and C1 controls (NUL, ESC of terminal escapes, DEL…), the
+#: Unicode line and paragraph separators, the bidirectional overrides and isolates (which can
+#: make a printed line read backwards), and lone surrogates (half a character: no character at
+#: all, and not encodable as UTF-8). Line breaks and tabs are dealt with apart: a multi-line
+#: field keeps them.
+_FORBIDDEN = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 but tab and line breaks, DEL, C1
+    r"\u2028\u2029"  # line and paragraph separators
+    r"\u202a-\u202e\u2066-\u2069]"  # bidirectional embeddings, overrides and isolates
+)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LINE_BREAK_OR_TAB = re.compile(r"[\t\n\r]")
+#: Callers that do not say whether a field is multi-line (older ones, given only a limit): a
+#: field that holds more than one line of a form does.
+ONE_LINE_MAX = 200
+
+CONTROL_PROBLEM = "不能含有控制字符（例如从别处复制来的看不见的符号），请删掉后重新输入"
+BROKEN_PROBLEM = "有无法识别的字符（可能是复制时损坏的文字），请删掉后重新输入"
+ONE_LINE_PROBLEM = "只能写一行，不能换行或含有制表符，请把内容写在同一行里"
+
+
+def normalise_line_breaks(text: str) -> str:
+    """Windows (\\r\\n) and old Mac (\\r) line breaks as the \\n every other part of the
+    program splits on."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_characters(text: str, field: str, label: str, *, multiline: bool) -> str:
+    """`text` if every character may be stored and printed; a `ValidationError` otherwise.
+
+    Control characters are invisible on screen but break the Word file a form is printed to,
+    and an ESC sequence or a line break shown in a terminal list forges what the list says.
+    The message says where the character is, never what the text is: the person can find it
+    and the log cannot leak the text. Emoji and characters beyond the BMP (𠮷) are ordinary
+    characters here.
+    """
+    match = _SURROGATE.search(text)
+    if match:
+        raise ValidationError(field, label, f"{BROKEN_PROBLEM}（在第{match.start() + 1}个字处）")
+    match = _FORBIDDEN.search(text)
+    if match:
+        raise ValidationError(field, label, f"{CONTROL_PROBLEM}（在第{match.start() + 1}个字处）")
+    if not multiline:
+        match = _LINE_BREAK_OR_TAB.search(text)
+        if match:
+            raise ValidationError(
+                field, label, f"{ONE_LINE_PROBLEM}（在第{match.start() + 1}个字处）"
+            )
+    return text
+
+
+def shown_value(value: object, limit: int = 20) -> str:
+    """A value as a message may quote it: cut to a few characters and with anything unprintable
+    (a control character, a line break, half a character) shown as “?”, so a message can
+    neither print a pasted page nor carry a terminal escape."""
+    text = value if isinstance(value, str) else str(value)
+    text = clipped(text, limit)
+    return _LINE_BREAK_OR_TAB.sub("?", _FORBIDDEN.sub("?", _SURROGATE.sub("?", text)))
+
+
+def _one_line(multiline: bool | None, max_length: int) -> bool:
+    return max_length <= ONE_LINE_MAX if multiline is None else not multiline
+
 
 def require_text(
-    value: str | None, field: str, label: str, *, max_length: int = 200, example: str = ""
+    value: str | None,
+    field: str,
+    label: str,
+    *,
+    max_length: int = ONE_LINE_MAX,
+    example: str = "",
+    multiline: bool | None = None,
 ) -> str:
-    """Strip a required text field; blank or overlong text is refused.
+    """Strip a required text field; blank, overlong or unprintable text is refused.
 
     The length limit keeps a pasted document from landing in a one-line field, where it would
     overflow every printed form. `example` shows what belongs in the field, because "cannot
-    be empty" alone does not tell a first-time user what to write.
+    be empty" alone does not tell a first-time user what to write. `multiline`: whether line
+    breaks and tabs belong in the field (`app.domain.fields` says so for each field); left
+    out, a field longer than one line of a form (`ONE_LINE_MAX`) is taken to be multi-line.
     """
-    text = (value or "").strip()
+    text = normalise_line_breaks(value or "").strip()
     if not text:
         raise ValidationError(
             field, label, f"不能为空，请填写，例如 {example}" if example else "不能为空，请填写"
@@ -45,7 +116,24 @@ def require_text(
             label,
             f"太长了：最多{max_length}个字，现在有{len(text)}个字，请删减一些",
         )
-    return text
+    return check_characters(text, field, label, multiline=not _one_line(multiline, max_length))
+
+
+def text_within(
+    value: str | None,
+    field: str,
+    label: str,
+    *,
+    max_length: int = ONE_LINE_MAX,
+    multiline: bool | None = None,
+) -> str:
+    """An optional text field stripped, within `max_length` and printable ("" when blank)."""
+    text = normalise_line_breaks(value or "").strip()
+    if len(text) > max_length:
+        raise ValidationError(
+            field, label, f"最多{max_length}个字，现在有{len(text)}个字，请删减一些"
+        )
+    return check_characters(text, field, label, multiline=not _one_line(multiline, max_length))
 
 
 def _squeeze(value: str | None) -> str:
@@ -138,7 +226,7 @@ def _check_id_shape(number: str, fail: _Fail) -> None:
         raise fail(f"应为18位，现在是{len(number)}位，请核对是否多打或少打了，{shape}")
     if not _ID_SHAPE.fullmatch(number):
         position, char = _first_bad_id_char(number)
-        raise fail(f"第{position}位“{char}”不对：{shape}")
+        raise fail(f"第{position}位“{shown_value(char)}”不对：{shape}")
 
 
 def _first_bad_id_char(number: str) -> tuple[int, str]:
@@ -212,7 +300,7 @@ def _bad_credit_char(position: int, char: str, shape: str) -> str:
         return f"第{position}位“{char}”不对：代码里不用字母{char}，多半应为数字{digit}，请核对"
     if char == "V":
         return f"第{position}位“V”不对：代码里不用字母V，请对照证照核对这一位"
-    return f"第{position}位“{char}”不对，只能是数字或大写字母，{shape}"
+    return f"第{position}位“{shown_value(char)}”不对，只能是数字或大写字母，{shape}"
 
 
 # --- Telephone numbers ------------------------------------------------------------------------

@@ -21,9 +21,10 @@ from app.domain.codes import (
     SessionKind,
 )
 from app.domain.errors import ValidationError, ValidationErrors
+from app.domain.fields import clean_text, max_length, text_field
 from app.domain.money import parse_money
-from app.domain.rules import choose, optional_text
-from app.domain.validation import check_phone, require_text
+from app.domain.rules import check_not_too_early, choose
+from app.domain.validation import check_phone
 
 
 def _date_in_case(
@@ -48,12 +49,12 @@ class _Checks:
         self.errors: list[ValidationError] = []
 
     def text(
-        self, value: str, name: str, label: str, limit: int = 200, required: bool = False
+        self, value: str, key: str, *, label: str | None = None, required: bool = False
     ) -> str:
+        """The text of field `key` (``"session.place"``: its limit and whether it may run over
+        lines are in `app.domain.fields`), cleaned; as typed with its error kept otherwise."""
         try:
-            if required:
-                return require_text(value, name, label, max_length=limit)
-            return optional_text(value, name, label, limit)
+            return clean_text(value, key, label=label, required=required)
         except ValidationError as error:
             self.errors.append(error)
             return value
@@ -66,6 +67,14 @@ class _Checks:
         except ValidationError as error:
             self.errors.append(error)
             return value
+
+    def early(self, value: date | None, name: str, label: str) -> None:
+        """A day of a record with no case day before it to compare with (an authorisation may
+        be signed before the case is received): only a year nobody can mean is refused."""
+        try:
+            check_not_too_early(value, name, label)
+        except ValidationError as error:
+            self.errors.append(error)
 
     def phone(self, value: str, name: str = "phone", label: str = "联系电话") -> str:
         if not value.strip():
@@ -102,7 +111,7 @@ class AgentDraft:
 
 def check_agent(draft: AgentDraft, *, since: date, today: date) -> AgentDraft:
     c = _Checks()
-    name = c.text(draft.name, "name", "代理人姓名", 60, required=True)
+    name = c.text(draft.name, "agent.name", required=True)
     phone = c.phone(draft.phone)
     try:
         kind = choose(AuthorityKind, draft.authority_kind, "authority_kind", "授权类型").value
@@ -112,7 +121,8 @@ def check_agent(draft: AgentDraft, *, since: date, today: date) -> AgentDraft:
     authorised_on = draft.authorised_on
     if authorised_on is not None and authorised_on > today:
         c.add("authorised_on", "授权日期", f"{authorised_on:%Y-%m-%d}还没到，不能晚于今天，请核对")
-    authority = c.text(draft.authority, "authority", "代理权限", 1000)
+    c.early(authorised_on, "authorised_on", "授权日期")
+    authority = c.text(draft.authority, "agent.authority")
     if kind == AuthorityKind.SPECIAL and not authority:
         c.add(
             "authority",
@@ -138,13 +148,13 @@ class ParticipantDraft:
 
 def check_participant(draft: ParticipantDraft) -> ParticipantDraft:
     c = _Checks()
-    name = c.text(draft.name, "name", "姓名", 60, required=True)
+    name = c.text(draft.name, "participant.name", required=True)
     try:
         kind = choose(ParticipantKind, draft.kind, "kind", "身份").value
     except ValidationError as error:
         c.errors.append(error)
         kind = draft.kind
-    organisation = c.text(draft.organisation, "organisation", "单位或与当事人的关系", 100)
+    organisation = c.text(draft.organisation, "participant.organisation")
     phone = c.phone(draft.phone)
     c.done()
     return replace(draft, name=name, kind=kind, organisation=organisation, phone=phone)
@@ -178,6 +188,18 @@ def _names(text: str) -> str:
     return "\n".join(n.strip() for n in text.splitlines() if n.strip())
 
 
+def _names_in(c: _Checks, typed: str, key: str, label: str) -> str:
+    """The names of field `key`, one per line, each no longer than a name may be."""
+    names = _names(c.text(typed, key, label=label))
+    if any(len(name) > max_length("party.person_name") for name in names.splitlines()):
+        c.add(
+            key.rpartition(".")[2],
+            label,
+            f"一行写一位，每位最多{max_length('party.person_name')}个字，请核对是否漏了换行",
+        )
+    return names
+
+
 def check_session(draft: SessionDraft, *, since: date, now: datetime) -> SessionDraft:
     c = _Checks()
     try:
@@ -190,19 +212,26 @@ def check_session(draft: SessionDraft, *, since: date, now: datetime) -> Session
         c.add("held_at", "时间", "请填写日期和时间，例如 2026-03-02 09:30")
     else:
         c.day(held_at.date(), "held_at", "时间", since, now.date())
-    place = c.text(draft.place, "place", "地点", 200)
-    mediators = _names(draft.mediators_present)
+    place = c.text(draft.place, "session.place")
+    investigation = kind == SessionKind.INVESTIGATION
+    label = "调查人" if investigation else text_field("session.mediators_present").label
+    mediators = _names_in(c, draft.mediators_present, "session.mediators_present", label)
     if not mediators:
-        label = "调查人" if kind == SessionKind.INVESTIGATION else "调解员"
         c.add("mediators_present", label, "请至少填写一位，例如 王建国")
-    parties = _names(draft.parties_present)
+    label = "被调查人" if investigation else text_field("session.parties_present").label
+    parties = _names_in(c, draft.parties_present, "session.parties_present", label)
     if not parties:
-        label = "被调查人" if kind == SessionKind.INVESTIGATION else "到场当事人"
         c.add("parties_present", label, "请至少填写一位")
-    statements = c.text(draft.statements, "statements", "各方陈述", 20000)
-    facts = c.text(draft.facts_verified, "facts_verified", "查明的事实", 20000)
-    outcome = c.text(draft.outcome, "outcome", "结果", 5000)
-    recorder = c.text(draft.recorder, "recorder", "记录人", 60)
+    participants = _names_in(
+        c,
+        draft.participants_present,
+        "session.participants_present",
+        text_field("session.participants_present").label,
+    )
+    statements = c.text(draft.statements, "session.statements")
+    facts = c.text(draft.facts_verified, "session.facts_verified")
+    outcome = c.text(draft.outcome, "session.outcome")
+    recorder = c.text(draft.recorder, "session.recorder")
     c.done()
     return replace(
         draft,
@@ -210,7 +239,7 @@ def check_session(draft: SessionDraft, *, since: date, now: datetime) -> Session
         place=place,
         mediators_present=mediators,
         parties_present=parties,
-        participants_present=_names(draft.participants_present),
+        participants_present=participants,
         recorder=recorder,
         statements=statements,
         facts_verified=facts,
@@ -251,7 +280,7 @@ def check_payment(draft: PaymentDraft, *, money: bool, since: date, today: date)
             c.errors.append(error)
     elif draft.amount.strip():
         c.add("amount", "履行金额", "这项义务不是支付金钱，不用填写金额，请清空")
-    note = c.text(draft.note, "note", "说明", 500)
+    note = c.text(draft.note, "payment.note")
     c.done()
     assert on is not None
     return CleanPayment(on, amount, note)
@@ -277,22 +306,22 @@ def check_follow_up(draft: FollowUpDraft, *, since: date, today: date) -> Follow
     c.day(draft.on, "on", "回访日期", since, today)
     if draft.mediator_id is None:
         c.add("mediator_id", "回访人", "请选择回访的调解员")
-    met_with = c.text(draft.met_with, "met_with", "回访对象", 200, required=True)
+    met_with = c.text(draft.met_with, "follow_up.met_with", required=True)
     satisfaction = draft.satisfaction or None
     if satisfaction is not None:
         try:
             satisfaction = choose(Satisfaction, satisfaction, "satisfaction", "满意程度").value
         except ValidationError as error:
             c.errors.append(error)
-    risks = c.text(draft.risks, "risks", "遗留风险", 2000)
-    measures = c.text(draft.measures, "measures", "采取的措施", 2000)
+    risks = c.text(draft.risks, "follow_up.risks")
+    measures = c.text(draft.measures, "follow_up.measures")
     if risks and not measures:
         c.add(
             "measures",
             "采取的措施",
             "发现了遗留风险，请写明采取了什么措施，例如 约谈双方、通报社区民警",
         )
-    notes = c.text(draft.notes, "notes", "回访情况", 5000)
+    notes = c.text(draft.notes, "follow_up.notes")
     c.done()
     return replace(
         draft,
@@ -318,9 +347,11 @@ def check_confirmation(
     draft: ConfirmationDraft, *, effective_on: date | None, today: date
 ) -> ConfirmationDraft:
     c = _Checks()
-    court = c.text(draft.court, "court", "受理法院", 100)
-    result = c.text(draft.result, "result", "确认结果", 100)
+    court = c.text(draft.court, "confirmation.court")
+    result = c.text(draft.result, "confirmation.result")
     applied = draft.applied_on
+    c.early(applied, "applied_on", "申请日期")
+    c.early(draft.decided_on, "decided_on", "裁定日期")
     if applied is None:
         if court or result or draft.decided_on:
             c.add("applied_on", "申请日期", "填写了法院或结果，请也填写申请司法确认的日期")
@@ -372,7 +403,7 @@ def check_risk(draft: RiskDraft, *, since: date, today: date) -> RiskDraft:
             level = choose(RiskLevel, level, "level", "预警等级").value
         except ValidationError as error:
             c.errors.append(error)
-    measures = c.text(draft.measures, "measures", "预防措施", 2000)
+    measures = c.text(draft.measures, "risk.measures")
     if level in (RiskLevel.ORANGE, RiskLevel.RED) and not measures:
         c.add("measures", "预防措施", "橙色、红色预警要写明采取的预防措施，例如 派员稳控、通报民警")
     if draft.police_reported_on is not None:

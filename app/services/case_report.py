@@ -16,7 +16,7 @@ masked (PIPL), each obligation with where it stands today.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -50,6 +50,7 @@ from app.domain.schedule import (
 )
 from app.domain.tiers import TierFacts, lowest_feasible_tier, settled_at_lowest
 from app.domain.values import mask_id_number
+from app.services import accounts
 from app.services.database import Database
 from app.services.detail import to_detail
 from app.services.records import find_case
@@ -271,7 +272,15 @@ def _read(db: Database, ref: str | int) -> tuple[CaseDetail, _Beyond, list[Audit
     with db.reading() as session:
         case = find_case(session, ref)
         detail = to_detail(case)
-        return detail, _beyond(session, case), case_audit(session, detail.uuid)
+        beyond, audit = _beyond(session, case), case_audit(session, detail.uuid)
+    if accounts.may_see_identity(db):
+        return detail, beyond, audit
+    # A role that may not see them: masked in the history as on the page.
+    masked = [
+        replace(e, before=accounts.masked_fields(e.before), after=accounts.masked_fields(e.after))
+        for e in audit
+    ]
+    return accounts.masked_detail(detail), beyond, masked
 
 
 # --- Facts computed from the case -------------------------------------------------------------

@@ -28,6 +28,7 @@ from app.domain.codes import (
 from app.domain.lifecycle import CaseEvent
 from app.domain.money import from_fen
 from app.domain.values import Place
+from app.services.accounts import shown_detail
 from app.services.database import Database
 from app.services.records import find_case, payments_of, schedule_of
 from app.views import (
@@ -45,7 +46,7 @@ from app.views import (
     TermView,
 )
 
-__all__ = ["case_detail", "fresh_detail", "get_case", "to_detail"]
+__all__ = ["case_detail", "case_for_paper", "fresh_detail", "get_case", "to_detail"]
 
 
 def case_detail(session: Session, ref: str | int) -> CaseDetail:
@@ -53,6 +54,17 @@ def case_detail(session: Session, ref: str | int) -> CaseDetail:
 
 
 def get_case(db: Database, ref: str | int) -> CaseDetail:
+    """The case as the person signed in may see it: ID numbers and phones masked for a role
+    that may not see them (app.services.accounts). A paper that must carry them whole reads
+    `case_for_paper`."""
+    with db.reading() as session:
+        detail = case_detail(session, ref)
+    return shown_detail(db, detail)
+
+
+def case_for_paper(db: Database, ref: str | int) -> CaseDetail:
+    """The case whole, ID numbers and phones as stored: for the legal papers printed from it
+    (the parties sign them) and the digest of what they say; never for a screen."""
     with db.reading() as session:
         return case_detail(session, ref)
 

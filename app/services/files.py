@@ -2,6 +2,12 @@
 
 The content goes to a temporary file beside the target, is flushed to disk, and only then
 renamed over the target (an atomic step on the same file system).
+
+The rename would replace whatever has the target's name: a link (the file it points to is not
+written and the link is lost), a device or a pipe, a file marked read-only. So only a new name
+or a plain file the user may write is replaced (`check_target`); anything else is refused
+before anything is made. Every output goes through here — printed forms, `export`, the roster
+sheet, statistics, subsidy and screening reports — so none of them can be pointed at one.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from app.domain.errors import UserError
+from app.domain.errors import UserError, shown_path
 
 #: What the operating system's error means, in words a volunteer understands, and what to do.
 #: The system's own text (error.strerror) is English on most machines and is never shown.
@@ -47,18 +53,53 @@ def os_problem(error: OSError) -> str:
     return f"系统拒绝了这次操作（错误代码 {error.errno}），请换一个位置或稍后再试"
 
 
+def check_target(target: Path | str) -> Path:
+    """`target` if a file may be saved there: a new name, or a plain file the user may write;
+    a `UserError` for a folder, a link, a device, a pipe or a read-only file (nothing changed).
+
+    The link itself is looked at (lstat), not what it points to: replacing it would lose the
+    link, and writing through it would change a file somewhere else.
+    """
+    target = Path(target).expanduser()
+    try:
+        info = target.lstat()
+    except FileNotFoundError:
+        return target  # a new file (a missing folder is said by write_atomically)
+    except OSError as error:
+        raise UserError(f"“{shown_path(target)}”不能保存：{os_problem(error)}。") from error
+    name = shown_path(target.name)
+    if stat.S_ISLNK(info.st_mode):
+        raise UserError(
+            f"“{name}”是一个快捷方式（链接），不是普通文件，没有替换它。"
+            "请换一个文件名，或直接写出要保存到的文件。"
+        )
+    if stat.S_ISDIR(info.st_mode):
+        raise UserError(f"“{name}”是一个文件夹，不是文件，请给出要保存的文件名，例如 协议.pdf。")
+    if not stat.S_ISREG(info.st_mode):
+        raise UserError(
+            f"“{name}”不是普通文件（是设备、管道之类的特殊文件），不能把文件保存到这里。"
+            "请换一个文件名。"
+        )
+    # The mode bit as well as access(): an administrator may write any file, but a file its
+    # owner marked read-only is still not to be replaced.
+    if not info.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+        raise UserError(
+            f"“{name}”是只读文件，没有替换它。请换一个文件名，或先在文件的属性里去掉“只读”再保存。"
+        )
+    return target
+
+
 def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:
     """Call `write(binary_handle)` into a temporary file, fsync, then rename onto `target`.
 
     A new file gets the usual permissions (0666 less the umask, as any program's output);
-    a file that is replaced keeps the permissions it had.
+    a file that is replaced keeps the permissions it had. What must not be replaced (see
+    `check_target`) is refused before anything is written.
     """
-    target = target.expanduser()
-    if target.is_dir():
-        raise UserError(f"“{target}”是一个文件夹，不是文件，请给出要保存的文件名，例如 协议.pdf。")
+    target = check_target(target)
     folder = target.parent
     if not folder.exists():
-        raise UserError(f"文件夹“{folder}”不存在，请换一个保存位置，例如“文档”或桌面。")
+        raise UserError(f"文件夹“{shown_path(folder)}”不存在，请换一个保存位置，例如“文档”或桌面。")
     handle, temporary = _create_temporary(target)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -71,11 +112,11 @@ def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:
         temporary.unlink(missing_ok=True)
         if isinstance(error, PermissionError):
             raise UserError(
-                f"没有权限写入“{target}”。"
+                f"没有权限写入“{shown_path(target)}”。"
                 "如果这个文件正在 Word 或 PDF 阅读器中打开，请先关闭它再试；"
                 "否则请换一个保存位置，例如“文档”或桌面。"
             ) from error
-        raise UserError(f"“{target.name}”没有保存：{os_problem(error)}。") from error
+        raise UserError(f"“{shown_path(target.name)}”没有保存：{os_problem(error)}。") from error
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -96,9 +137,9 @@ def _create_temporary(target: Path) -> tuple[int, Path]:
             continue
         except OSError as error:
             raise UserError(
-                f"无法在文件夹“{target.parent}”中保存文件：{os_problem(error)}。"
+                f"无法在文件夹“{shown_path(target.parent)}”中保存文件：{os_problem(error)}。"
             ) from error
-    raise UserError(f"无法在文件夹“{target.parent}”中保存文件，请换一个文件夹再试。")
+    raise UserError(f"无法在文件夹“{shown_path(target.parent)}”中保存文件，请换一个文件夹再试。")
 
 
 def _keep_mode_of(target: Path, temporary: Path) -> None:

@@ -13,6 +13,13 @@ time in UTC, the operation's name, the kind and uuid of what changed and a canon
 the fields before and after, chained to the entry before it by its hash (app.services.audit) —
 and commits. Accounts and roles, the hash chain over the audit
 entries and a server mode change this module and nothing else.
+
+With accounts on (app.services.accounts) the operation first asks who is signed in and whether
+their role (app.domain.roles) may do it, inside the same transaction; a refusal says in words
+what and who may, and nothing is written. The audit entry's actor is then the person signed
+in, whatever the caller passed: a different name a caller gave (the command line's --actor)
+cannot stand in for the person, and is kept in the entry as 经办人 so it is not lost. A case
+the operation hands back is masked for a role that may not see ID numbers and phones.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from app.db.models import Case
 from app.domain.codes import CaseStatus
 from app.domain.errors import UserError
-from app.services import audit
+from app.services import accounts, audit
 from app.services.records import find_case, snapshot_case
 from app.services.search_index import reindex_for
 from app.views import Changed
@@ -38,8 +45,11 @@ if TYPE_CHECKING:
 
     from app.services.database import Database
 
-#: Until accounts exist, every change is made by the machine's one user.
+#: With accounts off, every change is made by the machine's one user.
 DEFAULT_ACTOR = "本机用户"
+#: The audit entry's key for a name the caller gave that is not the person signed in.
+HANDLED_BY = "经办人"
+HANDLED_BY_CHARS = 60
 
 Scalar = str | int | bool | None
 Snapshot = Mapping[str, Any]
@@ -67,6 +77,8 @@ class Operation:
     _tracked: _Tracked | None = None
     #: Facts for the audit entry that are not fields of the entity (counts of an import…).
     note: dict[str, Scalar] = field(default_factory=dict)
+    #: A name the caller gave other than the person signed in (accounts on), for the entry.
+    handled_by: str = ""
     _done: bool = False
 
     @property
@@ -153,9 +165,14 @@ def operation(
     `case` (an id, uuid or case number) loads that case into `op.case` and tracks its fields;
     `allow_archived` is only for the amendment of an archived case, which is itself recorded.
     """
-    actor = actor.strip() or DEFAULT_ACTOR
+    given = actor.strip()
+    accounts.before_operation(db, name)
     with db.transaction() as session:
-        op = Operation(session=session, actor=actor, name=name)
+        clearance = accounts.authorise(session, db, name)
+        person = clearance.actor
+        op = Operation(session=session, actor=person or given or DEFAULT_ACTOR, name=name)
+        if person is not None and given not in ("", DEFAULT_ACTOR, person):
+            op.handled_by = given[:HANDLED_BY_CHARS]  # a name, not a place for a page of text
         if case is not None:
             loaded = find_case(session, case)
             if loaded.status == CaseStatus.ARCHIVED and not allow_archived:
@@ -168,6 +185,8 @@ def operation(
         # The search index and the parties' pinyin initials follow the change, in its transaction.
         reindex_for(session, sorted(op.changed.cases), op.changed.everything)
         _write_audit(op)
+    if not clearance.sees_identity:
+        op.result = accounts.masked_result(op.result)
     op._done = True
 
 
@@ -181,6 +200,8 @@ def _write_audit(op: Operation) -> None:
             uuid = op.case.uuid
         before, after = changed_fields(op._tracked.before, canonical_fields(op._tracked.snapshot()))
     after.update(canonical_fields(op.note))
+    if op.handled_by:
+        after[HANDLED_BY] = op.handled_by
     audit.append(
         op.session,
         actor=op.actor,

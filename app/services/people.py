@@ -7,7 +7,7 @@ entries still point at the same person); a removal that would orphan a term is r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, or_, select
@@ -29,6 +29,7 @@ from app.domain.errors import NotFoundError, UserError, ValidationError
 from app.domain.money import to_fen
 from app.domain.rules import CleanParty, check_case
 from app.domain.work import AgentDraft, ParticipantDraft, check_agent, check_participant
+from app.services import accounts
 from app.services.database import Database
 from app.services.detail import fresh_detail
 from app.services.operations import DEFAULT_ACTOR
@@ -114,7 +115,8 @@ def update_case(
                 f"案件{case.number}已归档，不能直接修改。如需更正，请选择“归档后更正”，"
                 "并写明更正的原因。"
             )
-        clean = check_case(draft, today)
+        # A form filled from a masked view sends the masked ID numbers back unchanged.
+        clean = check_case(accounts.kept_hidden(case, draft), today)
         if clean.tier.value != case.tier:
             raise ValidationError(
                 "tier",
@@ -207,7 +209,7 @@ def save_agent(
     with db.operation(actor, "agent.save", case=case_ref) as op:
         case = op.the_case
         party = _party(case, party_id)
-        clean = check_agent(draft, since=date.min, today=today)
+        clean = check_agent(accounts.kept_hidden_agent(case, draft), since=date.min, today=today)
         agent = next((a for a in party.agents if a.id == clean.id), None) if clean.id else None
         if clean.id is not None and agent is None:
             raise NotFoundError("这位委托代理人已被删除，请关闭后重新打开案件。")
@@ -242,7 +244,7 @@ def save_participant(
     """Add or correct someone invited to help (art. 20)."""
     with db.operation(actor, "participant.save", case=case_ref) as op:
         case = op.the_case
-        clean = check_participant(draft)
+        clean = check_participant(accounts.kept_hidden_participant(case, draft))
         row = next((p for p in case.participants if p.id == clean.id), None) if clean.id else None
         if clean.id is not None and row is None:
             raise NotFoundError("这位参与人员已被删除，请关闭后重新打开案件。")
@@ -313,7 +315,8 @@ def find_returning_parties(
     """Parties in other cases with the same ID number, phone or exact name; best match first.
 
     An ID number identifies a person; a phone nearly; a name only suggests, so name matches
-    come last. Each person appears once, with their latest case.
+    come last. Each person appears once, with their latest case. A role that may not see ID
+    numbers and phones gets back only those it typed to find the person.
     """
     id_number, phone, name = id_number.strip().upper(), phone.strip(), name.strip()
     conditions: list[ColumnElement[bool]] = []
@@ -326,7 +329,10 @@ def find_returning_parties(
     if not conditions:
         return []
     with db.reading() as session:
-        return _returning(session, conditions, id_number, phone, exclude_case_id, limit)
+        found = _returning(session, conditions, id_number, phone, exclude_case_id, limit)
+    if accounts.may_see_identity(db):
+        return found
+    return [replace(r, party=accounts.typed_only(r.party, id_number, phone)) for r in found]
 
 
 def _returning(

@@ -1,9 +1,9 @@
 """Printing forms to PDF or Word files (written atomically: see `app.services.files`).
 
-The file is written beside the target under a temporary name and renamed over it, which would
-replace whatever has the target's name: a link (the file it points to is not written, the
-link is lost), a device or a pipe, a file marked read-only. Only a plain file the user may
-write is replaced (`check_target`); anything else is refused before anything is made.
+The file is written beside the target under a temporary name and renamed over it; only a new
+name or a plain file the user may write is replaced (`app.services.files.check_target`, which
+every output shares); a link, a device, a pipe or a read-only file is refused before anything
+is made.
 
 The agreement paper (人民调解协议书, or the oral agreement's register) carries a verification mark
 wherever it is printed, alone or in the dossier, and each print is recorded (`record_print`)
@@ -13,18 +13,16 @@ preview); `record_printed` records it once the paper is printed or saved after a
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from app.domain.codes import AgreementForm
-from app.domain.errors import UserError, shown_path
-from app.services.cases import get_case
+from app.domain.errors import UserError
 from app.services.database import Database, get_committee
-from app.services.files import os_problem, write_atomically
+from app.services.detail import case_for_paper
+from app.services.files import check_target, write_atomically
 from app.services.sittings import stored_path
 from app.services.verification import (
     Printed,
@@ -48,36 +46,6 @@ def check_format(fmt: str) -> Format:
     if fmt not in FORMATS:
         raise UserError(f"不支持的格式“{fmt}”，只能选 pdf 或 docx（Word）。")
     return fmt  # type: ignore[return-value]
-
-
-def check_target(target: Path | str) -> Path:
-    """`target` if a printed file may be saved there: a new name, or a plain file the user may
-    write; a `UserError` for a link, a device, a pipe or a read-only file (nothing changed)."""
-    target = Path(target).expanduser()
-    try:
-        info = target.lstat()
-    except FileNotFoundError:
-        return target  # a new file (a missing folder is said by write_atomically)
-    except OSError as error:
-        raise UserError(f"“{shown_path(target)}”不能保存：{os_problem(error)}。") from error
-    name = shown_path(target.name)
-    if stat.S_ISLNK(info.st_mode):
-        raise UserError(
-            f"“{name}”是一个快捷方式（链接），不是普通文件，没有替换它。"
-            "请换一个文件名，或直接写出要保存到的文件。"
-        )
-    if stat.S_ISDIR(info.st_mode):
-        raise UserError(f"“{name}”是一个文件夹，不是文件，请给出要保存的文件名，例如 协议.pdf。")
-    if not stat.S_ISREG(info.st_mode):
-        raise UserError(
-            f"“{name}”不是普通文件（是设备、管道之类的特殊文件），不能把文书保存到这里。"
-            "请换一个文件名，例如 协议.pdf。"
-        )
-    if not info.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
-        raise UserError(
-            f"“{name}”是只读文件，没有替换它。请换一个文件名，或先在文件的属性里去掉“只读”再打印。"
-        )
-    return target
 
 
 @dataclass(frozen=True)
@@ -138,7 +106,7 @@ def print_agreement(
 
     fmt = check_format(fmt)
     target = check_target(target)
-    case = get_case(db, case_ref)
+    case = case_for_paper(db, case_ref)
     build = build_oral_agreement if is_oral(case) else build_agreement
     digest = agreement_digest(case)
     document = marked(case, build(case, get_committee(db), today=today), digest)
@@ -174,7 +142,7 @@ def record_printed(
     it even when the case changed since; without it the record as it stands now is used."""
     if what not in ("agreement", "oral_agreement", "dossier"):
         return None
-    case = get_case(db, case_ref)
+    case = case_for_paper(db, case_ref)
     form = printed_form(what, case)
     if form is None:
         return None
@@ -246,7 +214,7 @@ def print_form(
     fmt = check_format(fmt)
     target = check_target(target)
     spec = form_spec(key)
-    case = get_case(db, case_ref)
+    case = case_for_paper(db, case_ref)
     check_item(spec, case, item_id)
     document = spec.make(case, get_committee(db), item_id=item_id, today=today)
     form = printed_form(spec.key, case)
@@ -298,7 +266,7 @@ def print_dossier(
 
     fmt = check_format(fmt)
     target = check_target(target)
-    case = get_case(db, case_ref)
+    case = case_for_paper(db, case_ref)
     committee = get_committee(db)
     for document in papers_of(case, committee, today=today):
         check_printable(document)

@@ -25,7 +25,7 @@ from sqlalchemy import or_, select
 from app.db.models import Case, PrintedDocument
 from app.domain.errors import NotFoundError, UserError
 from app.services.database import Database
-from app.services.detail import case_detail, get_case
+from app.services.detail import case_detail, case_for_paper
 from app.services.operations import DEFAULT_ACTOR
 from app.views import CaseDetail, Changed
 
@@ -217,6 +217,6 @@ def verify(db: Database, typed_code: str) -> Verdict:
             row.content_sha256,
             row.printed_at,
         )
-    case = get_case(db, case_id)
+    case = case_for_paper(db, case_id)
     now = agreement_digest(case)
     return Verdict(code, now == digest, case.number, form, printed_at)
