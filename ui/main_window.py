@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QPaintEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QPaintEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -41,6 +48,7 @@ from ui.widgets import SpacedLabel, button, chain_tab_order, combo, hint, notice
 
 if TYPE_CHECKING:
     from app.services.database import Database
+    from ui.backup_dialog import AutoBackup, BackupDialog
     from ui.case_page import CasePage
     from ui.roster_page import RosterPage
 
@@ -286,6 +294,9 @@ class MainWindow(QMainWindow):
         self.opener = opener
         self.statistics_dialog: QDialog | None = None
         self.case_list_dialog: QDialog | None = None
+        #: The automatic backups (the program's start sets them up; tests of the window
+        #: mostly go without).
+        self.auto_backup: AutoBackup | None = None
         self._painted = False
         self.setWindowTitle("老娘舅")
 
@@ -296,7 +307,9 @@ class MainWindow(QMainWindow):
         self.roster_button = button("调解员名册")
         self.roster_button.setToolTip("查看、新增、修改调解员，看每位调解员的工作记录")
         self.more_button = button("更多")
-        self.more_button.setToolTip("统计报表、以案定补、矛盾纠纷排查、核验文书、文书用语")
+        self.more_button.setToolTip(
+            "统计报表、以案定补、矛盾纠纷排查、核验文书、文书用语、备份与恢复"
+        )
         self.more_button.setMenu(self._more_menu())
         self.size_button = button("大字体")
         self.size_button.setToolTip("把全部文字放大或改回标准大小，下次打开程序时仍然有效")
@@ -653,6 +666,10 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(verify)
         menu.addAction(wording)
+        menu.addSeparator()
+        backups = QAction("备份与恢复……", menu)
+        backups.triggered.connect(lambda _checked=False: self.open_backups())
+        menu.addAction(backups)
         return menu
 
     def open_statistics(self) -> None:
@@ -740,6 +757,66 @@ class MainWindow(QMainWindow):
         self.dashboard.set_compact(not self.due_view.expanded)  # one line at large text
         for value, action in self.size_actions.items():
             action.setChecked(value == scale)
+
+    # ------------------------------------------------------------ backups
+
+    def make_backup_dialog(self) -> BackupDialog:
+        from ui.backup_dialog import BackupDialog
+
+        assert self.db is not None, "the database is not open yet"
+        return BackupDialog(self, self.db, release=self.release_database, reattach=self.attach)
+
+    def open_backups(self) -> None:
+        """更多 → 备份与恢复……"""
+        if self.db is not None:
+            dialog = self.make_backup_dialog()
+            dialog.exec()
+            dialog.deleteLater()
+
+    def release_database(self) -> Database | None:
+        """Let go of the database (a restore is about to replace its file): the list and the
+        windows showing it closed, its connections closed; `attach` gives it back."""
+        import shiboken6
+
+        db = self.db
+        if db is None:
+            return None
+        for dialog in (self.case_list_dialog, self.statistics_dialog):
+            if dialog is not None and shiboken6.isValid(dialog):
+                dialog.close()
+        self.case_list_dialog = self.statistics_dialog = None
+        self._set_ready(False)
+        model = self.model
+        self.model = None
+        self.table.setModel(None)
+        if model is not None:
+            model.deleteLater()
+        self.db = None
+        self.loading_label.show()
+        db.close()
+        return db
+
+    def bring_to_front(self) -> None:
+        """Another start of the program on this data folder asked for this window."""
+        if self.isMinimized():
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        modal = QApplication.activeModalWidget()
+        if modal is not None:  # an open dialog stays in front of its window
+            modal.raise_()
+            modal.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing: the exit backup first (if anything changed since the last one), then the
+        window closes by itself; a failed backup is told, and the window closes all the same."""
+        backups = self.auto_backup
+        if backups is not None and self.db is not None and not backups.exit_done:
+            event.ignore()
+            backups.at_exit(self.db, then=self.close)
+            return
+        super().closeEvent(event)
 
     # ------------------------------------------------------------ filters and sorting
 
@@ -830,6 +907,8 @@ class MainWindow(QMainWindow):
 
             self.setWindowTitle(f"老娘舅 — {get_committee(self.db).name}")
         self.refresh(changed)
+        if self.auto_backup is not None and self.db is not None:
+            self.auto_backup.after_change(self.db)  # the day's first change: the day's backup
 
     # ------------------------------------------------------------ actions
 
