@@ -114,7 +114,8 @@ def add_commands(commands: Any) -> dict[str, Handler]:
         "delete",
         help="删除保管期限届满的案件（管理员）",
         description="删除案件和它的一切：当事人、记录、协议、附件文件、检索中的这一条。"
-        "不能撤销；操作记录只记下案件编号，不记当事人的信息",
+        "不能撤销；删除这一条操作记录只记案件编号，但以前的操作记录里仍留有当事人的信息"
+        "（见 docs/accounts.md）",
         epilog=f"例如：{PROG} delete （2016）飞人调字第3号 （2016）飞人调字第4号",
     )
     delete.add_argument("cases", nargs="+", metavar="案件", help="案件编号、uuid 或序号")
