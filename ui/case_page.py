@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import roles
 from app.domain.agreement_check import check_agreement_wording
 from app.domain.codes import CaseStatus, PartyKind, SessionKind
 from app.domain.dossier import check_dossier, missing_items
@@ -40,7 +41,7 @@ from app.domain.schedule import (
     obligation_status,
     yuan_figures,
 )
-from app.services import panels, people, sittings
+from app.services import accounts, panels, people, sittings
 from app.services.database import Database
 from app.services.detail import get_case
 from app.services.printing import agreement_title
@@ -56,6 +57,7 @@ from ui.widgets import (
     SpacedLabel,
     button,
     heading,
+    hint,
     keep_together,
     notice,
     paragraph,
@@ -65,6 +67,16 @@ from ui.widgets import (
 
 Opener = Callable[[Path], bool]
 PathAsker = Callable[[QWidget | None, str, Path], Path | None]
+#: A button of a tab: its words, what it does, and (where not everyone may) the operation.
+ButtonSpec = tuple[str, Callable[[], object]] | tuple[str, Callable[[], object], str]
+
+#: The operation behind each main action (app.domain.roles decides who may do it).
+MAIN_OPERATIONS = {
+    "agreement": "agreement.save",
+    "payment": "payment.record",
+    "follow_up": "follow_up.save",
+    "amend": "case.amend",
+}
 
 #: The tabs, in the order work happens; the key is what the 待办 list asks to open.
 TABS = (
@@ -140,6 +152,23 @@ def removal_question(case: CaseDetail, party: PartyView) -> str | None:
     )
 
 
+def main_operation(what: str) -> str | None:
+    """The operation the main button's action `what` carries out (None: only a tab shown)."""
+    if what.startswith("event:"):
+        return f"case.{what.removeprefix('event:')}"
+    return MAIN_OPERATIONS.get(what)
+
+
+def deletion_question(case: CaseDetail) -> str:
+    """The confirmation before a case is deleted for good: which case, what goes with it."""
+    return (
+        f"删除案件“{case.number}　{case.title}”？\n"
+        f"这件案件的当事人（{len(case.parties)}人）、调解记录、协议、附件都会从电脑里删掉，"
+        "不能撤销，只有删除以前做的备份里还有。\n"
+        "只在这件案件的保存期限已满（或者是重复登记的）时才删除。"
+    )
+
+
 def _monthly(term: TermView) -> bool:
     return term.schedule is not None and term.schedule.kind is ScheduleKind.RECURRING
 
@@ -194,6 +223,11 @@ class CasePage(QDialog):
 
         self.notice = notice()
         self.notice.hide()
+        #: Says why some buttons are grey (the role signed in may not use them).
+        self.role_hint = hint("")
+        self.role_hint.hide()
+        #: What the person signed in may do, asked once per load of the case.
+        self._allowed: dict[str, bool] = {}
 
         self.tabs = QTabWidget()
         self.tab_bodies: dict[str, QVBoxLayout] = {}
@@ -214,6 +248,7 @@ class CasePage(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.state_label)
         layout.addLayout(actions)
+        layout.addWidget(self.role_hint)
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
         self._stale: set[str] = set()
@@ -244,8 +279,11 @@ class CasePage(QDialog):
             f"状态：{case.status.label}　　化解层级：{case.tier.label}"
             + ("　　（已归档，只能查看）" if case.status is CaseStatus.ARCHIVED else "")
         )
-        label, _ = case_actions.main_action(case)
+        self._allowed = {}
+        self._greyed = False
+        label, what = case_actions.main_action(case)
         self.main_button.setText(label)
+        self._offer(self.main_button, main_operation(what))
         self._fill_more_menu()
         has_agreement = case.agreement is not None
         self.print_button.setVisible(has_agreement)  # never offered before there is one
@@ -253,6 +291,36 @@ class CasePage(QDialog):
         # widgets, not seven.
         self._stale = {key for key, _ in TABS}
         self._build_tab(self.tabs.currentIndex())
+
+    def may(self, operation: str) -> bool:
+        """Whether the person signed in may carry out `operation` (the services refuse it
+        anyway; the page greys what they may not use)."""
+        if operation not in self._allowed:
+            self._allowed[operation] = accounts.may(self.db, operation)
+        return self._allowed[operation]
+
+    def _offer(self, widget: QWidget, operation: str | None) -> None:
+        """`widget` usable, or grey with the reason, as the role signed in allows."""
+        allowed = operation is None or self.may(operation)
+        widget.setEnabled(allowed)
+        if not allowed and operation is not None:
+            person = accounts.current_user(self.db)
+            reason = (
+                roles.refusal(person.role, operation)
+                if person is not None
+                else "已启用账号，请先登录。"
+            )
+            widget.setToolTip(reason)
+            self._greyed = True
+            self._show_role_hint()
+
+    def _show_role_hint(self) -> None:
+        person = accounts.current_user(self.db)
+        who = person.role.label if person is not None else "现在"
+        self.role_hint.set_text(
+            f"灰色的按钮，{who}不能用：要由调解员或管理员办理（把鼠标放在按钮上可以看到原因）。"
+        )
+        self.role_hint.show()
 
     def _build_tab(self, index: int) -> None:
         key = TABS[index][0] if 0 <= index < len(TABS) else ""
@@ -294,12 +362,26 @@ class CasePage(QDialog):
             if main == f"event:{event.value}":
                 continue
             action = self.more_menu.addAction(event.label)
+            action.setEnabled(self.may(f"case.{event.value}"))
             action.triggered.connect(lambda _=False, e=event: self.open_event(e))
         if self.case.status not in CLOSED_STATUSES:
             self.more_menu.addSeparator()
-            self.more_menu.addAction("移交上一级").triggered.connect(self.open_escalation)
+            escalate = self.more_menu.addAction("移交上一级")
+            escalate.setEnabled(self.may("case.escalate"))
+            escalate.triggered.connect(self.open_escalation)
             if self.case.status in (CaseStatus.ACCEPTED, CaseStatus.MEDIATING):
-                self.more_menu.addAction("延长调解期限").triggered.connect(self.open_extension)
+                extend = self.more_menu.addAction("延长调解期限")
+                extend.setEnabled(self.may("case.extend"))
+                extend.triggered.connect(self.open_extension)
+        if accounts.accounts_enabled(self.db) and self.may("case.delete"):
+            # Only where accounts name an administrator: in a one-person room a slip of the
+            # mouse should not be one click from losing a case.
+            self.more_menu.addSeparator()
+            delete = self.more_menu.addAction("删除本案（保存期满后）……")
+            delete.triggered.connect(self.delete_case)
+        if any(not a.isEnabled() for a in self.more_menu.actions() if not a.isSeparator()):
+            self._greyed = True
+            self._show_role_hint()
         self.more_button.setVisible(not self.more_menu.isEmpty())
 
     @staticmethod
@@ -328,16 +410,19 @@ class CasePage(QDialog):
             column.addWidget(widget)
         return box
 
-    def _buttons(self, *pairs: tuple[str, Callable[[], object]]) -> QWidget:
-        """A row of buttons; none on an archived case (it is read-only)."""
+    def _buttons(self, *specs: ButtonSpec) -> QWidget:
+        """A row of buttons; none on an archived case (it is read-only). A button whose
+        operation the person signed in may not carry out is grey, saying why."""
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(12)
         if self.case.status is not CaseStatus.ARCHIVED:
-            for text, slot in pairs:
+            for spec in specs:
+                text, slot = spec[0], spec[1]
                 widget = button(text)
                 widget.clicked.connect(lambda _=False, s=slot: s())
+                self._offer(widget, spec[2] if len(spec) == 3 else None)
                 row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addStretch(1)
         return box
@@ -402,7 +487,9 @@ class CasePage(QDialog):
                 self._buttons((edit, self.edit_registration)) if edit else QWidget(),
             ),
             self._section(
-                "风险与预警", self._pairs(risk), self._buttons(("修改风险", self.open_risk))
+                "风险与预警",
+                self._pairs(risk),
+                self._buttons(("修改风险", self.open_risk, "case.risk")),
             ),
             self._section("办理经过", paragraph(history or "没有记录")),
         ]
@@ -469,13 +556,17 @@ class CasePage(QDialog):
                 "调解员",
                 paragraph(lines or "还没有调解员：请点“从名册抽选”"),
                 self._buttons(
-                    ("从名册抽选", self.open_draw),
-                    ("逐个指定", self.open_panel),
-                    ("申请回避", self.open_recusal),
+                    ("从名册抽选", self.open_draw, "panel.draw"),
+                    ("逐个指定", self.open_panel, "panel.add"),
+                    ("申请回避", self.open_recusal, "panel.recusal"),
                 ),
                 self._buttons(
                     *(
-                        (f"去掉{m.name}", lambda m=m: self.remove_panel_member(m.mediator_id))
+                        (
+                            f"去掉{m.name}",
+                            lambda m=m: self.remove_panel_member(m.mediator_id),
+                            "panel.remove",
+                        )
                         for m in case.panel
                     ),
                 ),
@@ -533,7 +624,7 @@ class CasePage(QDialog):
 
     def _agreement_tab(self, case: CaseDetail) -> list[QWidget]:
         agreement = case.agreement
-        edit_row = self._buttons(("录入/修改协议", self.edit_agreement))
+        edit_row = self._buttons(("录入/修改协议", self.edit_agreement, "agreement.save"))
         if agreement is None:
             return [
                 self._section(
@@ -572,8 +663,8 @@ class CasePage(QDialog):
                 f"{date_text(agreement.confirmation_applied_on)}向{agreement.confirmation_court}申请"
                 + (f"；{agreement.confirmation_result}" if agreement.confirmation_result else "")
             )
-        schedule_buttons = [
-            (f"第{n}项的履行方式", lambda t=t: self.open_schedule(t))
+        schedule_buttons: list[ButtonSpec] = [
+            (f"第{n}项的履行方式", partial(self.open_schedule, t), "obligation.schedule")
             for n, t in enumerate(agreement.terms, 1)
             if t.schedule is not None
         ]
@@ -828,6 +919,28 @@ class CasePage(QDialog):
             messages.show_error(self, error.message, "打不开附件")
             return
         self.opener(path)
+
+    def delete_case(self) -> None:
+        """其他办理 → 删除本案: for good, after the question naming the case (administrator)."""
+        from app.services.retention import delete_case
+
+        if not messages.confirm(
+            self, "删除案件", deletion_question(self.case), "删除这件案件", "不删除"
+        ):
+            return
+        number = self.case.number
+        run_operation(
+            self,
+            delete_case,
+            self.db,
+            self.case_id,
+            on_done=lambda _: messages.show_info(
+                self.parentWidget(), f"案件“{number}”已删除。", "已删除"
+            ),
+            origin=self,
+            in_thread=True,
+            wait_text="正在删除……",
+        )
 
     def edit_registration(self, amendment_reason: str = "") -> None:
         from ui.register_dialog import RegisterDialog

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING  # noqa: E402
 from PySide6.QtCore import QObject, QThread, QTimer, Signal  # noqa: E402
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
     from app.services.backup import QuickCheck
     from app.services.database import Database
     from ui.main_window import MainWindow
     from ui.recovery_dialog import RecoveryDialog
+    from ui.sign_in_dialog import SignInDialog
     from ui.single_instance import SingleCopy
 
 DEMO_CASES = 120
@@ -171,12 +172,12 @@ class StartUp(QObject):
     """Starting the program, one step after the other; each step is one method that ends by
     calling the next (at once, or when its work in the background is done):
 
-        claim_data_folder → show_window → check_database → open_database → show_cases
+        claim_data_folder → show_window → check_database → open_database → sign_in → show_cases
                                           damaged ↓   ↑ restored (checked again)
                                                  recover
 
-    A further step (signing in) is one more method between two of these: `open_database`
-    hands the open database to the step after it. `finish(code)` ends the program instead.
+    `open_database` hands the open database to the step after it. `finish(code)` ends the
+    program instead.
     `close()` is the end of every start: the database closed, the data folder let go.
     """
 
@@ -197,6 +198,8 @@ class StartUp(QObject):
         self.timing = StartTiming(self.quiet)
         self.single: SingleCopy | None = None
         self.recovery: RecoveryDialog | None = None
+        #: The dialog of the sign-in step open now (tests answer it).
+        self.dialog: QDialog | None = None
         #: What a restore at the start said, shown once the window has its cases.
         self.restored_message = ""
         self.exit_code: int | None = None
@@ -323,7 +326,7 @@ class StartUp(QObject):
         from app.services.database import Database
 
         assert isinstance(db, Database)
-        self.show_cases(db)
+        self.sign_in(db)
 
     def failed(self, text: str) -> None:
         from ui import messages
@@ -333,7 +336,73 @@ class StartUp(QObject):
             messages.show_error(self.window, text, "无法打开案件数据库")
         self.finish(EXIT_DATABASE)
 
-    # ------------------------------------------------------------ 5. the cases
+    # ------------------------------------------------------------ 5. who is at the keyboard
+
+    def sign_in(self, db: Database) -> None:
+        """With accounts on, nothing of a case shows before someone signs in. The first start
+        (a new database, see `accounts.never_set_up`) asks whether one person uses the PC or
+        several, once per data folder; not for the demo, nor when measuring or taking
+        pictures."""
+        from app.services import accounts
+        from ui.sign_in_dialog import FirstStartQuestion, SignInDialog, was_asked
+
+        if self.quiet:
+            self.show_cases(db)
+            return
+        if accounts.accounts_enabled(db):
+            dialog = SignInDialog(self.window, db)
+            dialog.finished.connect(lambda result: self._signed_in(db, dialog, result))
+            self.dialog = dialog
+            dialog.open()
+            return
+        folder = self.folder_key()
+        if self.args.demo or was_asked(folder) or not accounts.never_set_up(db):
+            self.show_cases(db)
+            return
+        question = FirstStartQuestion(self.window, db)
+        question.finished.connect(lambda _result: self._answered(db, question))
+        self.dialog = question
+        question.open()
+
+    def folder_key(self) -> str:
+        return str(self.path.expanduser().absolute().parent)
+
+    def _answered(self, db: Database, question: QDialog) -> None:
+        from ui.sign_in_dialog import remember_asked
+
+        remember_asked(self.folder_key())  # either answer: it is not asked again
+        self.dialog = None
+        question.deleteLater()
+        self.show_cases(db)
+
+    def _signed_in(self, db: Database, dialog: SignInDialog, result: int) -> None:
+        from PySide6.QtWidgets import QDialog
+
+        from ui.sign_in_dialog import ChangePinDialog
+
+        self.dialog = None
+        dialog.deleteLater()
+        if result != QDialog.DialogCode.Accepted or dialog.person is None:
+            db.close()
+            self.finish(EXIT_OK)
+            return
+        if dialog.person.must_change_pin:
+            # The PIN an administrator set is known to them: the person picks their own now.
+            change = ChangePinDialog(self.window, db, old_pin=dialog.typed_pin)
+            dialog.typed_pin = ""
+            change.finished.connect(lambda _result: self._pin_chosen(db, change))
+            self.dialog = change
+            change.open()
+            return
+        dialog.typed_pin = ""
+        self.show_cases(db)
+
+    def _pin_chosen(self, db: Database, change: QDialog) -> None:
+        self.dialog = None
+        change.deleteLater()
+        self.show_cases(db)
+
+    # ------------------------------------------------------------ 6. the cases
 
     def show_cases(self, db: Database) -> None:
         from ui import messages
@@ -343,6 +412,10 @@ class StartUp(QObject):
         assert window is not None
         window.attach(db)
         window.auto_backup = AutoBackup(window)
+        if not self.quiet:
+            from ui.idle_lock import IdleLock
+
+            window.idle_lock = IdleLock(window, db, quit=window.close)
         # What start-up built lives as long as the window: the collector need not walk it again
         # at every full collection (those walks were 30–50 ms pauses on 10,000 cases' 待办).
         gc.freeze()

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from app.services.database import Database
     from ui.backup_dialog import AutoBackup, BackupDialog
     from ui.case_page import CasePage
+    from ui.idle_lock import IdleLock
     from ui.roster_page import RosterPage
 
 #: Typing in the search box re-reads the list after this pause (ms), not on every key.
@@ -297,6 +298,8 @@ class MainWindow(QMainWindow):
         #: The automatic backups (the program's start sets them up; tests of the window
         #: mostly go without).
         self.auto_backup: AutoBackup | None = None
+        #: The screen lock after the committee's idle time (accounts on; set by the start).
+        self.idle_lock: IdleLock | None = None
         self._painted = False
         self.setWindowTitle("老娘舅")
 
@@ -308,7 +311,7 @@ class MainWindow(QMainWindow):
         self.roster_button.setToolTip("查看、新增、修改调解员，看每位调解员的工作记录")
         self.more_button = button("更多")
         self.more_button.setToolTip(
-            "统计报表、以案定补、矛盾纠纷排查、核验文书、文书用语、备份与恢复"
+            "统计报表、以案定补、矛盾纠纷排查、核验文书、文书用语、备份与恢复、账号与登录"
         )
         self.more_button.setMenu(self._more_menu())
         self.size_button = button("大字体")
@@ -670,7 +673,24 @@ class MainWindow(QMainWindow):
         backups = QAction("备份与恢复……", menu)
         backups.triggered.connect(lambda _checked=False: self.open_backups())
         menu.addAction(backups)
+        people = QAction("账号与登录……", menu)
+        people.triggered.connect(lambda _checked=False: self.open_accounts())
+        menu.addAction(people)
         return menu
+
+    def open_accounts(self) -> None:
+        """更多 → 账号与登录……"""
+        from ui.accounts_dialog import AccountsDialog
+
+        if self.db is not None:
+            dialog = AccountsDialog(self, self.db, changed=self.accounts_changed)
+            dialog.exec()
+            dialog.deleteLater()
+
+    def accounts_changed(self) -> None:
+        """Accounts switched on or off, or the idle time changed: the lock reads it again."""
+        if self.idle_lock is not None:
+            self.idle_lock.reload()
 
     def open_statistics(self) -> None:
         """The statistics (not modal: a figure's cases open beside it)."""

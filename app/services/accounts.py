@@ -170,6 +170,15 @@ def accounts_enabled(db: Database) -> bool:
         return bool(session.scalar(select(Committee.accounts_enabled).limit(1)))
 
 
+def never_set_up(db: Database) -> bool:
+    """A new database nobody has worked in yet: no account ever made and no case registered
+    (the window's first start then asks whether one person or several use the PC)."""
+    with db.reading() as session:
+        if session.scalar(select(Account.id).limit(1)) is not None:
+            return False
+        return session.scalar(select(Case.id).limit(1)) is None
+
+
 def idle_lock_minutes(db: Database) -> int:
     """After how many idle minutes the window locks (accounts on)."""
     with db.reading() as session:
