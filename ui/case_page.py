@@ -70,6 +70,8 @@ PathAsker = Callable[[QWidget | None, str, Path], Path | None]
 #: A button of a tab: its words, what it does, and (where not everyone may) the operation.
 ButtonSpec = tuple[str, Callable[[], object]] | tuple[str, Callable[[], object], str]
 
+#: The newest entries of the audit log the 修改记录 shows.
+HISTORY_LINES = 60
 #: The operation behind each main action (app.domain.roles decides who may do it).
 MAIN_OPERATIONS = {
     "agreement": "agreement.save",
@@ -492,7 +494,19 @@ class CasePage(QDialog):
                 self._buttons(("修改风险", self.open_risk, "case.risk")),
             ),
             self._section("办理经过", paragraph(history or "没有记录")),
+            self._section("修改记录", self._changes()),
         ]
+
+    def _changes(self) -> QWidget:
+        """Who did what to this case and when, from the audit log (never the values)."""
+        from app.services.case_history import case_history
+
+        lines = case_history(self.db, self.case_id)
+        shown = lines[-HISTORY_LINES:]
+        words = "\n".join(line.text() for line in shown) or "没有记录"
+        if len(lines) > len(shown):
+            words = f"（只列出最近的{len(shown)}条）\n{words}"
+        return paragraph(words)
 
     # ------------------------------------------------------------ 当事人
 

@@ -315,8 +315,15 @@ class RegisterDialog(QDialog):
     # ------------------------------------------------------------ drafts
 
     def draft(self) -> CaseDraft:
-        """The form as typed: nothing trimmed or corrected here (the service does that)."""
+        """The form as typed: nothing trimmed or corrected here (the service does that).
+
+        What the case has and this form does not show (the persons involved, the risk flags,
+        set on the case page) goes back as it is: a correction of an address must not clear
+        them."""
+        kept = case_draft(self.case) if self.case is not None else CaseDraft()
         return CaseDraft(
+            persons_involved=kept.persons_involved,
+            risk_flags=kept.risk_flags,
             title=self.title.text(),
             dispute_type=str(self.dispute_type.currentData()),
             source=str(self.source.currentData()),

@@ -34,6 +34,7 @@ from ui.sign_in_dialog import (
     SignInDialog,
     was_asked,
 )
+from ui.widgets import SpacedLabel
 
 ADMIN, MEDIATOR, CLERK = "王秀兰", "李建国", "赵小红"
 PINS = {ADMIN: "2468", MEDIATOR: "1357", CLERK: "mima2026"}
@@ -480,6 +481,13 @@ def test_a_clerk_corrects_an_address_without_seeing_the_id_number(qtbot, window)
     finally:
         RegisterDialog.exec = original_exec  # type: ignore[method-assign]
     assert seen and seen[0].result() == QDialog.DialogCode.Accepted
+    page.show_tab("registration")  # 修改记录 reads the audit log: who, what, which part
+    words = "\n".join(
+        label.plain_text()
+        for label in page.tab_scrolls["registration"].widget().findChildren(SpacedLabel)
+    )
+    assert f"{CLERK}　修改案件的登记信息（改动了：当事人）" in words
+    assert stored not in words
     accounts.sign_out(db)
     accounts.sign_in(db, ADMIN, PINS[ADMIN])
     parties = get_case(db, case_id).parties

@@ -168,3 +168,27 @@ def test_tab_order_follows_the_paper_form(window, qtbot) -> None:
         if widget in expected:
             walked.append(widget)
     assert walked == expected
+
+
+def test_correcting_the_registration_keeps_what_the_form_does_not_show(qtbot, db) -> None:
+    """The risk flags (set on the case page) and the persons involved survive a corrected
+    address: the form sends back what it does not show as the case has it."""
+    from app.domain.codes import RiskFlag
+    from app.domain.work import RiskDraft
+    from app.services.cases import CaseQuery, list_cases
+    from app.services.detail import get_case
+    from app.services.performance import save_risk
+
+    row = list_cases(db, CaseQuery(statuses=frozenset({"mediating"})), limit=1)[0]
+    flags = [f.value for f in list(RiskFlag)[:2]]
+    save_risk(db, row.id, RiskDraft(flags=flags), today=get_case(db, row.id).received_on)
+    before = get_case(db, row.id)
+    dialog = RegisterDialog(db, None, before)
+    show_at_screen_size(qtbot, dialog)
+    dialog.parties[0].address.setText("飞云街道3号楼2单元")
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    after = get_case(db, row.id)
+    assert after.parties[0].address == "飞云街道3号楼2单元"
+    assert [f.value for f in after.risk_flags] == [f.value for f in before.risk_flags]
+    assert before.risk_flags and after.persons_involved == before.persons_involved
