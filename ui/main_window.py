@@ -437,8 +437,12 @@ class MainWindow(QMainWindow):
         """Show the cases of the now open database."""
         from app.services.database import get_committee
 
+        from app.services import accounts
+
         self.db = db
-        self.setWindowTitle(f"老娘舅 — {get_committee(db).name}")
+        person = accounts.current_user(db)
+        who = f" — {person.name}（{person.role.label}）" if person is not None else ""
+        self.setWindowTitle(f"老娘舅 — {get_committee(db).name}{who}")
         self.model = CaseTableModel(db, self._page_size, self)
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
