@@ -72,6 +72,7 @@ ButtonSpec = tuple[str, Callable[[], object]] | tuple[str, Callable[[], object],
 
 #: The newest entries of the audit log the 修改记录 shows.
 HISTORY_LINES = 60
+NO_HISTORY = "没有记录（导入的案件从导入以后才开始记）"
 #: The operation behind each main action (app.domain.roles decides who may do it).
 MAIN_OPERATIONS = {
     "agreement": "agreement.save",
@@ -503,7 +504,7 @@ class CasePage(QDialog):
 
         lines = case_history(self.db, self.case_id)
         shown = lines[-HISTORY_LINES:]
-        words = "\n".join(line.text() for line in shown) or "没有记录"
+        words = "\n".join(line.text() for line in shown) or NO_HISTORY
         if len(lines) > len(shown):
             words = f"（只列出最近的{len(shown)}条）\n{words}"
         return paragraph(words)
