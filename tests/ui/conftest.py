@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -20,6 +21,9 @@ import ui  # noqa: F401 — applies the PySide6 reference guard before any Qt ca
 from app.services.database import Database, open_database
 from app.services.demo import fill_demo
 from tests.databases import copied_database
+
+if TYPE_CHECKING:
+    from ui.main import StartUp
 
 HERE = Path(__file__).resolve().parent
 SCREENSHOTS = HERE.parents[1] / "artifacts" / "screenshots"
@@ -211,3 +215,50 @@ def save_through_print_dialog(qtbot, page, fmt: str) -> Path:  # type: ignore[no
     saved = dialog.last_saved
     dialog.reject()
     return saved
+
+
+class Started:
+    """One start of the program in this test's process: its `StartUp` and the exit codes it
+    asked for."""
+
+    def __init__(self, startup: StartUp, codes: list[int]) -> None:
+        self.startup = startup
+        self.codes = codes
+
+
+@pytest.fixture
+def start(qtbot, styled_app: QApplication) -> Iterator:  # type: ignore[no-untyped-def]
+    """Starts the program's start-up in this process on a database file (`start(path)`); at
+    the end a sign-in step still open is left, and the window is closed as a person closes it
+    (the exit backup first)."""
+    import gc
+
+    from ui.main import StartUp, parse_args
+
+    made: list[Started] = []
+
+    def starter(path: Path) -> Started:
+        codes: list[int] = []
+        args, _ = parse_args(["--db", str(path)])
+        startup = StartUp(args, styled_app, quit=codes.append)
+        startup.start()
+        started = Started(startup, codes)
+        made.append(started)
+        return started
+
+    yield starter
+    for started in made:
+        window = started.startup.window
+        if started.startup.dialog is not None:
+            started.startup.dialog.done(QDialog.DialogCode.Rejected)
+        if window is not None and window.idle_lock is not None:
+            window.idle_lock.stop()
+        if window is not None and window.auto_backup is not None and window.db is not None:
+            backups = window.auto_backup
+            window.close()
+            qtbot.waitUntil(lambda b=backups: b.exit_done, timeout=30000)
+        started.startup.close()
+        if window is not None:  # closed here, not by qtbot: it must outlive its exit backup
+            window.hide()
+            window.deleteLater()
+    gc.unfreeze()  # the start froze what it built; a test process lets it go again

@@ -4,8 +4,6 @@ case page greying what a role may not do (the services refuse it anyway: tests/c
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,13 +18,13 @@ from app.services.cases import CaseQuery, list_cases
 from app.services.database import Database, open_database
 from app.services.detail import get_case
 from tests.databases import copied_database
-from tests.ui.conftest import screenshot, show_at_screen_size, type_text
+from tests.ui.conftest import Started, screenshot, show_at_screen_size, type_text
 from tests.ui.test_usability import usability_problems
 from ui import style
 from ui.accounts_dialog import AccountsDialog, AddAccountDialog, ResetPinDialog
 from ui.case_page import CasePage
 from ui.idle_lock import Cover, IdleLock, LockWarning
-from ui.main import EXIT_OK, StartUp, parse_args
+from ui.main import EXIT_OK
 from ui.sign_in_dialog import (
     ChangePinDialog,
     FirstStartQuestion,
@@ -54,45 +52,6 @@ def with_accounts(db: Database) -> Database:
     accounts.add_account(db, CLERK, Role.CLERK, PINS[CLERK])
     accounts.sign_out(db)
     return db
-
-
-class Started:
-    def __init__(self, startup: StartUp, codes: list[int]) -> None:
-        self.startup = startup
-        self.codes = codes
-
-
-@pytest.fixture
-def start(qtbot, styled_app: QApplication) -> Iterator:  # type: ignore[no-untyped-def]
-    """The program's start-up in this process on a database file."""
-    made: list[Started] = []
-
-    def starter(path: Path) -> Started:
-        codes: list[int] = []
-        args, _ = parse_args(["--db", str(path)])
-        startup = StartUp(args, styled_app, quit=codes.append)
-        startup.start()
-        started = Started(startup, codes)
-        made.append(started)
-        return started
-
-    yield starter
-    for started in made:
-        window = started.startup.window
-        dialog = started.startup.dialog
-        if dialog is not None:
-            dialog.done(QDialog.DialogCode.Rejected)
-        if window is not None and window.idle_lock is not None:
-            window.idle_lock.stop()
-        if window is not None and window.auto_backup is not None and window.db is not None:
-            backups = window.auto_backup
-            window.close()
-            qtbot.waitUntil(lambda b=backups: b.exit_done, timeout=30000)
-        started.startup.close()
-        if window is not None:
-            window.hide()
-            window.deleteLater()
-    gc.unfreeze()
 
 
 def database_file(tmp_path: Path, demo_database_file: Path, *, accounts_on: bool) -> Path:

@@ -3,23 +3,20 @@ file opened; after the restore the window opens on the restored cases."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.services.backup import make_backup, quick_check
 from app.services.database import open_database
 from app.services.demo import fill_demo
 from tests.conftest import artifacts_dir
 from tests.databases import copied_database
-from tests.ui.conftest import show_at_screen_size
+from tests.ui.conftest import Started, show_at_screen_size
 from tests.ui.test_usability import usability_problems
 from ui import style
-from ui.main import EXIT_DATABASE, StartUp, parse_args
+from ui.main import EXIT_DATABASE
 from ui.recovery_dialog import RecoveryDialog
 
 PASSWORD = "xiuying2026"
@@ -40,41 +37,6 @@ def damaged(tmp_path: Path, demo_database_file: Path) -> Path:
     db.close()
     cut_in_half(path)
     return path
-
-
-class Started:
-    def __init__(self, startup: StartUp, codes: list[int]) -> None:
-        self.startup = startup
-        self.codes = codes
-
-
-@pytest.fixture
-def start(qtbot, styled_app: QApplication) -> Iterator:  # type: ignore[no-untyped-def]
-    """Starts the program's start-up in this process on a database file (`start(path)`); at
-    the end the window is closed as a person closes it (the exit backup first)."""
-    made: list[Started] = []
-
-    def starter(path: Path) -> Started:
-        codes: list[int] = []
-        args, _ = parse_args(["--db", str(path)])
-        startup = StartUp(args, styled_app, quit=codes.append)
-        startup.start()
-        started = Started(startup, codes)
-        made.append(started)
-        return started
-
-    yield starter
-    for started in made:
-        window = started.startup.window
-        if window is not None and window.auto_backup is not None and window.db is not None:
-            backups = window.auto_backup
-            window.close()
-            qtbot.waitUntil(lambda b=backups: b.exit_done, timeout=30000)
-        started.startup.close()
-        if window is not None:  # closed here, not by qtbot: it must outlive its exit backup
-            window.hide()
-            window.deleteLater()
-    gc.unfreeze()  # the start froze what it built; a test process lets it go again
 
 
 def recovery_of(qtbot, started: Started) -> RecoveryDialog:  # type: ignore[no-untyped-def]
