@@ -181,9 +181,19 @@ def build_parser() -> argparse.ArgumentParser:
     exp = commands.add_parser(
         "export",
         help="把全部调解员和案件导出为交换文件（JSON）",
-        description="把全部调解员和案件导出为交换文件（JSON）",
+        description="把全部调解员和案件导出为交换文件（JSON）。文件里有居民的身份证号和电话，"
+        "交给不需要看号码的人时请加 --mask；掩去号码的文件号码不全，不能再用 import 导入。"
+        "启用账号以后，角色不能查看完整号码的人（记录员）导出的文件总是掩去号码的，"
+        "加不加 --mask 都一样",
+        epilog=f"例如：{PROG} export 案件.json；{PROG} export 交街道.json --mask",
     )
     exp.add_argument("file", type=Path, metavar="文件", help="保存到的文件，例如 案件.json")
+    exp.add_argument(
+        "--mask",
+        action="store_true",
+        help="掩去身份证号和电话（例如 110105********002X、139****1111），"
+        '文件开头注明 "identity_masked": true',
+    )
 
     cases = commands.add_parser("cases", help="列出案件", description="列出案件")
     cases.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -522,10 +532,15 @@ def cmd_import(args: argparse.Namespace) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> str:
-    from app.services.exchange import export_file
+    from app.services.exchange_export import export_file, must_mask
 
-    count = export_file(_open(args), args.file)
-    return f"已导出案件{count}件到“{args.file}”。"
+    db = _open(args)
+    masked = must_mask(db, args.mask)
+    count = export_file(db, args.file, mask=masked)
+    if not masked:
+        return f"已导出案件{count}件到“{args.file}”。"
+    why = "" if args.mask else "您的角色不能查看完整的号码，"
+    return f"已导出案件{count}件到“{args.file}”，{why}身份证号和电话已掩去。"
 
 
 def cmd_cases(args: argparse.Namespace) -> str:

@@ -113,9 +113,10 @@ def add_commands(commands: Any) -> dict[str, Handler]:
     delete = commands.add_parser(
         "delete",
         help="删除保管期限届满的案件（管理员）",
-        description="删除案件和它的一切：当事人、记录、协议、附件文件、检索中的这一条。"
-        "不能撤销；删除这一条操作记录只记案件编号，但以前的操作记录里仍留有当事人的信息"
-        "（见 docs/accounts.md）",
+        description="删除案件和它的一切：当事人、记录、协议、附件文件、检索中的这一条，"
+        "以及以前的操作记录里记下的当事人信息（这些记录只留下谁在什么时候做了什么，"
+        "显示为“已按保存期限删除”，操作记录照样核对无误）。不能撤销；删除这一条操作记录只记"
+        "案件编号。删除以前做的备份和导出的文件里仍有这个案件，请另行处理（见 docs/accounts.md）",
         epilog=f"例如：{PROG} delete （2016）飞人调字第3号 （2016）飞人调字第4号",
     )
     delete.add_argument("cases", nargs="+", metavar="案件", help="案件编号、uuid 或序号")

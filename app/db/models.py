@@ -637,7 +637,10 @@ class AuditEntry(Base):
 
     `before` and `after` are canonical JSON (sorted keys, no floats, ISO dates) of the fields
     that changed. Each entry carries the hash of the entry before it and of its own content
-    (app.services.audit), so a row changed or deleted outside the program is found.
+    (app.services.audit), so a row changed or deleted outside the program is found. The hash
+    covers salted digests of `before` and `after`, not the texts: when a case is deleted at
+    the end of its retention period its entries' texts are blanked (`erased_at` set) and the
+    chain still holds.
     """
 
     __tablename__ = "audit_log"
@@ -656,6 +659,16 @@ class AuditEntry(Base):
     #: SHA-256 (hex) of the previous entry ("" for the first) and of this one's content.
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
+    #: A random value mixed into the two digests below, so a digest left after blanking tells
+    #: nothing (without it a short text such as one ID number could be found by trying them).
+    #: Blanked with the texts.
+    salt: Mapped[str] = mapped_column(String(32), default="")
+    #: SHA-256 (hex) of the salt and `before`, and of the salt and `after`: what the hash covers.
+    before_digest: Mapped[str] = mapped_column(String(64), default="")
+    after_digest: Mapped[str] = mapped_column(String(64), default="")
+    #: When `before` and `after` were blanked because the case was deleted (None: they are
+    #: whole). Not hashed: it is written long after the entry.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditSeal(Base):

@@ -13,6 +13,12 @@ The file is laid out as `json.dumps(data, ensure_ascii=False, indent=2)` lays it
 reads a large file by that layout (`exchange._split_export`). `dumps` writes it without the
 standard library's pure-Python indenting encoder, which was a third of a large export's time:
 the runs of plain values of each object and list go through the C encoder whole.
+
+`mask=True` (`export --mask`) writes every ID number and phone masked as lists show them
+(`110105********002X`, `139****1111`) and says so at the top (`"identity_masked": true`): a file
+for someone who needs the cases, not the numbers (the street office's statistics). With accounts
+on, a person whose role may not see ID numbers and phones in full (app.domain.roles) gets the
+masked file whatever they ask: an export must not show what the case page hides from them.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ from app.db.models import (
 )
 from app.domain.money import from_fen
 from app.domain.schedule import ScheduleKind
+from app.domain.values import mask_id_number, mask_phone
 from app.services.bulk import paused_gc
 from app.services.database import Database
 from app.services.files import write_atomically
@@ -68,6 +75,8 @@ _C_ENCODER: Callable[..., Callable[[Any, int], list[str]]] | None = getattr(
 FORMAT = "laoniangjiu-exchange"
 #: The version export writes.
 VERSION = 4
+#: The top-level key a masked file carries (true), right after the version.
+MASKED_KEY = "identity_masked"
 #: Cases read and written together: what an export holds at once (270 MB at its peak), in
 #: 19 queries a batch.
 EXPORT_BATCH = 2_000
@@ -696,44 +705,96 @@ def _cases(session: Session, uuid_of: dict[int, str]) -> Iterator[list[Data]]:
         yield [_export_case(case, records, uuid_of) for case in cases]
 
 
+# ====================================================================== masking
+
+
+def _phone(value: str | None) -> str | None:
+    return mask_phone(value) if value else value
+
+
+def _id_number(value: str | None) -> str | None:
+    return mask_id_number(value) if value else value
+
+
+def _mask_mediator(mediator: Data) -> Data:
+    """The mediator's phone, and the ID number and phone of each person they must step aside
+    for (residents, who are often parties too), masked in place."""
+    mediator["phone"] = _phone(mediator["phone"])
+    for relation in mediator["relations"]:
+        relation["id_number"] = _id_number(relation["id_number"])
+        relation["phone"] = _phone(relation["phone"])
+    return mediator
+
+
+def _mask_case(case: Data) -> Data:
+    """Every ID number and phone of the case masked in place: its parties', their agents' and
+    the participants'. Free text (facts, statements) is written as it was typed."""
+    for party in case["parties"]:
+        party["id_number"] = _id_number(party["id_number"])
+        party["phone"] = _phone(party["phone"])
+        for agent in party["agents"]:
+            agent["phone"] = _phone(agent["phone"])
+    for participant in case["participants"]:
+        participant["phone"] = _phone(participant["phone"])
+    return case
+
+
+def must_mask(db: Database, mask: bool) -> bool:
+    """Whether an export is masked: when asked, and always for a person signed in whose role
+    may not see ID numbers and phones in full (or nobody signed in, accounts on)."""
+    from app.services.accounts import may_see_identity
+
+    return mask or not may_see_identity(db)
+
+
 # ====================================================================== the file
 
 
-def _head(session: Session) -> tuple[Data, dict[int, str]]:
+def _head(session: Session, masked: bool = False) -> tuple[Data, dict[int, str]]:
     """The file's first keys (its committee and roster), and each mediator's uuid by id."""
     committee = session.scalar(select(Committee).limit(1))
     mediators = _mediators(session)
-    head = {
-        "format": FORMAT,
-        "version": VERSION,
-        "committee": _export_committee(committee) if committee else None,
-        "mediators": [_export_mediator(m) for m in mediators],
-    }
+    head: Data = {"format": FORMAT, "version": VERSION}
+    if masked:
+        head[MASKED_KEY] = True
+    head["committee"] = _export_committee(committee) if committee else None
+    head["mediators"] = [
+        _mask_mediator(_export_mediator(m)) if masked else _export_mediator(m) for m in mediators
+    ]
     return head, {m.id: m.uuid for m in mediators}
 
 
-def export_data(db: Database) -> Data:
-    """Every committee setting, mediator, case and screening round, as JSON-ready data."""
+def _batches(session: Session, uuid_of: dict[int, str], masked: bool) -> Iterator[list[Data]]:
+    for batch in _cases(session, uuid_of):
+        yield [_mask_case(case) for case in batch] if masked else batch
+
+
+def export_data(db: Database, *, mask: bool = False) -> Data:
+    """Every committee setting, mediator, case and screening round, as JSON-ready data;
+    ID numbers and phones masked when `mask` (or the person signed in may not see them)."""
+    masked = must_mask(db, mask)
     with paused_gc(), db.reading() as session:
-        data, uuid_of = _head(session)
-        data["cases"] = [case for batch in _cases(session, uuid_of) for case in batch]
+        data, uuid_of = _head(session, masked)
+        data["cases"] = [case for batch in _batches(session, uuid_of, masked) for case in batch]
         data["screening_rounds"] = _export_rounds(session)
         return data
 
 
-def export_file(db: Database, path: Path | str) -> int:
-    """Export everything to `path`, as `json.dumps(export_data(db), indent=2)`; returns the
-    number of cases written. One read transaction: the file is one moment of the database."""
+def export_file(db: Database, path: Path | str, *, mask: bool = False) -> int:
+    """Export everything to `path`, as `json.dumps(export_data(db, mask=mask), indent=2)`;
+    returns the number of cases written. One read transaction: the file is one moment of the
+    database. `mask`: see `export_data`."""
     written = 0
+    masked = must_mask(db, mask)
 
     def write(handle: BinaryIO) -> None:
         nonlocal written
-        head, uuid_of = _head(session)
+        head, uuid_of = _head(session, masked)
         text = dumps(head)
         handle.write(text[: text.rindex("\n}")].encode("utf-8"))  # the object left open
         handle.write(b',\n  "cases": [')
         separator = "\n    "
-        for batch in _cases(session, uuid_of):
+        for batch in _batches(session, uuid_of, masked):
             out: list[str] = []
             for case in batch:
                 out.append(separator)

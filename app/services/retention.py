@@ -8,10 +8,11 @@ and the attached files no other case shares. Only an administrator may (app.doma
 with accounts off the one person at the PC is one.
 
 The audit entry says which case went (its number and uuid) and how much it held, and nothing
-personal. While the case's rows are deleted SQLite overwrites what they held (`secure_delete`),
-the search index is merged so no piece of a name stays in it, and the write-ahead log is
-emptied afterwards; what the audit log recorded of earlier changes to the case stays (its
-entries are chained, see app.services.audit), as do backups made before, until they are rotated.
+personal. The earlier entries about the case, which recorded its fields as they were typed,
+are blanked (app.services.audit.erase_case: the chain covers digests of their texts, so it still
+holds). While the case's rows are deleted and its entries blanked SQLite overwrites what they
+held (`secure_delete`), the search index is merged so no piece of a name stays in it, and the
+write-ahead log is emptied afterwards. Backups made before keep the case until they are rotated.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.db import fts
 from app.db.models import Attachment, AuditEntry
+from app.services import audit
 from app.services.records import find_case
 from app.services.search_index import reindex_cases
 from app.services.sittings import stored_path
@@ -51,6 +53,8 @@ class Deleted:
     #: Files that should have gone but could not be removed (in use, read-only): named so the
     #: person can delete them by hand.
     files_left: tuple[Path, ...] = ()
+    #: Earlier audit entries about the case whose recorded fields were blanked.
+    entries_erased: int = 0
 
     @property
     def message(self) -> str:
@@ -58,6 +62,8 @@ class Deleted:
             f"已删除案件{self.number}：当事人{self.parties}人、附件{self.attachments}个，"
             "以及它的全部记录。"
         )
+        if self.entries_erased:
+            text += f"操作记录中有关它的{self.entries_erased}条已清除当事人的信息。"
         if self.files_left:
             text += (
                 f"有{len(self.files_left)}个附件文件没能删除，请关闭正在使用它们的程序后手动删除。"
@@ -100,11 +106,14 @@ def delete_case(
     with db.operation(actor, "case.delete") as op:
         session = op.session
         connection = session.connection()
-        with _overwriting(connection):
+        with overwriting(connection):
             case = find_case(session, case_ref)
             case_id, uuid, number = case.id, case.uuid, case.number
             parties, attachments = len(case.parties), len(case.attachments)
             hashes = _attached_hashes(session, uuid, {a.sha256 for a in case.attachments})
+            # After reading the files they name; before this operation's own entry is written,
+            # which is the later `case.delete` entry that makes the blanked ones hold.
+            erased = audit.erase_case(session, uuid)
             # The entry names the case, never its people (the operation is not opened on the
             # case: that would record all its fields as they were).
             op.track("case", uuid, dict)
@@ -120,7 +129,7 @@ def delete_case(
         op.refresh(Changed(cases=frozenset({case_id}), case_list=True, due=True))
     removed, left = _remove_files(db, hashes - shared)
     _empty_log(db)
-    return Deleted(number, parties, attachments, removed, left), op.outcome[1]
+    return Deleted(number, parties, attachments, removed, left, erased), op.outcome[1]
 
 
 def delete_cases(
@@ -148,20 +157,28 @@ def delete_cases(
 def _merge_index(db: Database, actor: str, cases: int) -> None:
     with db.operation(actor, "search.index") as op:
         connection = op.session.connection()
-        with _overwriting(connection):
+        with overwriting(connection):
             fts.optimize(connection)
         op.note = {"merged_after_deleting": cases}
 
 
+#: `PRAGMA secure_delete` reads back 0, 1 or 2; set again by name.
+_SECURE_DELETE = {0: "OFF", 1: "ON", 2: "FAST"}
+
+
 @contextmanager
-def _overwriting(connection: Connection) -> Iterator[None]:
+def overwriting(connection: Connection) -> Iterator[None]:
     """Pages and cells freed meanwhile are overwritten with zeros, not left readable in the
-    file; only for this deletion (it costs writes every other change need not make)."""
+    file; ON only for a deletion (it also zeroes whole freed pages, writes every other change
+    need not make). The connection goes back to the pool as it came: its own setting (which
+    the SQLite build may make ON, or the engine FAST) is put back, not turned OFF."""
+    previous = connection.exec_driver_sql("PRAGMA secure_delete").scalar()
     connection.exec_driver_sql("PRAGMA secure_delete = ON")
     try:
         yield
     finally:
-        connection.exec_driver_sql("PRAGMA secure_delete = OFF")
+        restored = _SECURE_DELETE.get(int(previous or 0), "OFF")
+        connection.exec_driver_sql(f"PRAGMA secure_delete = {restored}")
 
 
 def _remove_files(db: Database, hashes: set[str]) -> tuple[int, tuple[Path, ...]]:

@@ -661,15 +661,17 @@ def tables_holding(path: Path, text: str) -> set[str]:
     return found
 
 
-def test_a_deleted_case_stays_only_in_the_audit_log(db) -> None:
+def test_a_deleted_case_stays_nowhere_not_even_in_the_audit_log(db) -> None:
     case_id = a_case(db)
     search(db, "李秀英")
     assert {"party", "audit_log"} <= tables_holding(db.path, ID_NUMBER)
     assert "case_search_content" in tables_holding(db.path, "李秀英")
     delete_case(db, case_id)
-    # Earlier entries of the chained audit log keep what they recorded (see docs/accounts.md).
-    assert tables_holding(db.path, ID_NUMBER) == {"audit_log"}
-    assert tables_holding(db.path, "李秀英") == {"audit_log"}
+    # Its earlier audit entries are blanked; the chain still holds (app.services.audit).
+    assert tables_holding(db.path, ID_NUMBER) == set()
+    assert tables_holding(db.path, "李秀英") == set()
+    with db.reading() as session:
+        assert verify(session).ok
 
 
 def test_several_cases_go_together_with_the_index_merged_once(db) -> None:
