@@ -27,6 +27,16 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
 
 
+@pytest.fixture(autouse=True)
+def _no_sign_in_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line's parser tells the accounts where to find a person's name and PIN
+    (the environment); a test that built it in this process must not leave that behind for
+    the next one, which would then sign in on demand where it expects nobody."""
+    from app.services import accounts
+
+    monkeypatch.setattr(accounts, "_source", None)
+
+
 @pytest.fixture(scope="session")
 def new_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database built by the real migrations, copied for each test that needs a new one.
