@@ -13,11 +13,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import PROG, ChineseListHelpFormatter, _default_database, _open
 from app.domain.errors import UserError, shown_path
 from app.services.backup_crypto import PASSWORD_ENV
+
+if TYPE_CHECKING:
+    from app.services.accounts import SignedIn
 
 Handler = Callable[[argparse.Namespace], str]
 
@@ -54,6 +57,7 @@ def add_commands(commands: Any) -> dict[str, Handler]:
         description=(
             "先核对备份并显示里面有什么（备份时间、案件数、最新的案件），确认后再恢复；"
             "现在的数据库先另存到 backups 文件夹。恢复前请关闭老娘舅的窗口。"
+            "启用账号后只有管理员能恢复。"
         ),
         epilog=f"例如：{PROG} restore backups/laoniangjiu-auto-20261125-093000.zip",
     )
@@ -123,7 +127,7 @@ def cmd_backup(args: argparse.Namespace) -> str:
 
 
 def cmd_restore(args: argparse.Namespace) -> str:
-    from app.services.backup import BackupInfo, is_encrypted, restore_backup
+    from app.services.backup import BackupInfo, check_may_restore, is_encrypted, restore_backup
 
     file: Path = args.file
     try:
@@ -134,8 +138,11 @@ def cmd_restore(args: argparse.Namespace) -> str:
         ) from None
     except OSError:
         encrypted = False  # restore_backup says what is wrong with the file
-    password = _password(twice=False) if encrypted else None
     target = _database_path(args, create=True)
+    # Who restores is settled before a backup password is asked for.
+    person = _signed_in_to(target, args)
+    check_may_restore(target, person)
+    password = _password(twice=False) if encrypted else None
     shown: list[str] = []
 
     def confirm(info: BackupInfo) -> bool:
@@ -152,10 +159,29 @@ def cmd_restore(args: argparse.Namespace) -> str:
         answer = input("恢复以后现在的数据库会被替换（它会先另存一份）。确定要恢复吗？（是/否）")
         return answer.strip().lower() in ("是", "y", "yes", "确定", "好")
 
-    result = restore_backup(file, target, password, confirm=confirm)
+    result = restore_backup(file, target, password, confirm=confirm, person=person)
     if result is None:
         return "没有恢复，什么也没有改动。"
     return "\n".join([*shown, result.message])
+
+
+def _signed_in_to(target: Path, args: argparse.Namespace) -> SignedIn | None:
+    """With accounts on in the database a restore would replace, the person the command names
+    (--user, or LAONIANGJIU_USER and LAONIANGJIU_PIN), signed in to that database; restore
+    then checks there that they are one of its administrators. None with accounts off."""
+    from app.cli_accounts import sign_in_for_command
+    from app.services import accounts
+    from app.services.backup import accounts_on_in
+    from app.services.database import open_database
+
+    if not accounts_on_in(target):
+        return None
+    db = open_database(target, create=False)
+    try:
+        sign_in_for_command(db, getattr(args, "user", None))
+        return accounts.current_user(db)
+    finally:
+        db.close()
 
 
 def cmd_check(args: argparse.Namespace) -> str:

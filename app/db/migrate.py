@@ -1,17 +1,24 @@
 """Create and upgrade a database file, only through the Alembic migrations.
 
-Before a user's file is upgraded it is copied aside and the copy verified; a file written by a
-newer program is refused with a message that says what to do.
+Before a user's file is upgraded it is copied aside and the copy verified; the upgrade itself
+is one transaction, so a program stopped anywhere in it leaves the file at its old revision,
+as it was. A file written by a newer program is refused with a message that says what to do.
 """
 
 from __future__ import annotations
 
+import glob
+import os
+import secrets
 import sqlite3
+import sys
+import time
+from contextlib import closing, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from app.domain.errors import DatabaseNewerError, UserError
 
@@ -60,25 +67,122 @@ def known_revisions() -> set[str]:
 
 
 def run_migrations(engine: Engine) -> None:
+    """Bring the file behind `engine` to the newest revision, every step in one transaction.
+
+    Left to themselves the steps would not be one: Alembic takes SQLite for a database without
+    transactional DDL, and pysqlite opens a transaction only before an INSERT, UPDATE or
+    DELETE, so the tables made before the first of those were committed one statement at a
+    time, and a program stopped half-way left a file with new tables under the old revision,
+    which no later upgrade could get past. SQLite's DDL is transactional: with the driver's
+    own transaction handling off (autocommit at the pysqlite level) one BEGIN IMMEDIATE …
+    COMMIT holds every step, and a failure or a kill anywhere leaves the file as it was.
+
+    Foreign keys are off meanwhile, as SQLite's own procedure for changing a table asks:
+    batch mode rebuilds a table by copying, dropping and renaming it, and dropping
+    `dispute_case` with them on deletes every party and agreement through ON DELETE CASCADE.
+    They can only be switched outside a transaction; before the commit `foreign_key_check`
+    must find no reference broken that was whole before.
+    """
     from alembic import command
 
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            # Alembic leaves the transaction to a connection that is already in one; at the
+            # driver's level none is open yet, so the pragma still takes effect.
+            with connection.begin():
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    broken_before = _broken_references(connection)
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+                    if _broken_references(connection) > broken_before:
+                        raise UserError(_REFERENCES_BROKEN)
+                    connection.exec_driver_sql("COMMIT")
+                except BaseException:
+                    with suppress(Exception):  # SQLite may have ended it itself (a full disk)
+                        connection.exec_driver_sql("ROLLBACK")
+                    raise
+        finally:
+            _foreign_keys_on(connection)
+
+
+_REFERENCES_BROKEN = (
+    "升级数据库时发现有记录会指向已不存在的记录，升级没有做，数据库没有改动。请联系维护人员。"
+)
+
+
+def _broken_references(connection: Connection) -> int:
+    return len(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+
+
+def _foreign_keys_on(connection: Connection) -> None:
+    """Foreign keys on again, or the connection is not used again (the pool would hand it out
+    with them off)."""
+    try:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        on = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    except Exception:
+        on = 0
+    if on != 1:
+        connection.invalidate()
 
 
 def backup_copy(path: Path, reason: str) -> Path:
-    """Copy the database aside with SQLite's online backup and check the copy is sound."""
+    """Copy the database aside with SQLite's online backup and check the copy is sound.
+
+    The copy is made under a hidden temporary name and renamed once checked and on disk: a
+    program stopped while copying leaves no half copy under a backup's name.
+    """
+    _remove_stale_copies(path)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.{reason}-{stamp}{path.suffix}")
-    with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
-        ok = copy.execute("PRAGMA integrity_check").fetchone()[0]
-    if ok != "ok":
-        target.unlink(missing_ok=True)
-        raise UserError(f"升级前备份数据库失败（{ok}），数据库没有改动。请联系维护人员。")
+    temporary = path.with_name(f".{target.name}.part-{secrets.token_hex(4)}")
+    try:
+        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(temporary)) as copy:
+            source.backup(copy)
+            ok = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        if ok != "ok":
+            raise UserError(f"升级前备份数据库失败（{ok}），数据库没有改动。请联系维护人员。")
+        descriptor = os.open(temporary, os.O_RDWR | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, target)
+    except BaseException:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)  # the rename on disk before the upgrade's commit is
     return target
+
+
+def _sync_folder(folder: Path) -> None:
+    if sys.platform == "win32":  # NTFS journals a rename and has no call for a folder
+        return
+    with suppress(OSError):  # some file systems (a network share) cannot sync a folder
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+#: A half copy left by a program stopped while copying is removed once this old (s): younger,
+#: it may be another copy of the program's, still being written.
+STALE_COPY_S = 3600.0
+
+
+def _remove_stale_copies(path: Path) -> None:
+    """The hidden half copies (`backup_copy`) that programs stopped while copying `path` left."""
+    deadline = time.time() - STALE_COPY_S
+    for leftover in path.parent.glob(f".{glob.escape(path.stem)}.*.part-*"):
+        with suppress(OSError):
+            if leftover.is_file() and leftover.stat().st_mtime < deadline:
+                leftover.unlink()
 
 
 def _newer_error(path: Path | None) -> DatabaseNewerError:
@@ -88,6 +192,12 @@ def _newer_error(path: Path | None) -> DatabaseNewerError:
     )
 
 
+#: What a read-only connection answers when a journal must first be brought into the file:
+#: SQLITE_READONLY_RECOVERY (a WAL index to rebuild), _ROLLBACK (a hot rollback journal),
+#: _CANTINIT (a WAL index nobody has made yet).
+_JOURNAL_TO_BRING_IN = {264, 776, 1288}
+
+
 def read_only(path: Path) -> sqlite3.Connection:
     """A connection that reads `path` and writes nothing to it.
 
@@ -95,7 +205,27 @@ def read_only(path: Path) -> sqlite3.Connection:
     file this program must refuse, or only look at, has to be read without that. With no
     journal beside it the file alone is the whole database, and `immutable` reads it without
     creating the -wal and -shm files a read-only WAL connection would leave.
+
+    A program stopped in the middle of a write leaves a journal that must be brought in before
+    the file can be read: a rollback journal rolled back, a WAL index rebuilt. A read-only
+    connection cannot, and SQLite answers "read-only", which would have the file called
+    unwritable and refused. Then one plain connection reads the file once, as any program
+    opening it first would (it puts back the last committed state and changes nothing else),
+    and the read-only connection is made again.
     """
+    connection = _read_only(path)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return connection
+    except sqlite3.Error as error:
+        connection.close()
+        if getattr(error, "sqlite_errorcode", None) not in _JOURNAL_TO_BRING_IN:
+            raise
+        _bring_in_journal(path)
+    return _read_only(path)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
     from app.db import engine  # its busy timeout, read when called (a test shortens it)
 
     side_files = (path.with_name(path.name + suffix) for suffix in ("-wal", "-journal"))
@@ -103,6 +233,17 @@ def read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(
         f"{path.as_uri()}?{options}", uri=True, timeout=engine.BUSY_TIMEOUT_MS / 1000
     )
+
+
+def _bring_in_journal(path: Path) -> None:
+    """Let SQLite recover the file from what a stopped writer left (no pragma, no WAL switch:
+    mode=rw only so that a file gone meanwhile is not made new)."""
+    from app.db import engine
+
+    with closing(
+        sqlite3.connect(f"{path.as_uri()}?mode=rw", uri=True, timeout=engine.BUSY_TIMEOUT_MS / 1000)
+    ) as connection:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
 
 def file_revision(path: Path) -> str | None:

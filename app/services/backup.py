@@ -14,7 +14,9 @@ verified — the newest, verified one is never pruned.
 
 A restore checks the backup first, saves the current database aside, puts the attachments in
 place and then the database, each written under a temporary name and moved with os.replace:
-a restore that fails or is stopped leaves the old database, or the whole new one.
+a restore that fails or is stopped leaves the old database, or the whole new one. With
+accounts on, only an administrator of the database being replaced may restore over it
+(`check_may_restore`).
 """
 
 from __future__ import annotations
@@ -36,11 +38,12 @@ from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from app import __version__, paths
 from app.db import migrate
 from app.domain.errors import NotFoundError, UserError, shown_path
+from app.domain.roles import Role
 from app.services.backup_crypto import (
     DAMAGED,
     LOST_PASSWORD_WARNING,
@@ -56,6 +59,9 @@ from app.services.backup_crypto import (
 from app.services.database import Database, database_problem
 from app.services.files import os_problem
 
+if TYPE_CHECKING:
+    from app.services.accounts import SignedIn
+
 __all__ = [
     "DAMAGED",
     "LOST_PASSWORD_WARNING",
@@ -67,9 +73,11 @@ __all__ = [
     "QuickCheck",
     "RestoreResult",
     "WrongPassword",
+    "accounts_on_in",
     "backup_if_due",
     "backups_folder",
     "check_database",
+    "check_may_restore",
     "describe_backup",
     "is_encrypted",
     "list_backups",
@@ -341,7 +349,9 @@ def _free_name(folder: Path, stem: str, reason: str, now: datetime, suffix: str)
     base = f"{stem}-{reason}-{now:%Y%m%d-%H%M%S}"
     target = folder / f"{base}{suffix}"
     number = 2
-    while target.exists():
+    # A journal left by a copy that was stopped before its file got the name counts too: SQLite
+    # would take it for the journal of a new file of that name.
+    while any(p.exists() for p in (target, *_side_files(target))):
         target = folder / f"{base}-{number}{suffix}"
         number += 1
     return target
@@ -1233,9 +1243,15 @@ def restore_backup(
     *,
     confirm: Callable[[BackupInfo], bool] | None = None,
     now: datetime | None = None,
+    person: SignedIn | None = None,
 ) -> RestoreResult | None:
     """Put the backup `file` in place of the database at `target_db_path` (which may not exist
     yet: a restore into an empty folder).
+
+    With accounts on in the database it replaces, `person` (who is signed in to it) must be
+    one of its administrators: a restore replaces every case, account and audit entry at once.
+    That is checked on the database being replaced, before anything else and again just
+    before it is replaced (`check_may_restore`).
 
     The backup is checked whole first (a damaged one raises BackupDamaged, a wrong password
     WrongPassword, and nothing is changed). `confirm`, when given, is shown what the backup
@@ -1251,6 +1267,7 @@ def restore_backup(
             f"“{shown_path(target)}”是一个文件夹，请给出数据库文件的名字，"
             f"例如 {target / 'laoniangjiu.db'}"
         )
+    check_may_restore(target, person)
     try:
         paths.make_folder(target.parent)
     except OSError as error:
@@ -1264,6 +1281,9 @@ def restore_backup(
             opened = _open_backup(file, password, work, extract=True)
             if confirm is not None and not confirm(opened.info):
                 return None
+            # Again: while the person looked at the backup another copy of the program may
+            # have switched accounts on, or stopped their account.
+            check_may_restore(target, person)
             _take_over(target)
             aside = _save_aside(target, (now or datetime.now()).astimezone())
             added = _place_attachments(opened.attachments, attachments_folder_of(target))
@@ -1277,6 +1297,90 @@ def restore_backup(
     except OSError as error:
         raise UserError(f"恢复没有做成：{os_problem(error)}。当前的数据库没有改动。") from error
     return RestoreResult(opened.info, target, aside, len(added))
+
+
+_SIGN_IN_TO_RESTORE = "这个数据库启用了账号：从备份恢复要由管理员登录后操作。什么也没有改动。"
+
+
+def accounts_on_in(database: Path | str) -> bool:
+    """Whether accounts are on in the database file at `database`, read without opening it
+    (False: no such file, one without accounts, or one that cannot be read)."""
+    path = _absolute(database)
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return False
+        with closing(migrate.read_only(path)) as connection:
+            return _accounts_on(connection)
+    except (OSError, sqlite3.Error):
+        return False
+
+
+def _accounts_on(connection: sqlite3.Connection) -> bool:
+    if not {"committee", "account"} <= _tables(connection):
+        return False  # a file from before accounts existed
+    columns = {str(row[1]) for row in connection.execute("PRAGMA table_info(committee)")}
+    if "accounts_enabled" not in columns:
+        return False
+    row = connection.execute("SELECT accounts_enabled FROM committee LIMIT 1").fetchone()
+    return row is not None and bool(row[0])
+
+
+def check_may_restore(target: Path | str, person: SignedIn | None) -> None:
+    """Refuse a restore over the database at `target`, in words, unless accounts are off in
+    it or `person` is one of its active administrators — asked of that file itself,
+    read-only, so a role changed by another copy of the program counts.
+
+    A damaged file has nobody to ask: that is the file a restore is most needed for, and the
+    window offers its newest good backup without anyone signing in to it (nobody can). So a
+    refusal is only said of a file that passes `PRAGMA quick_check`, and the check costs
+    nothing when the restore is allowed. `restore_backup` asks this itself; a caller asks
+    first to refuse before a password is typed.
+    """
+    target = _absolute(target)
+    try:
+        if not target.is_file() or target.stat().st_size == 0:
+            return
+        with closing(migrate.read_only(target)) as connection:
+            if not _accounts_on(connection):
+                return
+            refusal = _restore_refusal(connection, person)
+            if refusal is None:
+                return
+            rows = [str(r[0]) for r in connection.execute("PRAGMA quick_check(1)")]
+    except sqlite3.DatabaseError as error:
+        if _primary(error) in (_CORRUPT, _NOTADB):
+            return
+        raise database_problem(error, target) or UserError(_UNREADABLE) from error
+    except OSError:
+        return  # a file that cannot be looked at: the restore itself says what is wrong
+    if rows == ["ok"]:
+        raise UserError(refusal)
+
+
+def _restore_refusal(connection: sqlite3.Connection, person: SignedIn | None) -> str | None:
+    """Why `person` may not restore over the database of `connection` (accounts on); None:
+    they may."""
+    if person is None:
+        return _SIGN_IN_TO_RESTORE
+    row = connection.execute(
+        "SELECT name, role, active FROM account WHERE id = ?", (person.account_id,)
+    ).fetchone()
+    if row is None or str(row[0]) != person.name or not row[2]:
+        return (
+            f"“{person.name}”不是这个数据库里在用的账号，不能从备份恢复它。"
+            "请由这个数据库的管理员登录后操作。什么也没有改动。"
+        )
+    if person.locked:
+        return "已锁定：请输入PIN继续使用。什么也没有改动。"
+    roles = {role.value: role for role in Role}
+    role = roles.get(str(row[1]))
+    if role is not Role.ADMIN:
+        who = role.label if role is not None else "这个账号"
+        return (
+            f"{who}不能从备份恢复数据库：恢复会替换整个数据库（全部案件、账号和操作记录），"
+            "请由管理员操作。什么也没有改动。"
+        )
+    return None
 
 
 def _take_over(target: Path) -> None:
@@ -1320,9 +1424,12 @@ def _save_aside(target: Path, moment: datetime) -> Path | None:
     folder = backups_folder(target)
     paths.make_folder(folder)
     aside = _free_name(folder, target.stem, BEFORE_RESTORE, moment, DATABASE_SUFFIX)
-    wal = target.with_name(target.name + "-wal")
-    if wal.exists():
-        _copy_whole(wal, aside.with_name(aside.name + "-wal"))
+    # A journal first, so the copy under the backup's name never lacks it: the WAL, or the
+    # rollback journal a writer stopped on a damaged file left (it is matched by name).
+    for suffix in ("-wal", "-journal"):
+        journal = target.with_name(target.name + suffix)
+        if journal.exists():
+            _copy_whole(journal, aside.with_name(aside.name + suffix))
     _copy_whole(target, aside)
     _sync_folder(folder)
     return aside

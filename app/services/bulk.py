@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import sqlite3
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -918,6 +919,27 @@ def default_workers() -> int:
     return min(cores, 4) if cores > 1 else 0
 
 
+def leave_with_parent() -> None:
+    """In a worker process: end as soon as the process that started it ends.
+
+    A worker waiting for its next job does not notice its starter's death: a program killed
+    during a large import or demo left its workers behind for good, sleeping, with a quarter
+    of a gigabyte each (measured with 12,000 cases). The parent's sentinel becomes ready when
+    the parent is gone, whatever ended it.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        from multiprocessing.connection import wait
+
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="leave-with-parent", daemon=True).start()
+
+
 class InOrder(Generic[J, R]):
     """`work(job)` for each job, the results in the jobs' order, made by `workers` processes
     (None: `default_workers()`) while this one writes what came before.
@@ -938,7 +960,9 @@ class InOrder(Generic[J, R]):
         if count and jobs:
             try:
                 self._pool = ProcessPoolExecutor(
-                    min(count, len(jobs)), mp_context=multiprocessing.get_context("spawn")
+                    min(count, len(jobs)),
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=leave_with_parent,
                 )
                 while len(self._ahead) < min(count + 1, len(jobs)):
                     self._ahead.append(self._pool.submit(work, jobs[len(self._ahead)]))

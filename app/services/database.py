@@ -315,7 +315,7 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
     engine = make_engine(path)
     try:
         backup = migrate.upgrade(engine, path)
-    except (DBAPIError, sqlite3.Error) as error:
+    except (DBAPIError, sqlite3.Error, OSError) as error:  # OSError: the copy made before it
         engine.dispose()
         raise database_problem(error, path) or _unreadable(path) from error
     except BaseException:

@@ -13,10 +13,15 @@ sheet, statistics, subsidy and screening reports — so none of them can be poin
 from __future__ import annotations
 
 import errno
+import glob
 import os
+import re
 import secrets
 import stat
+import sys
+import time
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -100,6 +105,7 @@ def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:
     folder = target.parent
     if not folder.exists():
         raise UserError(f"文件夹“{shown_path(folder)}”不存在，请换一个保存位置，例如“文档”或桌面。")
+    _remove_stale_temporaries(target)
     handle, temporary = _create_temporary(target)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -108,6 +114,7 @@ def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:
             os.fsync(out.fileno())
         _keep_mode_of(target, temporary)
         os.replace(temporary, target)
+        _sync_folder(folder)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         if isinstance(error, PermissionError):
@@ -121,6 +128,42 @@ def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return target
+
+
+#: A temporary file a stopped program left is removed by the next output of the same name once
+#: it is this old (s): younger, it may be another copy of the program's, still being written.
+STALE_S = 3600.0
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """What a program killed while writing `target` left: an export of every case, say, half
+    written under a hidden name in the folder the person chose."""
+    deadline = time.time() - STALE_S
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*"):
+        with suppress(OSError):
+            if (
+                _TEMPORARY.fullmatch(leftover.name[len(target.name) + 2 :])
+                and leftover.is_file()
+                and not leftover.is_symlink()
+                and leftover.stat().st_mtime < deadline
+            ):
+                leftover.unlink()
+
+
+_TEMPORARY = re.compile(r"[0-9a-f]{8}")
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename itself on disk: without it a power cut soon after can leave the old file
+    (POSIX; Windows journals a rename and has no such call for a folder)."""
+    if sys.platform == "win32":
+        return
+    with suppress(OSError):  # some file systems (a network share) cannot sync a folder
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _create_temporary(target: Path) -> tuple[int, Path]:
