@@ -65,6 +65,7 @@ from ui.widgets import (
 )
 
 if TYPE_CHECKING:
+    from app.services.accounts import SignedIn
     from app.services.backup import BackupInfo, RestoreResult
     from app.services.database import Database
 
@@ -525,9 +526,14 @@ class BackupWork(QDialog):
         folder = backups_folder(self.database_path)
         return folder if folder.is_dir() else Path.home()
 
+    def may_restore(self) -> bool:
+        """Whether the person here may restore at all, said before a file or a password is
+        asked for (the restore itself asks again)."""
+        return True
+
     def choose_backup(self) -> None:
         """选择其他备份 / 从备份恢复: a file chosen, then looked at."""
-        if self.is_busy():
+        if self.is_busy() or not self.may_restore():
             return
         file = self.ask_file(self, self.backups_start_folder())
         if file is not None:
@@ -536,6 +542,9 @@ class BackupWork(QDialog):
     def look_at(self, file: Path, password: str | None = None) -> None:
         """Check the backup whole and show what it holds; ask before restoring it."""
         from app.services.backup import describe_backup
+
+        if not self.may_restore():
+            return
 
         self.start(
             lambda: describe_backup(file, password),
@@ -599,9 +608,12 @@ class Reopened:
     reopen_problem: str = ""
 
 
-def restore_and_reopen(file: Path, target: Path, password: str | None) -> Reopened:
+def restore_and_reopen(
+    file: Path, target: Path, password: str | None, person: SignedIn | None = None
+) -> Reopened:
     """In the backup thread: restore `file` over `target` (which nobody holds open any
-    more), then open `target` again, whichever it now is."""
+    more) as `person` (with accounts on, an administrator), then open `target` again,
+    whichever it now is."""
     from app.services.backup import restore_backup
     from app.services.database import open_database
 
@@ -610,7 +622,7 @@ def restore_and_reopen(file: Path, target: Path, password: str | None) -> Reopen
     result: RestoreResult | None = None
     problem = ""
     try:
-        result = restore_backup(file, target, password)
+        result = restore_backup(file, target, password, person=person)
     except UserError as error:
         problem = error.message
     except Exception as error:  # a bug: logged; the database is opened again all the same
@@ -871,6 +883,24 @@ class BackupDialog(BackupWork):
         self._tell(f"✔ {result.message}")
         self.close_button.setFocus()
 
+    def _sign_in_again(self, db: Database) -> None:
+        """The database opened again is another file (the restored one): with accounts on in
+        it, its own accounts say who may work, so the person signs in to it; nobody signing
+        in leaves the window with nothing to do, and it closes."""
+        from PySide6.QtWidgets import QDialog
+
+        from app.services import accounts
+        from ui.sign_in_dialog import SignInDialog
+
+        if not accounts.accounts_enabled(db):
+            return
+        dialog = SignInDialog(self, db)
+        signed_in = dialog.exec() == QDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not signed_in:
+            window = self.parentWidget()
+            QTimer.singleShot(0, window.close if window is not None else self.reject)
+
     # ------------------------------------------------------------ checking
 
     def check(self) -> None:
@@ -888,14 +918,30 @@ class BackupDialog(BackupWork):
 
     # ------------------------------------------------------------ restoring
 
+    def may_restore(self) -> bool:
+        """With accounts on, only an administrator restores (a restore replaces every case,
+        account and audit entry at once): refused here before a file is even chosen."""
+        from app.services import accounts
+        from app.services.backup import check_may_restore
+
+        try:
+            check_may_restore(self.db.path, accounts.current_user(self.db))
+        except UserError as error:
+            messages.show_error(self, error.message, "不能从备份恢复")
+            return False
+        return True
+
     def restore(self, file: Path, password: str | None) -> None:
         """The window lets go of the database; the backup goes in its place; the database
         (the restored one, or the old one if the restore could not be done) opens again."""
+        from app.services import accounts
+
         target = self.db.path
+        person = accounts.current_user(self.db)
         self.result_notice.hide()
         self.release()
         self.start(
-            lambda: restore_and_reopen(file, target, password),
+            lambda: restore_and_reopen(file, target, password, person),
             self._restored,
             "正在恢复，请稍候……（不要关闭电脑）",
         )
@@ -903,6 +949,7 @@ class BackupDialog(BackupWork):
     def _restored(self, outcome: Reopened) -> None:
         if outcome.db is not None:
             self.db = outcome.db
+            self._sign_in_again(outcome.db)
             self.reattach(outcome.db)
         if outcome.result is not None:
             self._tell(f"✔ {outcome.result.message}")

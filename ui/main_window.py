@@ -435,9 +435,8 @@ class MainWindow(QMainWindow):
 
     def attach(self, db: Database) -> None:
         """Show the cases of the now open database."""
-        from app.services.database import get_committee
-
         from app.services import accounts
+        from app.services.database import get_committee
 
         self.db = db
         person = accounts.current_user(db)
@@ -456,6 +455,9 @@ class MainWindow(QMainWindow):
         self.loading_label.hide()
         self.dashboard.set_database(db)
         self.due_view.set_database(db)
+        if self.idle_lock is not None:  # a restore gave the window another database
+            self.idle_lock.db = db
+            self.idle_lock.reload()
         self.show_drafts()
         self._set_ready(True)
         self.register_button.setFocus()

@@ -475,3 +475,54 @@ def test_the_account_dialogs_are_usable_at_every_text_size(qtbot, window, scale:
         screenshot(dialog, f"accounts-{name}-{scale}")
         assert usability_problems(dialog, scale, True) == [], name
         dialog.reject()
+
+
+# ---------------------------------------------------------------- restoring with accounts on
+
+
+def test_only_an_administrator_restores_and_signs_in_to_the_restored_file(
+    qtbot, window, boxes, monkeypatch
+) -> None:
+    from app.services.backup import backup_if_due
+    from ui.backup_dialog import BackupDialog
+
+    db = with_accounts(window.db)
+    accounts.sign_in(db, ADMIN, PINS[ADMIN])
+    backup_if_due(db)
+    accounts.sign_out(db)
+    accounts.sign_in(db, CLERK, PINS[CLERK])
+    dialog = window.make_backup_dialog()
+    show_at_screen_size(qtbot, dialog)
+    asked: list[object] = []
+    dialog.ask_file = lambda *_: asked.append(1)  # type: ignore[assignment]
+    dialog.choose_backup()
+    assert asked == [] and any("记录员不能从备份恢复" in e for e in boxes.errors)
+    qtbot.mouseClick(dialog.restore_buttons[0][1], Qt.MouseButton.LeftButton)
+    assert not dialog.is_busy() and boxes.questions == []  # refused before anything is read
+    dialog.reject()
+
+    accounts.sign_out(db)
+    accounts.sign_in(db, ADMIN, PINS[ADMIN])
+    signed: list[str] = []
+
+    def sign_in_again(self: SignInDialog) -> int:
+        signed.append(self.name.currentText())
+        self.name.setCurrentText(ADMIN)
+        self.pin.setText(PINS[ADMIN])
+        self.save()
+        return int(self.result())
+
+    monkeypatch.setattr(SignInDialog, "exec", sign_in_again)
+    dialog = window.make_backup_dialog()
+    assert isinstance(dialog, BackupDialog)
+    show_at_screen_size(qtbot, dialog)
+    old = window.db
+    qtbot.mouseClick(dialog.restore_buttons[0][1], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.db is not None and window.db is not old, timeout=60000)
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=60000)
+    assert "已从备份恢复" in dialog.result_notice.plain_text()
+    assert signed  # the restored file's own accounts ask who works now
+    person = accounts.current_user(window.db)
+    assert person is not None and person.name == ADMIN
+    dialog.reject()
+    window.db.close()  # the fixture closes the first one
