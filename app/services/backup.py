@@ -1596,12 +1596,14 @@ def quick_check(path: Path | str) -> QuickCheck:
             with closing(migrate.read_only(path)) as connection:
                 rows = [str(r[0]) for r in connection.execute("PRAGMA quick_check(1)")]
             if rows != ["ok"]:
-                problem = "数据库文件的结构已损坏（有的页面读不出来或前后对不上）。"
+                problem = "有的页面读不出来，或者前后对不上。"
         except sqlite3.DatabaseError as error:
             if _primary(error) not in (_CORRUPT, _NOTADB, None):
                 return QuickCheck(path, True)  # in use, not readable…: opening says so
-            problem = _UNREADABLE
+            problem = "文件读不出来，可能被截断，或者写进了别的内容。"
     if not problem:
         return QuickCheck(path, True)
-    text = f"数据库“{shown_path(path)}”已损坏：{problem}为了不在坏文件上继续工作，程序没有打开它。"
+    # "已损坏" once, then what is wrong (the problem's own words may say it again).
+    detail = problem.replace("已损坏", "不对")
+    text = f"数据库“{shown_path(path)}”已损坏：{detail}为了不在坏文件上继续工作，程序没有打开它。"
     return QuickCheck(path, False, text, newest_good_backup(path))
