@@ -5,7 +5,8 @@
 #       window needs on Debian 12, plus poppler-utils.
 # test: the same plus xvfb, so a test can open the real window on a virtual screen; poppler-utils
 #       (pdftotext, pdffonts, pdftoppm) reads the printed documents back; LibreOffice Writer
-#       (headless, ~100 MB) prints the Word files to compare them with the PDFs; sqlite3 is
+#       and Calc (headless, ~100 MB and ~40 MB more) print the Word files and the Excel sheets
+#       to compare them with the PDFs and to see they open; sqlite3 is
 #       the tool the audit tests tamper with the file through, as someone outside would.
 # venv: only python3.11-venv, when Debian's Python lacks ensurepip (all three modes add it).
 set -u
@@ -13,7 +14,7 @@ common="poppler-utils libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 l
 window="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
 libxkbcommon-x11-0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-xinerama0 libxcb-xfixes0"
 case "${1:-test}" in
-  test) wanted="$common xvfb xauth $window libreoffice-writer-nogui sqlite3" ;;
+  test) wanted="$common xvfb xauth $window libreoffice-writer-nogui libreoffice-calc-nogui sqlite3" ;;
   run) wanted="$common $window" ;;
   venv) wanted="" ;;
   *) echo "usage: $0 test|run|venv" >&2; exit 2 ;;

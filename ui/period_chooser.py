@@ -304,7 +304,9 @@ def _arrow_image(name: str) -> Path:
     # Written aside and renamed: two copies of the program starting at once never read half
     # a file.
     part = path.with_suffix(f".{os.getpid()}.part")
-    image.save(str(part), b"PNG")
+    # The format as text: some PySide6 6.11 builds refuse it as bytes ("wrong argument
+    # values"), though their signature says bytes.
+    image.save(str(part), "PNG")
     part.replace(path)
     return path
 

@@ -15,7 +15,6 @@ from PySide6.QtCore import QLockFile, Qt
 
 from tests.conftest import ROOT
 from tests.databases import copied_database
-from tests.ui.test_recovery_ui import start  # noqa: F401 — the fixture
 from ui.main import EXIT_OK, EXIT_RUNNING
 from ui.single_instance import BROUGHT_TO_FRONT, SingleCopy, lock_path
 
@@ -171,7 +170,7 @@ def test_the_window_comes_back_from_the_taskbar(window, qtbot) -> None:
 )
 def test_a_second_start_brings_the_started_window_back(
     qtbot,
-    start,  # noqa: F811 — the fixture imported above
+    start,
     tmp_path: Path,
     demo_database_file: Path,
 ) -> None:
