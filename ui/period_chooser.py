@@ -303,10 +303,10 @@ def _arrow_image(name: str) -> Path:
     painter.end()
     # Written aside and renamed: two copies of the program starting at once never read half
     # a file.
-    part = path.with_suffix(f".{os.getpid()}.part")
-    # The format as text: some PySide6 6.11 builds refuse it as bytes ("wrong argument
-    # values"), though their signature says bytes.
-    image.save(str(part), "PNG")
+    # The format from the name's ending, not as an argument: some PySide6 6.11 builds refuse
+    # it as bytes ("wrong argument values"), though their signature asks for bytes.
+    part = folder / f".year-{name}.{os.getpid()}.png"
+    image.save(str(part))
     part.replace(path)
     return path
 
