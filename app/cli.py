@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from app.domain.codes import FailureRoute, Labelled, ReferralTarget, Tier
-from app.domain.errors import UserError, shown_path
+from app.domain.errors import UserError, clipped, shown_path
 from app.domain.lifecycle import TRANSITIONS, CaseEvent, EventInput, Need
+from app.domain.validation import shown_value
 
 if TYPE_CHECKING:
     from app.services.database import Database
@@ -127,7 +128,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(
             EXIT_USAGE,
-            f"命令写得不对：{chinese}\n请加 --help 查看用法，例如 {self.prog} --help\n",
+            f"命令写得不对：{printable(chinese)}\n请加 --help 查看用法，例如 {self.prog} --help\n",
         )
 
 
@@ -916,11 +917,24 @@ def _tolerant_console() -> None:
                 stream.reconfigure(errors="replace")
 
 
+#: A quoted value longer than a message should repeat.
+_LONG_QUOTE = re.compile(r"“([^”]{41,})”")
+
+
+def printable(message: str) -> str:
+    """A message as a terminal may show it: each quoted value cut short, and anything that is
+    not plain text shown as “?” — an escape sequence could rewrite the screen, a right-to-left
+    mark turn the line around. Most messages quote what was typed (argparse's always do), so
+    this is done here once, for every message of every command."""
+    message = _LONG_QUOTE.sub(lambda m: f"“{clipped(m[1])}”", message)
+    return "\n".join(shown_value(line, len(line)) for line in message.split("\n"))
+
+
 def _say(text: str) -> None:
     """A line on stderr; a console that is gone (closed, a pipe nobody reads) takes nothing."""
     if sys.stderr is not None:
         with suppress(OSError, ValueError):
-            print(text, file=sys.stderr, flush=True)
+            print(printable(text), file=sys.stderr, flush=True)
 
 
 def _print_out(text: str) -> int:

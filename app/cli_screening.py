@@ -5,10 +5,11 @@ registered by `app.cli.build_parser`."""
 from __future__ import annotations
 
 import argparse
+import calendar
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,9 @@ def parse_month(text: str) -> tuple[date, date]:
     if not match or not 1 <= int(match[2]) <= 12:
         raise argparse.ArgumentTypeError(f"月份“{text}”不对，请写成 年-月，例如 2026-11")
     first = date(int(match[1]), int(match[2]), 1)
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return first, last
+    # The month's own length, not the day before the next month's first: December 9999 has
+    # no next month, and the sum ran past the last day a date can hold.
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def add_commands(commands: Any) -> dict[str, Handler]:

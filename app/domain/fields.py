@@ -112,6 +112,9 @@ _TABLE: dict[str, TextField] = {
     # The panel and the files of a case.
     "recusal.reason": _lines("回避理由", REASON),
     "draw.reason": _lines("原因", REASON),
+    # Why a mediator sits on the panel: the draw's own words, a change by hand or the
+    # committee's designation.
+    "panel.reason": _lines("选任理由", REASON),
     "attachment.description": _lines("说明", REASON),
     "attachment.original_name": _single("文件名", 255),
     # The roster (调解员名册).

@@ -15,18 +15,32 @@ This module holds the drafts and their checks and the report's values and words;
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from app.domain.codes import FindingOutcome
 from app.domain.drafts import CaseDraft
 from app.domain.errors import ValidationError, ValidationErrors
+from app.domain.fields import clean_text, max_length
 
-AREA_MAX = 200
-BY_MAX = 200
-DESCRIPTION_MAX = 2000
-NOTE_MAX = 2000
+AREA_MAX = max_length("round.area")
+BY_MAX = max_length("round.screened_by")
+DESCRIPTION_MAX = max_length("finding.description")
+NOTE_MAX = max_length("finding.note")
 MAX_FINDINGS = 200
+
+
+def _text(
+    errors: list[ValidationError], value: str, key: str, field: str, label: str | None = None
+) -> str:
+    """`value` checked as its field of `app.domain.fields` says (bounded, printable, one line
+    where it is one line), or "" with the error kept: a round names every problem at once."""
+    try:
+        return clean_text(value, key, field=field, label=label)
+    except ValidationError as error:
+        errors.append(error)
+        return ""
 
 
 @dataclass
@@ -89,10 +103,13 @@ def check_finding(draft: FindingDraft, index: int) -> CleanFinding:
             )
         )
         outcome = FindingOutcome.RESOLVED
-    description = draft.description.strip()
     case_ref = draft.case_ref.strip()
     linking = outcome is FindingOutcome.CASE and bool(case_ref) and draft.new_case is None
-    if not description and not linking:
+    before = len(errors)
+    description = _text(
+        errors, draft.description, "finding.description", f"{where}.description", f"{name}的情况"
+    )
+    if not description and not linking and len(errors) == before:
         errors.append(
             ValidationError(
                 f"{where}.description",
@@ -100,14 +117,7 @@ def check_finding(draft: FindingDraft, index: int) -> CleanFinding:
                 "请写明发现了什么纠纷，例如“3号楼602与502因漏水争吵”",
             )
         )
-    if len(description) > DESCRIPTION_MAX:
-        errors.append(
-            ValidationError(
-                f"{where}.description", f"{name}的情况", f"最多{DESCRIPTION_MAX}个字，请写得简短些"
-            )
-        )
-    if len(draft.note.strip()) > NOTE_MAX:
-        errors.append(ValidationError(f"{where}.note", f"{name}的说明", f"最多{NOTE_MAX}个字"))
+    note = _text(errors, draft.note, "finding.note", f"{where}.note", f"{name}的说明")
     if outcome is FindingOutcome.CASE:
         if not case_ref and draft.new_case is None:
             errors.append(
@@ -136,7 +146,7 @@ def check_finding(draft: FindingDraft, index: int) -> CleanFinding:
         )
     if errors:
         raise ValidationErrors(errors)
-    return CleanFinding(description, outcome, case_ref, draft.new_case, draft.note.strip())
+    return CleanFinding(description, outcome, case_ref, draft.new_case, note)
 
 
 def check_round(draft: RoundDraft, today: date) -> CleanRound:
@@ -150,22 +160,21 @@ def check_round(draft: RoundDraft, today: date) -> CleanRound:
                 "held_on", "排查日期", f"{draft.held_on:%Y-%m-%d}还没到，不能晚于今天，请核对"
             )
         )
-    area = " ".join(draft.area.split())
-    if not area:
+    # Kept as typed (stripped): a line break, a control character or a page of text is
+    # refused, as in every field, not quietly folded into spaces.
+    before = len(errors)
+    area = _text(errors, draft.area, "round.area", "area")
+    if not area and len(errors) == before:
         errors.append(
             ValidationError("area", "排查范围", "请写明排查了哪里，例如“幸福里小区1至6号楼”")
         )
-    elif len(area) > AREA_MAX:
-        errors.append(ValidationError("area", "排查范围", f"最多{AREA_MAX}个字"))
-    by = " ".join(draft.screened_by.split())
-    if not by:
+    before = len(errors)
+    by = _text(errors, draft.screened_by, "round.screened_by", "screened_by")
+    if not by and len(errors) == before:
         errors.append(
             ValidationError("screened_by", "排查人", "请写明谁参加了排查，例如“王建国、李秀英”")
         )
-    elif len(by) > BY_MAX:
-        errors.append(ValidationError("screened_by", "排查人", f"最多{BY_MAX}个字"))
-    if len(draft.note.strip()) > NOTE_MAX:
-        errors.append(ValidationError("note", "说明", f"最多{NOTE_MAX}个字"))
+    note = _text(errors, draft.note, "round.note", "note")
     if len(draft.findings) > MAX_FINDINGS:
         errors.append(
             ValidationError("findings", "排查发现", f"一次排查最多记{MAX_FINDINGS}项，请分几次记")
@@ -174,12 +183,12 @@ def check_round(draft: RoundDraft, today: date) -> CleanRound:
     for i, finding in enumerate(draft.findings):
         try:
             findings.append(check_finding(finding, i))
-        except ValidationErrors as wrong:
-            errors += wrong.errors
+        except ValidationErrors as found:
+            errors += found.errors
     if errors:
         raise ValidationErrors(errors)
     assert draft.held_on is not None
-    return CleanRound(draft.held_on, area, by, draft.note.strip(), tuple(findings))
+    return CleanRound(draft.held_on, area, by, note, tuple(findings))
 
 
 # ================================================================== what is read back
@@ -322,9 +331,14 @@ def period_kind(start: date, end: date) -> str:
     """ "weekly" for Monday to Sunday, "monthly" for a whole calendar month, else "custom"."""
     if start.weekday() == 0 and end - start == timedelta(days=6):
         return "weekly"
-    next_month = (end.replace(day=28) + timedelta(days=4)).replace(day=1)
-    if start.day == 1 and end == next_month - timedelta(days=1) and start.month == end.month:
-        return "monthly" if start.year == end.year else "custom"
+    # The month's own length: December 9999 has no next month to count back from.
+    last_day = calendar.monthrange(end.year, end.month)[1]
+    if (
+        start.day == 1
+        and end.day == last_day
+        and (start.year, start.month) == (end.year, end.month)
+    ):
+        return "monthly"
     return "custom"
 
 

@@ -17,6 +17,7 @@ from app.domain.codes import CaseStatus, Tier
 from app.domain.deadlines import one_month_after
 from app.domain.dossier import check_dossier, missing_text
 from app.domain.errors import UserError, ValidationError
+from app.domain.fields import clean_text
 from app.domain.lifecycle import (
     CLOSED_STATUSES,
     CaseEvent,
@@ -24,7 +25,12 @@ from app.domain.lifecycle import (
     EventInput,
     check_event,
 )
-from app.domain.tiers import check_escalation
+from app.domain.rules import check_event_input
+from app.domain.tiers import (
+    check_escalation,
+    check_escalation_decided_by,
+    check_escalation_reason,
+)
 from app.services.database import Database
 from app.services.detail import fresh_detail
 from app.services.operations import DEFAULT_ACTOR
@@ -86,7 +92,16 @@ def _note_incomplete_dossier(session: Session, case: Case, given: EventInput, on
             "如果确实要归档，请写明原因，原因会写进卷宗情况说明。"
         )
     note = f"{on:%Y年%m月%d日}归档时卷宗缺{gaps}。原因：{reason}"
-    case.dossier_note = f"{case.dossier_note}\n{note}".strip()
+    # Bounded as the note typed on its own is: an export must read back in.
+    case.dossier_note = clean_text(
+        f"{case.dossier_note}\n{note}", "case.dossier_note", field="reason"
+    )
+
+
+def _actor_as_decider(actor: str) -> str:
+    """Who records a move decided it unless told otherwise: their name is then kept as the
+    decider's, within that field as a file holds it."""
+    return clean_text(actor, "escalation.decided_by", field="actor", label="办理人")
 
 
 def move(
@@ -98,7 +113,8 @@ def move(
     actor: str,
     today: date,
 ) -> None:
-    """Check `event` against the table and apply it to `case` (inside an open operation)."""
+    """Check `event` against the table and apply it to `case` (inside an open operation);
+    `given` is what `check_event_input` returned."""
     status = CaseStatus(case.status)
     row = check_event(status, event, case_facts(case, today), given)
     _check_event_day(case, on, today)
@@ -110,13 +126,14 @@ def move(
             case.declined_reason = given.reason.strip()
         case CaseEvent.REFER:
             target = given.referred_to.label if given.referred_to else "社区以外"
+            # The reason is also the escalation's, whose field is shorter than an event's.
             case.escalations.append(
                 Escalation(
                     from_tier=case.tier,
                     to_tier=Tier.REFERRED.value,
                     on=on,
-                    reason=given.reason.strip() or f"移交{target}",
-                    decided_by=actor,
+                    reason=check_escalation_reason(given.reason, required=False) or f"移交{target}",
+                    decided_by=_actor_as_decider(actor),
                 )
             )
             case.tier = Tier.REFERRED.value
@@ -160,6 +177,7 @@ def apply_event(
 ) -> tuple[CaseDetail, Changed]:
     """受理、调解不成、移交、归档… — one move of the status table, recorded with its reason."""
     today = today or date.today()
+    given = check_event_input(given)  # before anything is opened: a wrong text writes nothing
     with db.operation(actor, f"case.{event.value}", case=case_ref) as op:
         move(op.session, op.the_case, event, given, on or today, op.actor, today)
         op.result = fresh_detail(op.session, op.the_case)
@@ -229,6 +247,8 @@ def escalate(
         check_escalation(Tier(case.tier), to)
         if not reason.strip():
             raise ValidationError("reason", "移交原因", "请写明为什么要移交上一级，例如 涉及多栋楼")
+        reason = check_escalation_reason(reason)
+        decided_by = check_escalation_decided_by(decided_by) or _actor_as_decider(op.actor)
         day = on or today
         _check_event_day(case, day, today)
         case.escalations.append(
@@ -236,8 +256,8 @@ def escalate(
                 from_tier=case.tier,
                 to_tier=to.value,
                 on=day,
-                reason=reason.strip(),
-                decided_by=decided_by.strip() or op.actor,
+                reason=reason,
+                decided_by=decided_by,
             )
         )
         case.tier = to.value
@@ -272,7 +292,7 @@ def extend_mediation(
                 "请写明双方当事人同意延长的情况，例如 双方同意待鉴定结果出来后再调解",
             )
         case.mediation_extended_to = to
-        case.extension_reason = reason.strip()
+        case.extension_reason = clean_text(reason, "case.extension_reason", field="reason")
         op.result = fresh_detail(op.session, case)
         op.refresh(Changed(due=True))
     return op.outcome

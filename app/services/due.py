@@ -30,11 +30,16 @@ from app.domain.deadlines import (
     case_due_items,
     sort_due,
 )
+from app.domain.errors import ValidationError
+from app.domain.rules import EARLIEST_RECEIVED
 from app.domain.schedule import Payment as DomainPayment
 from app.services.database import Database
 from app.services.records import schedule_from
 
 DEFAULT_HORIZON_DAYS = 7
+#: How far ahead the list may be asked for: a later day is a year typed wrong (9999 for 2026),
+#: and counting from it would run past the last day a date can hold.
+LATEST_AHEAD = timedelta(days=10 * 366)
 #: Cases whose items are remembered (`_case_items`): more than the watched cases of 100,000.
 CACHED_CASES = 20_000
 
@@ -43,6 +48,21 @@ _AGREED = (*_PERFORMING, CaseStatus.PERFORMED, CaseStatus.FOLLOWED_UP)
 # Looked up by value: calling the enum for each of thousands of rows is a tenth of the time.
 _STATUS_OF = {s.value: s for s in CaseStatus}
 _FORM_OF = {f.value: f for f in AgreementForm}
+
+
+def _check_day(day: date) -> None:
+    """The day the list is asked for: one a committee's records can have (since 1990), and not
+    further ahead than `LATEST_AHEAD`."""
+    if day < EARLIEST_RECEIVED:
+        raise ValidationError(
+            "on",
+            "日期",
+            f"{day.isoformat()}早于{EARLIEST_RECEIVED.year}年，请核对年份，例如 2026-11-05",
+        )
+    if day > date.today() + LATEST_AHEAD:
+        raise ValidationError(
+            "on", "日期", f"{day.isoformat()}是十年以后，太远了，请核对年份，例如 2026-11-05"
+        )
 
 
 def _follow_up_days(session: Session) -> int:
@@ -184,6 +204,7 @@ def due_items(
 ) -> list[DueItem]:
     """Everything late or due within `horizon_days`, most urgent first (one case if asked)."""
     today = today or date.today()
+    _check_day(today)
     with db.reading() as session:
         follow_up_days = _follow_up_days(session)
         horizon = timedelta(days=horizon_days)

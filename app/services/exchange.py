@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import json
 import re
+import uuid as uuid_module
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,9 +62,15 @@ from app.domain.codes import (
 )
 from app.domain.drafts import AgreementDraft, CaseDraft, PartyDraft, TermDraft
 from app.domain.errors import ImportFileError, UserError, ValidationError, ValidationErrors
+from app.domain.fields import clean_text
 from app.domain.lifecycle import CLOSED_STATUSES, CaseEvent, next_status
 from app.domain.money import parse_exchange_money, to_fen
-from app.domain.numbering import parse_number
+from app.domain.numbering import (
+    check_case_number,
+    check_committee_name,
+    check_short_name,
+    parse_number,
+)
 from app.domain.panel import MAX_MEMBERS, PanelSizes
 from app.domain.roster import (
     FIELDS,
@@ -73,27 +80,31 @@ from app.domain.roster import (
     MediatorDraft,
     RelationDraft,
     TrainingDraft,
+    check_mediator,
 )
 from app.domain.rules import (
     CleanAgreement,
     CleanCase,
     check_agreement,
     check_case,
-    check_mediator_birth_date,
+    check_case_day,
     choose,
     optional_text,
 )
 from app.domain.schedule import Instalment as ScheduleInstalment
 from app.domain.schedule import Schedule, ScheduleKind, validate_schedule
 from app.domain.screening import (
-    DESCRIPTION_MAX,
     MAX_FINDINGS,
-    NOTE_MAX,
     RoundDraft,
     check_round,
 )
 from app.domain.subsidy import CODE_MAX, Scheme
-from app.domain.validation import check_phone, check_resident_id, require_text
+from app.domain.tiers import (
+    check_escalation_day,
+    check_escalation_decided_by,
+    check_escalation_reason,
+)
+from app.domain.validation import check_phone, check_resident_id, require_text, shown_value
 from app.domain.values import Place
 from app.services.bulk import (
     CaseLayout,
@@ -133,14 +144,21 @@ from app.services.exchange_export import (
 from app.services.files import os_problem
 from app.services.mediators import fill_mediator
 from app.services.operations import DEFAULT_ACTOR
-from app.services.subsidy import REASON_MAX, stored_scheme
+from app.services.subsidy import stored_scheme
 from app.views import Changed
 
 E = TypeVar("E", bound=Labelled)
 
 #: Every version import reads, oldest first; the newest is the one export writes (`VERSION`).
 READABLE_VERSIONS = (1, 2, 3, 4)
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+#: The spellings of a uuid import takes: hyphenated or 32 bare digits, perhaps in braces or as a
+#: urn (after case and surrounding blanks are set aside). `fullmatch`, never `^…$`: a `$`
+#: also matches before a final line break, so "…950e\n" passed and was kept as 37 characters.
+_UUID = re.compile(
+    r"(?:urn:uuid:)?(?P<brace>\{)?"
+    r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})"
+    r"(?(brace)\})"
+)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})")
 
@@ -581,8 +599,23 @@ class _Where:
 
 
 def _shown(value: Any) -> str:
-    """A value as the file writes it (true, 1.5, [..]): never Python's None or True."""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    """A value as the file writes it (true, 1.5, [..]): never Python's None or True; cut short
+    and with anything unprintable as “?”, so a message never repeats a pasted page or carries a
+    terminal escape."""
+    if isinstance(value, str):
+        return shown_value(value)
+    try:
+        # The start is enough: a value of a hundred thousand items is never shown whole.
+        text = json.dumps(value[:3] if isinstance(value, list) else value, ensure_ascii=False)
+    except (RecursionError, ValueError):  # nested thousands deep
+        text = "[…]"
+    return shown_value(text)
+
+
+def _keys_shown(keys: list[str]) -> str:
+    """Unknown keys named in a message: a few, each cut short."""
+    named = "、".join(shown_value(k) for k in keys[:5])
+    return named + (f"等{len(keys)}个" if len(keys) > 5 else "")
 
 
 def _expect_object(
@@ -602,13 +635,13 @@ def _expect_object(
     ]
     if newer:
         raise where.fail(
-            f"{what}中的“{'、'.join(unknown)}”是第{newer[0]}版格式才有的字段，"
+            f"{what}中的“{_keys_shown(unknown)}”是第{newer[0]}版格式才有的字段，"
             f'而文件写的是第{where.version}版（"version": {where.version}）。'
             f'如果文件是按第{newer[0]}版写的，请把版本号改为 "version": {newer[0]}；'
             "否则请删去这些字段。"
         )
     raise where.fail(
-        f"{what}中有不认识的字段“{'、'.join(unknown)}”。交换文件只能包含第{where.version}版"
+        f"{what}中有不认识的字段“{_keys_shown(unknown)}”。交换文件只能包含第{where.version}版"
         "格式规定的字段，请检查拼写。"
     )
 
@@ -683,7 +716,7 @@ def _timestamp(value: Any, where: _Where, key: str) -> datetime | None:
     if isinstance(value, str) and _TIMESTAMP.fullmatch(value):
         try:
             return datetime.fromisoformat(value).astimezone(UTC)
-        except ValueError:
+        except (ValueError, OverflowError):  # 0001-01-01T00:00+08:00 is before year 1 in UTC
             pass
     raise where.fail(
         f"{where.name(key)}应是带时区的时间，写成 YYYY-MM-DDTHH:MM:SS+08:00，"
@@ -733,13 +766,43 @@ def _bool_or_none(value: Any, where: _Where, key: str) -> bool | None:
     raise where.fail(f"{where.name(key)}应是 true（是）或 false（否），现在是{_shown(value)}。")
 
 
+def canonical_uuid(text: str) -> str | None:
+    """`text` as the one form a uuid is stored in (36 characters, lower case, hyphenated), or
+    None when it is no uuid.
+
+    Every uuid of a file is compared in this form, so the same case written in capitals, in
+    braces or with a stray line break is the same case and is skipped, not imported twice.
+    """
+    bare = text.strip().lower()
+    if not _UUID.fullmatch(bare):
+        return None
+    return str(uuid_module.UUID(bare))
+
+
 def _uuid(value: Any, where: _Where, key: str = "uuid") -> str:
     shape = "应是36位的唯一标识，例如 0f8fad5b-d9cb-469f-a165-70867728950e"
     if value is None:
         raise where.fail(f"缺少{where.name(key)}，{shape}。")
-    if not isinstance(value, str) or not _UUID.match(value.lower()):
-        raise where.fail(f"{where.name(key)}格式不对，{shape}，现在是{_shown(value)}。")
-    return value.lower()
+    found = canonical_uuid(value) if isinstance(value, str) else None
+    if found is None:
+        raise where.fail(f"{where.name(key)}格式不对，{shape}，现在是{shown_value(value)}。")
+    return found
+
+
+def _canonical_keys(stored: Iterable[str]) -> set[str]:
+    """Uuids kept in the database as the file's are compared (an older import may have kept
+    one with a trailing line break)."""
+    return {canonical_uuid(u) or u for u in stored}
+
+
+def _clean(value: Any, where: _Where, key: str, field_key: str, *, required: bool = False) -> str:
+    """A text of the file checked as the program's one table of fields says (`field_key`, such
+    as "escalation.reason"): stripped, bounded, printable; refused with the file's key named."""
+    raw = _text(value, where, key)
+    try:
+        return clean_text(raw, field_key, field=key, label=where.labels.get(key), required=required)
+    except ValidationError as error:
+        raise where.invalid(error, key) from None
 
 
 def _place_value(value: Any, where: _Where, key: str) -> Place:
@@ -763,15 +826,16 @@ def _optional_choice(enum: type[E], value: Any, where: _Where, key: str) -> E | 
 
 
 def _names(value: Any, where: _Where, key: str) -> str:
-    """A list of names, kept one per line."""
+    """A list of names of a sitting's record, kept one per line: each a name as the form takes
+    it, and all of them within the field's limit (`session.<key>`)."""
     names = []
     for item in _list(value, where, key):
-        name = _checked_text(item, where, key, 60)
-        if "\n" in name or "\r" in name:
+        if any(c in _text(item, where, key).strip() for c in "\r\n"):
             raise where.fail(f"{where.name(key)}中每个名字单独写一项，名字里不能换行。")
+        name = _clean(item, where, key, "party.person_name")
         if name:
             names.append(name)
-    return "\n".join(names)
+    return _clean("\n".join(names), where, key, f"session.{key}")
 
 
 @dataclass
@@ -984,33 +1048,37 @@ def _category_choices(categories: Mapping[str, str]) -> str:
     return "、".join(f"{label}（{code}）" for code, label in categories.items())
 
 
+#: The file's key for a field `check_mediator` names otherwise.
+_MEDIATOR_KEYS = {"from_on": "from", "to_on": "to", "hours": "minutes"}
+
+
+def _mediator_key(field_name: str) -> str:
+    """compound → address.compound, absences[0].from_on → absences[0].from: where the field
+    `check_mediator` names sits in the file."""
+    if field_name in ("compound", "building", "unit", "room"):
+        return f"address.{field_name}"
+    head, dot, tail = field_name.partition(".")
+    return f"{head}.{_MEDIATOR_KEYS.get(tail, tail)}" if dot else field_name
+
+
 def _mediator_in(
     index: int, value: Any, categories: Mapping[str, str], version: int
 ) -> _MediatorIn:
     name_hint = value.get("name") if isinstance(value, dict) else None
+    named = f"“{shown_value(name_hint)}”" if isinstance(name_hint, str) else ""
     where = _Where(
-        f"第{index + 1}名调解员{f'“{name_hint}”' if isinstance(name_hint, str) else ''}：",
+        f"第{index + 1}名调解员{named}：",
         MEDIATOR_LABELS,
         version,
     )
     data = _expect_object(value, MEDIATOR_KEYS, where, "调解员")
     today = date.today()
-    name_text = _text(data.get("name"), where, "name")
     category = data.get("elder_category")
     if category is not None and (not isinstance(category, str) or category not in categories):
         raise where.fail(
             f"五老类别（elder_category）“{_shown(category)}”不在本委员会的类别中，"
             f"请从这些中选择：{_category_choices(categories)}。"
         )
-    try:
-        name = require_text(name_text, "name", "姓名", max_length=60, example="王建国")
-        phone = _text(data.get("phone"), where, "phone")
-        phone = check_phone(phone) if phone.strip() else ""
-        birth_date = check_mediator_birth_date(
-            _date_value(data.get("birth_date"), where, "birth_date"), today
-        )
-    except ValidationError as error:
-        raise where.invalid(error) from None
     sex = data.get("sex")
     if sex is not None:
         _choice(Sex, sex, where, "sex")
@@ -1022,36 +1090,37 @@ def _mediator_in(
     mediator_uuid = _uuid(data.get("uuid"), where)
     place = _place_value(data.get("address"), where, "address")
     # A version 1 or 2 file has none of the new keys: they give the roster form's defaults.
-    return _MediatorIn(
-        mediator_uuid,
-        MediatorDraft(
-            name=name,
-            sex=sex or "",
-            ethnicity=_checked_text(
-                data.get("ethnicity"), where, "ethnicity", FIELDS["ethnicity"].limit
-            ),
-            birth_date=birth_date,
-            elder_category=category or "",
-            compound=place.compound,
-            building=place.building,
-            unit=place.unit,
-            room=place.room,
-            phone=phone,
-            specialties=list(dict.fromkeys(specialties)),  # in the file's order, once each
-            languages=_checked_text(
-                data.get("languages"), where, "languages", FIELDS["languages"].limit
-            ),
-            active=True if active is None else active,
-            committee_member=bool(
-                _bool_or_none(data.get("committee_member"), where, "committee_member")
-            ),
-            case_limit=_case_limit(data.get("case_limit"), where, "（null，按委员会的设定）"),
-            notes=_checked_text(data.get("notes"), where, "notes", 5000),
-            absences=_absences_in(data, where),
-            trainings=_trainings_in(data, where, today),
-            relations=_relations_in(data, where, today),
+    given = MediatorDraft(
+        name=_text(data.get("name"), where, "name"),
+        sex=sex or "",
+        ethnicity=_text(data.get("ethnicity"), where, "ethnicity"),
+        birth_date=_date_value(data.get("birth_date"), where, "birth_date"),
+        elder_category=category or "",
+        compound=place.compound,
+        building=place.building,
+        unit=place.unit,
+        room=place.room,
+        phone=_text(data.get("phone"), where, "phone"),
+        specialties=list(dict.fromkeys(specialties)),  # in the file's order, once each
+        languages=_text(data.get("languages"), where, "languages"),
+        active=True if active is None else active,
+        committee_member=bool(
+            _bool_or_none(data.get("committee_member"), where, "committee_member")
         ),
+        case_limit=_case_limit(data.get("case_limit"), where, "（null，按委员会的设定）"),
+        notes=_text(data.get("notes"), where, "notes"),
+        absences=_absences_in(data, where),
+        trainings=_trainings_in(data, where, today),
+        relations=_relations_in(data, where, today),
     )
+    # The roster form's own check, so a file cannot bring what the form would refuse.
+    try:
+        draft = check_mediator(given, categories=set(categories), today=today)
+    except ValidationErrors as errors:
+        first = errors.errors[0]
+        more = f"（另有{len(errors.errors) - 1}处错误）" if len(errors.errors) > 1 else ""
+        raise where.invalid(first, _mediator_key(first.field), more) from None
+    return _MediatorIn(mediator_uuid, draft)
 
 
 def _case_limit(value: Any, where: _Where, when_empty: str = "") -> int | None:
@@ -1077,7 +1146,7 @@ def _absences_in(data: dict[str, Any], where: _Where) -> list[AbsenceDraft]:
                 f"{a_where.name('to')}{end}早于{a_where.name('from')}{start}，请核对。"
                 "只外出一天的，两个日期写同一天。"
             )
-        reason = _checked_text(a.get("reason"), a_where, "reason", 200)
+        reason = _clean(a.get("reason"), a_where, "reason", "absence.reason")
         absences.append(AbsenceDraft(start, end, reason))
     return absences
 
@@ -1094,7 +1163,7 @@ def _trainings_in(data: dict[str, Any], where: _Where, today: date) -> list[Trai
         on = _required_date(t.get("on"), t_where, "on")
         if on > today:
             raise t_where.fail(f"{t_where.name('on')}{on}还没到，培训以后才能登记，请核对。")
-        topic = _checked_text(t.get("topic"), t_where, "topic", 200, required=True)
+        topic = _clean(t.get("topic"), t_where, "topic", "training.topic", required=True)
         minutes = _int_or_none(t.get("minutes"), t_where, "minutes")
         if minutes is None or not 0 < minutes <= MAX_TRAINING_MINUTES:
             raise t_where.fail(
@@ -1110,7 +1179,9 @@ def _relations_in(data: dict[str, Any], where: _Where, today: date) -> list[Rela
     for index, value in enumerate(_list(data.get("relations"), where, "relations")):
         r_where = where.inner(f"第{index + 1}项需回避的关系：", RELATION_LABELS)
         r = _expect_object(value, RELATION_KEYS, r_where, "需回避的关系")
-        name = _checked_text(r.get("person_name"), r_where, "person_name", 60, required=True)
+        name = _clean(
+            r.get("person_name"), r_where, "person_name", "relation.person_name", required=True
+        )
         kind = _choice(RelationKind, r.get("kind"), r_where, "kind")
         id_number = _text(r.get("id_number"), r_where, "id_number").strip().upper()
         if id_number:
@@ -1126,7 +1197,7 @@ def _relations_in(data: dict[str, Any], where: _Where, today: date) -> list[Rela
                 kind=kind.value,
                 id_number=id_number,
                 phone=_phone(r.get("phone"), r_where),
-                notes=_checked_text(r.get("notes"), r_where, "notes", 200),
+                notes=_clean(r.get("notes"), r_where, "notes", "relation.notes"),
             )
         )
     return relations
@@ -1196,7 +1267,7 @@ def _agents_in(data: dict[str, Any], where: _Where) -> tuple[AgentRecord, ...]:
                 if kind is None
                 else _choice(AuthorityKind, kind, a_where, "authority_kind")
             )
-            authority = _checked_text(a.get("authority"), a_where, "authority", 1000)
+            authority = _clean(a.get("authority"), a_where, "authority", "agent.authority")
             if authority_kind is AuthorityKind.SPECIAL and not authority:
                 raise a_where.fail(
                     "特别授权（special）要写明代理权限（authority），例如 "
@@ -1205,7 +1276,7 @@ def _agents_in(data: dict[str, Any], where: _Where) -> tuple[AgentRecord, ...]:
             agents.append(
                 AgentRecord(
                     party=p_index,
-                    name=_checked_text(a.get("name"), a_where, "name", 60, required=True),
+                    name=_clean(a.get("name"), a_where, "name", "agent.name", required=True),
                     phone=_phone(a.get("phone"), a_where),
                     authority_kind=authority_kind.value,
                     authorised_on=_date_value(a.get("authorised_on"), a_where, "authorised_on"),
@@ -1239,7 +1310,7 @@ def _panel_in(
             if chosen is None
             else _choice(PanelChoice, chosen, m_where, "chosen_by")
         )
-        reason = _checked_text(m.get("reason"), m_where, "reason", 2000)
+        reason = _clean(m.get("reason"), m_where, "reason", "panel.reason")
         party = _int_or_none(m.get("chosen_by_party"), m_where, "chosen_by_party")
         _party_index(party, m_where, "chosen_by_party", parties)
         if party is not None and chosen_by is not PanelChoice.PARTIES:
@@ -1263,7 +1334,7 @@ def _recusals_in(
         party = _int_or_none(r.get("party"), r_where, "party")
         _party_index(party, r_where, "party", parties)
         on = _required_date(r.get("on"), r_where, "on")
-        reason = _checked_text(r.get("reason"), r_where, "reason", 2000)
+        reason = _clean(r.get("reason"), r_where, "reason", "recusal.reason")
         recusals.append(_RecusalIn(mediator, party, on, reason))
     return tuple(recusals)
 
@@ -1293,7 +1364,7 @@ def _draws_in(data: dict[str, Any], where: _Where) -> tuple[_DrawIn, ...]:
                 mode=_choice(PanelMode, d.get("mode"), d_where, "mode").value,
                 at=_required_timestamp(d.get("at"), d_where, "at"),
                 actor=_checked_text(d.get("actor"), d_where, "actor", 60),
-                reason=_checked_text(d.get("reason"), d_where, "reason", 2000),
+                reason=_clean(d.get("reason"), d_where, "reason", "draw.reason"),
                 # The record as it stood, character for character: never stripped or rewritten.
                 explanation=explanation,
             )
@@ -1308,20 +1379,28 @@ def _json_or_none(text: str) -> Any:
         return None
 
 
-def _escalations_in(data: dict[str, Any], where: _Where) -> list[TierMove]:
+def _escalations_in(
+    data: dict[str, Any], where: _Where, received_on: date, today: date
+) -> list[TierMove]:
+    """The tier moves, each checked as `escalate` checks one: a day between the case's
+    receipt and today, a reason and a name within their fields (a move of an older file may
+    have no reason)."""
     escalations: list[TierMove] = []
     for e_index, e_value in enumerate(_list(data.get("escalations"), where, "escalations")):
         e_where = where.inner(f"第{e_index + 1}次层级变更：", ESCALATION_LABELS)
         e = _expect_object(e_value, ESCALATION_KEYS, e_where, "层级变更")
-        escalations.append(
-            TierMove(
-                from_tier=_choice(Tier, e.get("from"), e_where, "from"),
-                to_tier=_choice(Tier, e.get("to"), e_where, "to"),
-                on=_required_date(e.get("on"), e_where, "on"),
-                reason=_text(e.get("reason"), e_where, "reason"),
-                decided_by=_checked_text(e.get("decided_by"), e_where, "decided_by", 60),
-            )
-        )
+        from_tier = _choice(Tier, e.get("from"), e_where, "from")
+        to_tier = _choice(Tier, e.get("to"), e_where, "to")
+        on = _required_date(e.get("on"), e_where, "on")
+        reason = _text(e.get("reason"), e_where, "reason")
+        decided_by = _text(e.get("decided_by"), e_where, "decided_by")
+        try:
+            on = check_escalation_day(on, received_on=received_on, today=today)
+            reason = check_escalation_reason(reason, required=False)
+            decided_by = check_escalation_decided_by(decided_by)
+        except ValidationError as error:
+            raise e_where.invalid(error) from None
+        escalations.append(TierMove(from_tier, to_tier, on, reason, decided_by))
     return escalations
 
 
@@ -1349,7 +1428,7 @@ def _schedule_key(field_name: str) -> str:
 
 
 def _term_in(
-    t_value: Any, where: _Where, parties: list[PartyDraft], since: date | None
+    t_value: Any, where: _Where, parties: list[PartyDraft], since: date, today: date
 ) -> tuple[TermDraft, TermPerformance]:
     """One term and how it is performed; `since`: the day performance can start."""
     t = _expect_object(t_value, TERM_KEYS, where, "协议条款")
@@ -1419,10 +1498,14 @@ def _term_in(
         p_where = where.inner(f"履行记录第{p_index + 1}项：", PAYMENT_LABELS)
         p = _expect_object(p_value, PAYMENT_KEYS, p_where, "履行记录")
         on = _required_date(p.get("on"), p_where, "on", "2026-04-01")
-        if since is not None and on < since:
+        if on < since:
             raise p_where.fail(
                 f"{p_where.name('on')}不能早于协议达成的日期（{since:%Y-%m-%d}），现在是{on}。"
             )
+        try:
+            check_case_day(on, "on", p_where.label("on"), received_on=since, today=today)
+        except ValidationError as error:
+            raise p_where.invalid(error) from None
         paid = _fen(p.get("amount"), p_where, "amount")
         if money and not paid:
             raise p_where.fail(
@@ -1432,7 +1515,7 @@ def _term_in(
             raise p_where.fail(
                 f"这一条不是支付金钱的义务，不填{p_where.name('amount')}，只写履行日期和说明。"
             )
-        payments.append((on, paid, _checked_text(p.get("note"), p_where, "note", 500)))
+        payments.append((on, paid, _clean(p.get("note"), p_where, "note", "payment.note")))
     performance = TermPerformance(
         schedule_kind=kind.value,
         day_of_month=schedule.day_of_month,
@@ -1451,8 +1534,8 @@ def _confirmation_in(value: Any, where: _Where, reached_on: date | None) -> Conf
     c = _expect_object(value, CONFIRMATION_KEYS, c_where, "司法确认")
     confirmation = Confirmation(
         applied_on=_date_value(c.get("applied_on"), c_where, "applied_on"),
-        court=_checked_text(c.get("court"), c_where, "court", 100),
-        result=_checked_text(c.get("result"), c_where, "result", 100),
+        court=_clean(c.get("court"), c_where, "court", "confirmation.court"),
+        result=_clean(c.get("result"), c_where, "result", "confirmation.result"),
         decided_on=_date_value(c.get("decided_on"), c_where, "decided_on"),
     )
     applied, decided = confirmation.applied_on, confirmation.decided_on
@@ -1470,7 +1553,7 @@ def _confirmation_in(value: Any, where: _Where, reached_on: date | None) -> Conf
 
 
 def _agreement_in(
-    data: dict[str, Any], where: _Where, parties: list[PartyDraft], clean: CleanCase
+    data: dict[str, Any], where: _Where, parties: list[PartyDraft], clean: CleanCase, today: date
 ) -> tuple[CleanAgreement | None, tuple[TermPerformance, ...], Confirmation]:
     if data.get("agreement") is None:
         return None, (), Confirmation()
@@ -1479,7 +1562,7 @@ def _agreement_in(
     reached_on = _date_value(a.get("reached_on"), a_where, "reached_on")
     since = reached_on or clean.received_on
     terms = [
-        _term_in(t, a_where.inner(f"第{i + 1}条：", TERM_LABELS), parties, since)
+        _term_in(t, a_where.inner(f"第{i + 1}条：", TERM_LABELS), parties, since, today)
         for i, t in enumerate(_list(a.get("terms"), a_where, "terms"))
     ]
     draft = AgreementDraft(
@@ -1499,13 +1582,17 @@ def _agreement_in(
 
 
 def _follow_ups_in(
-    data: dict[str, Any], where: _Where, mediators: set[str]
+    data: dict[str, Any], where: _Where, mediators: set[str], received_on: date, today: date
 ) -> list[tuple[str | None, Visit]]:
     follow_ups = []
     for f_index, f_value in enumerate(_list(data.get("follow_ups"), where, "follow_ups")):
         f_where = where.inner(f"第{f_index + 1}次回访：", FOLLOW_UP_LABELS)
         f = _expect_object(f_value, FOLLOW_UP_KEYS, f_where, "回访")
         on = _required_date(f.get("on"), f_where, "on", "2026-04-10")
+        try:
+            check_case_day(on, "on", f_where.label("on"), received_on=received_on, today=today)
+        except ValidationError as error:
+            raise f_where.invalid(error) from None
         by = _uuid(f.get("by"), f_where, "by") if f.get("by") is not None else None
         if by is not None and by not in mediators:
             raise f_where.fail(f"回访人“{by}”不在调解员名单中。")
@@ -1517,10 +1604,10 @@ def _follow_ups_in(
             mediator_id=None,
             performed=_bool_or_none(f.get("performed"), f_where, "performed"),
             satisfaction=satisfaction.value if satisfaction else None,
-            notes=_text(f.get("notes"), f_where, "notes"),
-            met_with=_checked_text(f.get("met_with"), f_where, "met_with", 200),
-            risks=_checked_text(f.get("risks"), f_where, "risks", 2000),
-            measures=_checked_text(f.get("measures"), f_where, "measures", 2000),
+            notes=_clean(f.get("notes"), f_where, "notes", "follow_up.notes"),
+            met_with=_clean(f.get("met_with"), f_where, "met_with", "follow_up.met_with"),
+            risks=_clean(f.get("risks"), f_where, "risks", "follow_up.risks"),
+            measures=_clean(f.get("measures"), f_where, "measures", "follow_up.measures"),
         )
         follow_ups.append((by, visit))
     return follow_ups
@@ -1531,9 +1618,10 @@ def _status_label(status: CaseStatus | None) -> str:
 
 
 def _status_history_in(
-    data: dict[str, Any], where: _Where, status: CaseStatus
+    data: dict[str, Any], where: _Where, status: CaseStatus, received_on: date, today: date
 ) -> tuple[StatusStep, ...]:
-    """The recorded moves, refused unless they are moves the life cycle makes, in order."""
+    """The recorded moves, refused unless they are moves the life cycle makes, in order, each
+    on a day between the case's receipt and today."""
     steps: list[StatusStep] = []
     for s_index, s_value in enumerate(_list(data.get("status_history"), where, "status_history")):
         s_where = where.inner(f"办理经过第{s_index + 1}步：", STATUS_LABELS)
@@ -1542,7 +1630,7 @@ def _status_history_in(
         if event not in HISTORY_EVENTS:
             allowed = "、".join(f"{label}（{code}）" for code, label in HISTORY_EVENTS.items())
             raise s_where.fail(
-                f"办理事项（event）“{event}”不在可选范围内，请从这些中选择：{allowed}。"
+                f"办理事项（event）“{shown_value(event)}”不在可选范围内，请从这些中选择：{allowed}。"
             )
         before = _optional_choice(CaseStatus, s.get("from"), s_where, "from")
         after = _choice(CaseStatus, s.get("to"), s_where, "to")
@@ -1578,6 +1666,19 @@ def _status_history_in(
                 )
         elif before is not None:
             raise s_where.fail("办理经过应从“登记”（register）或“导入”（import）开始。")
+        # The first step is dated the day the case was received as registered; a later
+        # correction of that day leaves the step where it was, so only its future is wrong.
+        first = event in ("register", "import")
+        try:
+            check_case_day(
+                on,
+                "on",
+                s_where.label("on"),
+                received_on=min(on, received_on) if first else received_on,
+                today=today,
+            )
+        except ValidationError as error:
+            raise s_where.invalid(error) from None
         referred = _optional_choice(ReferralTarget, s.get("referred_to"), s_where, "referred_to")
         routes = [
             _choice(FailureRoute, r, s_where, "routes").value
@@ -1590,8 +1691,10 @@ def _status_history_in(
                 to_status=after,
                 on=on,
                 actor=_checked_text(s.get("actor"), s_where, "actor", 60),
-                reason=_checked_text(s.get("reason"), s_where, "reason", 5000),
-                withdrawn_by=_checked_text(s.get("withdrawn_by"), s_where, "withdrawn_by", 100),
+                reason=_clean(s.get("reason"), s_where, "reason", "event.reason"),
+                withdrawn_by=_clean(
+                    s.get("withdrawn_by"), s_where, "withdrawn_by", "event.withdrawn_by"
+                ),
                 referred_to=referred.value if referred else None,
                 routes=tuple(sorted(set(routes))),
             )
@@ -1611,36 +1714,74 @@ def _participants_in(data: dict[str, Any], where: _Where) -> tuple[ParticipantRe
         p = _expect_object(value, PARTICIPANT_KEYS, p_where, "参与调解的人员")
         participants.append(
             ParticipantRecord(
-                name=_checked_text(p.get("name"), p_where, "name", 60, required=True),
+                name=_clean(p.get("name"), p_where, "name", "participant.name", required=True),
                 kind=_choice(ParticipantKind, p.get("kind"), p_where, "kind").value,
-                organisation=_checked_text(p.get("organisation"), p_where, "organisation", 100),
+                organisation=_clean(
+                    p.get("organisation"), p_where, "organisation", "participant.organisation"
+                ),
                 phone=_phone(p.get("phone"), p_where),
             )
         )
     return tuple(participants)
 
 
-def _sessions_in(data: dict[str, Any], where: _Where) -> tuple[SessionRecord, ...]:
+#: The widest offsets from UTC of any place's clocks (Kiribati, Baker Island).
+_EASTMOST, _WESTMOST = timedelta(hours=14), timedelta(hours=-12)
+
+
+def _sitting_day(held_at: datetime, where: _Where, received_on: date, today: date) -> None:
+    """A sitting held between the case's receipt and today. Its day depends on the clock it is
+    read by, and the file may come from a computer in another time zone: it is refused only
+    when it is wrong on every clock — too early even where the day is furthest on, or to
+    come even where it is furthest behind."""
+    try:
+        earliest, latest = (held_at + _EASTMOST).date(), (held_at + _WESTMOST).date()
+    except OverflowError:  # the first or last moment a clock can show: no day of a case
+        earliest = latest = held_at.date()
+    try:
+        check_case_day(
+            earliest,
+            "held_at",
+            where.label("held_at"),
+            received_on=received_on,
+            today=date.max - timedelta(days=2),
+        )
+        check_case_day(
+            latest,
+            "held_at",
+            where.label("held_at"),
+            received_on=min(latest, received_on),
+            today=today,
+        )
+    except ValidationError as error:
+        raise where.invalid(error) from None
+
+
+def _sessions_in(
+    data: dict[str, Any], where: _Where, received_on: date, today: date
+) -> tuple[SessionRecord, ...]:
     sessions = []
     for index, value in enumerate(_list(data.get("sessions"), where, "sessions")):
         s_where = where.inner(f"第{index + 1}份调查或调解记录：", SESSION_LABELS)
         s = _expect_object(value, SESSION_KEYS, s_where, "调查或调解记录")
+        held_at = _required_timestamp(s.get("held_at"), s_where, "held_at")
+        _sitting_day(held_at, s_where, received_on, today)
         sessions.append(
             SessionRecord(
                 kind=_choice(SessionKind, s.get("kind"), s_where, "kind").value,
-                held_at=_required_timestamp(s.get("held_at"), s_where, "held_at"),
-                place=_checked_text(s.get("place"), s_where, "place", 200),
+                held_at=held_at,
+                place=_clean(s.get("place"), s_where, "place", "session.place"),
                 mediators_present=_names(s.get("mediators_present"), s_where, "mediators_present"),
                 parties_present=_names(s.get("parties_present"), s_where, "parties_present"),
                 participants_present=_names(
                     s.get("participants_present"), s_where, "participants_present"
                 ),
-                recorder=_checked_text(s.get("recorder"), s_where, "recorder", 60),
-                statements=_checked_text(s.get("statements"), s_where, "statements", 20000),
-                facts_verified=_checked_text(
-                    s.get("facts_verified"), s_where, "facts_verified", 20000
+                recorder=_clean(s.get("recorder"), s_where, "recorder", "session.recorder"),
+                statements=_clean(s.get("statements"), s_where, "statements", "session.statements"),
+                facts_verified=_clean(
+                    s.get("facts_verified"), s_where, "facts_verified", "session.facts_verified"
                 ),
-                outcome=_checked_text(s.get("outcome"), s_where, "outcome", 5000),
+                outcome=_clean(s.get("outcome"), s_where, "outcome", "session.outcome"),
             )
         )
     return tuple(sessions)
@@ -1672,12 +1813,18 @@ def _attachments_in(
         attachments.append(
             AttachmentRecord(
                 sha256=digest,
-                original_name=_checked_text(
-                    a.get("original_name"), a_where, "original_name", 255, required=True
+                original_name=_clean(
+                    a.get("original_name"),
+                    a_where,
+                    "original_name",
+                    "attachment.original_name",
+                    required=True,
                 ),
                 size=size,
                 added_at=_required_timestamp(a.get("added_at"), a_where, "added_at"),
-                description=_checked_text(a.get("description"), a_where, "description", 2000),
+                description=_clean(
+                    a.get("description"), a_where, "description", "attachment.description"
+                ),
                 kind=(
                     AttachmentKind.OTHER
                     if kind is None
@@ -1717,10 +1864,10 @@ def _subsidy_in(
                 f"{named[code]}。"
             )
         raise where.fail(
-            f"{where.name('subsidy_class')}“{code}”不是类别的代码（小写英文字母、数字和下划线，"
+            f"{where.name('subsidy_class')}“{shown_value(code)}”不是类别的代码（小写英文字母、数字和下划线，"
             f"字母开头，最多{CODE_MAX}个字符）。本委员会补贴办法的类别有：{choices}。"
         )
-    reason = _checked_text(data.get("subsidy_reason"), where, "subsidy_reason", REASON_MAX)
+    reason = _clean(data.get("subsidy_reason"), where, "subsidy_reason", "case.subsidy_reason")
     useful = bool(_bool_or_none(data.get("subsidy_useful"), where, "subsidy_useful"))
     proof = bool(_bool_or_none(data.get("subsidy_oral_proof"), where, "subsidy_oral_proof"))
     if reason and code is None:
@@ -1767,24 +1914,28 @@ def _life_in(
     )
     return CaseLife(
         accepted_on=accepted_on,
-        declined_reason=_checked_text(data.get("declined_reason"), where, "declined_reason", 5000),
+        declined_reason=_clean(
+            data.get("declined_reason"), where, "declined_reason", "case.declined_reason"
+        ),
         tier_resolved=_optional_choice(Tier, data.get("tier_resolved"), where, "tier_resolved"),
         mediation_extended_to=_date_value(
             data.get("mediation_extended_to"), where, "mediation_extended_to"
         ),
-        extension_reason=_checked_text(
-            data.get("extension_reason"), where, "extension_reason", 2000
+        extension_reason=_clean(
+            data.get("extension_reason"), where, "extension_reason", "case.extension_reason"
         ),
         risk_level=risk_level.value if risk_level else None,
-        risk_measures=_checked_text(data.get("risk_measures"), where, "risk_measures", 2000),
+        risk_measures=_clean(
+            data.get("risk_measures"), where, "risk_measures", "case.risk_measures"
+        ),
         police_reported_on=_date_value(data.get("police_reported_on"), where, "police_reported_on"),
         escalation_prevented=bool(prevented),
-        outcome_note=_checked_text(data.get("outcome_note"), where, "outcome_note", 5000),
+        outcome_note=_clean(data.get("outcome_note"), where, "outcome_note", "case.outcome_note"),
         performed_on=_date_value(data.get("performed_on"), where, "performed_on"),
         closed_on=_date_value(data.get("closed_on"), where, "closed_on"),
         archived_at=_timestamp(data.get("archived_at"), where, "archived_at"),
         rights_notified_on=notified_on,
-        dossier_note=_checked_text(data.get("dossier_note"), where, "dossier_note", 20000),
+        dossier_note=_clean(data.get("dossier_note"), where, "dossier_note", "case.dossier_note"),
         subsidy_class=subsidy_class,
         subsidy_reason=subsidy_reason,
         subsidy_useful=useful,
@@ -1793,10 +1944,8 @@ def _life_in(
 
 
 def _case_where(index: int, title: Any, version: int = VERSION) -> _Where:
-    named = isinstance(title, str) and title.strip()
-    return _Where(
-        f"第{index + 1}个案件{f'“{title.strip()}”' if named else ''}：", CASE_LABELS, version
-    )
+    named = shown_value(title.strip()) if isinstance(title, str) else ""
+    return _Where(f"第{index + 1}个案件{f'“{named}”' if named else ''}：", CASE_LABELS, version)
 
 
 def _case_in(
@@ -1811,29 +1960,36 @@ def _case_in(
     data = _expect_object(value, CASE_KEYS, where, "案件")
     case_uuid = _uuid(data.get("uuid"), where)
     number = data.get("number")
-    if number is not None and (not isinstance(number, str) or not number.strip()):
-        raise where.fail("案件编号（number）应是文字，或省略由程序自动编号。")
+    if number is not None:
+        if not isinstance(number, str) or not number.strip():
+            raise where.fail("案件编号（number）应是文字，或省略由程序自动编号。")
+        try:
+            number = check_case_number(_text(number, where, "number"))
+        except ValidationError as error:
+            raise where.invalid(error, "number") from None
+    today = date.today()
     draft = _case_draft(data, where)
     try:
-        clean = check_case(draft)
+        clean = check_case(draft, today)
     except ValidationErrors as errors:
         more = f"（另有{len(errors.errors) - 1}处错误）" if len(errors.errors) > 1 else ""
         raise where.invalid(errors.errors[0], more=more) from None
-    agreement, performance, confirmation = _agreement_in(data, where, draft.parties, clean)
+    received_on = clean.received_on
+    agreement, performance, confirmation = _agreement_in(data, where, draft.parties, clean, today)
     # An older file has none of the keys its version lacks: they give the defaults.
     return _CaseIn(
         case_uuid,
-        number.strip() if number else None,
+        number,
         clean,
         _panel_in(data, where, mediator_uuids, draft.parties),
-        _escalations_in(data, where),
+        _escalations_in(data, where, received_on, today),
         agreement,
-        _follow_ups_in(data, where, mediator_uuids),
+        _follow_ups_in(data, where, mediator_uuids, received_on, today),
         life=_life_in(data, where, clean, classes),
-        status_history=_status_history_in(data, where, clean.status),
+        status_history=_status_history_in(data, where, clean.status, received_on, today),
         agents=_agents_in(data, where),
         participants=_participants_in(data, where),
-        sessions=_sessions_in(data, where),
+        sessions=_sessions_in(data, where, received_on, today),
         attachments=_attachments_in(data, where, draft.parties),
         performance=performance,
         confirmation=confirmation,
@@ -1871,9 +2027,12 @@ def _round_in(index: int, value: Any, version: int, today: date) -> _RoundIn:
     """One screening round checked as the screening form checks it; its findings' cases are
     looked up once the file's cases are in (`_add_rounds`)."""
     hint = value if isinstance(value, dict) else {}
-    said = " ".join(
-        v.strip() for v in (hint.get("held_on"), hint.get("area")) if isinstance(v, str)
-    ).strip()
+    said = shown_value(
+        " ".join(
+            v.strip() for v in (hint.get("held_on"), hint.get("area")) if isinstance(v, str)
+        ).strip(),
+        40,
+    )
     where = _Where(
         f"第{index + 1}次矛盾纠纷排查{f'（{said}）' if said else ''}：", ROUND_LABELS, version
     )
@@ -1910,7 +2069,7 @@ def _finding_in(value: Any, where: _Where) -> _FindingIn:
     f = _expect_object(value, FINDING_KEYS, where, "排查发现")
     outcome = _choice(FindingOutcome, f.get("outcome"), where, "outcome")
     case = None if f.get("case") is None else _uuid(f.get("case"), where, "case")
-    description = _checked_text(f.get("description"), where, "description", DESCRIPTION_MAX)
+    description = _clean(f.get("description"), where, "description", "finding.description")
     if case is not None and outcome is not FindingOutcome.CASE:
         raise where.fail(
             f"{where.name('outcome')}是“{outcome.label}”（{outcome.value}）的发现不登记案件：请删去"
@@ -1924,7 +2083,7 @@ def _finding_in(value: Any, where: _Where) -> _FindingIn:
             f"缺少{where.name('description')}：请写明发现了什么纠纷，"
             "例如“3号楼602与502因漏水争吵”。"
         )
-    note = _checked_text(f.get("note"), where, "note", NOTE_MAX)
+    note = _clean(f.get("note"), where, "note", "finding.note")
     return _FindingIn(description, outcome, case, note, where)
 
 
@@ -1951,7 +2110,7 @@ _LOOKUP = 900
 def _add_rounds(session: Session, rounds: list[_RoundIn], report: ImportReport) -> None:
     """Write the rounds not yet in the database, each finding on the case it names (one of the
     file's, just written, or one the database had)."""
-    existing = set(session.scalars(select(ScreeningRound.uuid)))
+    existing = _canonical_keys(session.scalars(select(ScreeningRound.uuid)))
     new = [r for r in rounds if r.uuid not in existing]
     report.skipped_rounds = [r.name for r in rounds if r.uuid in existing]
     wanted = sorted({f.case for r in new for f in r.findings if f.case is not None})
@@ -2027,10 +2186,15 @@ def _committee_in(data: dict[str, Any], version: int) -> _CommitteeIn | None:
         return None
     committee = _expect_object(data["committee"], COMMITTEE_KEYS, where, "调解委员会（committee）")
     inside = where.inner("调解委员会（committee）中的", COMMITTEE_LABELS)
+    # Left out or blank, the database keeps its own (`_settle_name`); given, each is checked as
+    # `init` checks it, since it is printed at the head of every form and in every number.
     name = _text(committee.get("name"), inside, "name").strip()
     short_name = _text(committee.get("short_name"), inside, "short_name").strip()
-    if len(name) > 100 or len(short_name) > 20:
-        raise inside.fail("委员会名称最多100个字，简称最多20个字，请核对。")
+    try:
+        name = check_committee_name(name) if name else ""
+        short_name = check_short_name(short_name) if short_name else ""
+    except ValidationError as error:
+        raise inside.invalid(error) from None
     return _CommitteeIn(
         name,
         short_name,
@@ -2084,7 +2248,7 @@ def _page_layout(value: Any, where: _Where) -> str | None:
     if code not in PAGE_LAYOUTS:
         allowed = "、".join(f"{label}（{c}）" for c, label in PAGE_LAYOUTS.items())
         raise where.fail(
-            f"{where.name('page_layout')}“{code}”不在可选范围内，请从这些中选择：{allowed}。"
+            f"{where.name('page_layout')}“{shown_value(code)}”不在可选范围内，请从这些中选择：{allowed}。"
         )
     return code
 
@@ -2122,7 +2286,7 @@ def _panel_sizes(value: Any, where: _Where) -> str | None:
             or not 0 <= members <= MAX_MEMBERS
             or not isinstance(seats.get("recorder", False), bool)
         ):
-            raise where.fail(f"{shape}其中“{tier}”一项不对。")
+            raise where.fail(f"{shape}其中“{shown_value(tier)}”一项不对。")
     return text
 
 
@@ -2481,8 +2645,12 @@ def import_data(
                 )
             )
         }
-        existing_mediators = {u: i for u, i in session.execute(select(Mediator.uuid, Mediator.id))}
-        existing_cases = set(session.scalars(select(Case.uuid)))
+        # Compared in the form the file's are read in (`canonical_uuid`).
+        existing_mediators = {
+            canonical_uuid(u) or u: i
+            for u, i in session.execute(select(Mediator.uuid, Mediator.id))
+        }
+        existing_cases = _canonical_keys(session.scalars(select(Case.uuid)))
         existing_numbers = set(session.scalars(select(Case.number)))
 
         # 1. The roster checked.

@@ -34,6 +34,7 @@ from app.domain.codes import (
     Tier,
 )
 from app.domain.errors import NotFoundError, UserError
+from app.domain.fields import clean_text, max_length
 from app.domain.lifecycle import CLOSED_STATUSES
 from app.domain.panel import PanelSizes
 from app.domain.roster import (
@@ -43,10 +44,11 @@ from app.domain.roster import (
     TrainingDraft,
     check_mediator,
 )
+from app.domain.validation import shown_value
 from app.domain.values import Place
 from app.services.database import Database
 from app.services.operations import DEFAULT_ACTOR
-from app.services.records import row_fields
+from app.services.records import row_fields, row_id
 from app.views import (
     AbsenceView,
     CaseRoleCount,
@@ -122,14 +124,17 @@ def find_mediator(session: Session, ref: str | int) -> Mediator:
     """A mediator by id, uuid or exact name (a name two mediators share is refused)."""
     text = str(ref).strip()
     query = _loaded()
-    if isinstance(ref, int) or text.isdigit():
-        found = list(session.scalars(query.where(Mediator.id == int(text))))
+    by_id = row_id(ref)
+    if by_id is not None:
+        found = list(session.scalars(query.where(Mediator.id == by_id)))
     else:
         found = list(
             session.scalars(query.where(or_(Mediator.uuid == text.lower(), Mediator.name == text)))
         )
     if not found:
-        raise NotFoundError(f"名册中找不到调解员“{text[:40]}”。请核对姓名，或用 roster list 查看。")
+        raise NotFoundError(
+            f"名册中找不到调解员“{shown_value(text, 40)}”。请核对姓名，或用 roster list 查看。"
+        )
     if len(found) > 1:
         raise UserError(
             f"名册中有{len(found)}位叫“{text}”的调解员，请改用编号（uuid）指明是哪一位。"
@@ -398,9 +403,11 @@ def save_category(
     db: Database, label: str, *, code: str | None = None, actor: str = DEFAULT_ACTOR
 ) -> tuple[list[tuple[str, str]], Changed]:
     """Rename a category (`code`) or add a new one; the five elders' codes never change."""
-    text = label.strip()
-    if not text or len(text) > 20:
-        raise UserError("类别名称应是1到20个字，例如“老党员”或“退役军人”。")
+    text = clean_text(label, "elder_category.label", field="label")
+    if not text:
+        raise UserError(
+            f"类别名称应是1到{max_length('elder_category.label')}个字，例如“老党员”或“退役军人”。"
+        )
     with db.operation(actor, "category.rename" if code else "category.add") as op:
         session = op.session
         pairs = category_pairs(session)

@@ -28,7 +28,8 @@ from app.domain.codes import (
     Sex,
     Tier,
 )
-from app.domain.errors import NotFoundError, UserError
+from app.domain.errors import NotFoundError, UserError, clipped
+from app.domain.fields import clean_text
 from app.domain.panel import (
     Candidate,
     DrawCase,
@@ -53,8 +54,10 @@ from app.views import CaseDetail, Changed
 
 #: The period whose cases count as a mediator's recent workload.
 RECENT_DAYS = 365
-#: How much of a reason the history repeats.
+#: How much of a reason each seat of the panel repeats; the draw's record keeps it whole.
 REASON_LIMIT = 500
+#: The highest draw number: more is a number typed wrong (and past what SQLite can store).
+MAX_DRAW_NO = 9999
 
 
 @dataclass(frozen=True)
@@ -236,10 +239,11 @@ def record_draw(
     """Draw the panel and put it on the case; a second draw (a redraw) needs a reason.
 
     `draw_no` must be the next number (the one the dry run showed); an earlier number would
-    give a panel already drawn and is refused.
+    give a panel already drawn and is refused; a later one is the panel the dialog showed after
+    drawing again without saving.
     """
     on = on or date.today()
-    reason = reason.strip()
+    reason = clean_text(reason, "draw.reason", field="reason", label="重新抽选的原因")
     with db.operation(actor, "panel.draw", case=case_ref) as op:
         case = op.the_case
         _check_picks(case, picks)
@@ -247,11 +251,14 @@ def record_draw(
         number = draw_no if draw_no is not None else last + 1
         if number <= last:
             raise UserError(f"第{number}次抽选已经记录过；重新抽选请用第{last + 1}次，并写明原因。")
+        if number > MAX_DRAW_NO:  # a number typed wrong: nobody draws a panel so many times
+            raise UserError(
+                f"抽选次数最多{MAX_DRAW_NO}，现在是{clipped(str(number), 12)}；"
+                f"这个案件下一次抽选是第{last + 1}次。"
+            )
         redraw = last > 0 or bool(case.panel)
         if redraw and not reason:
             raise UserError("这个案件已经有调解员了。重新抽选要写明原因，例如“当事人申请回避”。")
-        if len(reason) > REASON_LIMIT:
-            raise UserError(f"原因最多{REASON_LIMIT}个字，现在有{len(reason)}个字。")
         proposal = draw_panel(
             draw_case(case, on, picks),
             candidates(op.session, on, leaving_out_case=case.id),
@@ -269,7 +276,7 @@ def record_draw(
                     s.role,
                     s.chosen_by,
                     s.chosen_by_party_id,
-                    s.reason_text()[:REASON_LIMIT],
+                    clipped(s.reason_text(), REASON_LIMIT),
                 )
                 for s in proposal.seats
             ],
@@ -306,11 +313,9 @@ def override_panel(
     here as in a draw.
     """
     on = on or date.today()
-    reason = reason.strip()
+    reason = clean_text(reason, "draw.reason", field="reason", label="人工调整的原因")
     if not reason:
         raise UserError("人工调整调解员要写明原因，例如“当事人共同选定”。")
-    if len(reason) > REASON_LIMIT:
-        raise UserError(f"原因最多{REASON_LIMIT}个字，现在有{len(reason)}个字。")
     if not seats:
         raise UserError("请至少选一位调解员。")
     if sum(1 for s in seats if s.role is PanelRole.LEAD) != 1:
@@ -335,7 +340,7 @@ def override_panel(
                     s.role,
                     PanelChoice.PARTIES if s.party_id is not None else PanelChoice.COMMITTEE,
                     s.party_id,
-                    f"人工调整：{reason}"[:REASON_LIMIT],
+                    clipped(f"人工调整：{reason}", REASON_LIMIT),
                 )
                 for s in seats
             ],
@@ -382,11 +387,9 @@ def record_recusal(
     A mediator already on the panel leaves it; the next draw never picks them.
     """
     on = on or date.today()
-    reason = reason.strip()
+    reason = clean_text(reason, "recusal.reason", field="reason")
     if not reason:
         raise UserError("请写明申请回避的理由，例如“调解员是对方的亲戚”。")
-    if len(reason) > REASON_LIMIT:
-        raise UserError(f"理由最多{REASON_LIMIT}个字，现在有{len(reason)}个字。")
     with db.operation(actor, "panel.recusal", case=case_ref) as op:
         case = op.the_case
         if op.session.get(Mediator, mediator_id) is None:

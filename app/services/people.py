@@ -23,11 +23,12 @@ from app.db.models import (
     Party,
     StatusChange,
 )
-from app.domain.codes import CaseStatus, PanelRole, PartyRole, Tier
+from app.domain.codes import CaseStatus, PanelChoice, PanelRole, PartyRole, Tier
 from app.domain.drafts import CaseDraft, PartyDraft
 from app.domain.errors import NotFoundError, UserError, ValidationError
+from app.domain.fields import clean_text
 from app.domain.money import to_fen
-from app.domain.rules import CleanParty, check_case
+from app.domain.rules import CleanParty, check_case, choose
 from app.domain.work import AgentDraft, ParticipantDraft, check_agent, check_participant
 from app.services import accounts
 from app.services.database import Database
@@ -90,6 +91,23 @@ def _sync_parties(case: Case, parties: tuple[CleanParty, ...]) -> None:
     case.parties = kept
 
 
+def _first_record(case: Case) -> tuple[date, str] | None:
+    """The earliest day the case's records carry after its registration, and what it is: the
+    day it was received may not be corrected to after it (an export would not read back)."""
+    days: list[tuple[date, str]] = [
+        (c.on, "办理记录") for c in case.status_changes if c.event not in ("register", "import")
+    ]
+    days += [(e.on, "层级变更") for e in case.escalations]
+    # As the sitting's form shows it: the local day of the moment.
+    days += [(s.held_at.astimezone().date(), "调查或调解记录") for s in case.sessions]
+    days += [(f.on, "回访") for f in case.follow_ups]
+    if case.agreement is not None:
+        if case.agreement.reached_on is not None:
+            days.append((case.agreement.reached_on, "调解协议"))
+        days += [(p.on, "履行记录") for o in case.agreement.obligations for p in o.payments]
+    return min(days, default=None)
+
+
 def update_case(
     db: Database,
     case_ref: str | int,
@@ -106,11 +124,14 @@ def update_case(
     with its reason (归档后更正), which its history keeps.
     """
     today = today or date.today()
-    name = "case.amend" if amendment_reason.strip() else "case.update"
+    amendment_reason = clean_text(
+        amendment_reason, "case.amendment_reason", field="amendment_reason"
+    )
+    name = "case.amend" if amendment_reason else "case.update"
     with db.operation(actor, name, case=case_ref, allow_archived=True) as op:
         case = op.the_case
         archived = case.status == CaseStatus.ARCHIVED
-        if archived and not amendment_reason.strip():
+        if archived and not amendment_reason:
             raise UserError(
                 f"案件{case.number}已归档，不能直接修改。如需更正，请选择“归档后更正”，"
                 "并写明更正的原因。"
@@ -123,12 +144,13 @@ def update_case(
                 "化解层级",
                 f"案件现在在“{Tier(case.tier).label}”；层级只能通过“移交上一级”改变，并写明原因",
             )
-        first_move = min((c.on for c in case.status_changes if c.event != "register"), default=None)
-        if first_move is not None and clean.received_on > first_move:
+        first = _first_record(case)
+        if first is not None and clean.received_on > first[0]:
+            day, what = first
             raise ValidationError(
                 "received_on",
                 "受理日期",
-                f"不能晚于案件第一次办理的日期（{first_move:%Y-%m-%d}），请核对",
+                f"不能晚于案件第一次办理的日期（{day:%Y-%m-%d}，{what}），请核对",
             )
         case.title = clean.title
         case.dispute_type = clean.dispute_type.value
@@ -151,7 +173,7 @@ def update_case(
                     to_status=case.status,
                     on=today,
                     actor=op.actor,
-                    reason=amendment_reason.strip(),
+                    reason=amendment_reason,
                 )
             )
         op.session.flush()
@@ -392,6 +414,8 @@ def add_panel_member(
 ) -> tuple[CaseDetail, Changed]:
     """Put a mediator on the case's panel by hand (the committee designates, or the parties
     choose, art. 19); one mediator once, and one 主持人 per panel."""
+    chosen = choose(PanelChoice, chosen_by, "chosen_by", "产生方式").value
+    reason = clean_text(reason, "panel.reason", field="reason")
     with db.operation(actor, "panel.add", case=case_ref) as op:
         case = op.the_case
         mediator = op.session.get(Mediator, mediator_id)
@@ -411,8 +435,8 @@ def add_panel_member(
             PanelMember(
                 mediator_id=mediator_id,
                 role=role.value,
-                chosen_by=chosen_by,
-                reason=reason.strip(),
+                chosen_by=chosen,
+                reason=reason,
             )
         )
         op.session.flush()

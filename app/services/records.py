@@ -22,6 +22,7 @@ from app.domain.errors import NotFoundError
 from app.domain.schedule import Instalment as DomainInstalment
 from app.domain.schedule import ObligationState, Schedule, ScheduleKind, obligation_status
 from app.domain.schedule import Payment as DomainPayment
+from app.domain.validation import shown_value
 
 #: Columns that say nothing a person changed: keys, links to the parent, bookkeeping times.
 _SKIPPED = {
@@ -35,6 +36,23 @@ _SKIPPED = {
     # Derived from the name by the operation layer (search), not typed by anyone.
     "name_initials",
 }
+
+
+#: The largest id SQLite keeps (a signed 64-bit integer).
+_LARGEST_ID = 2**63 - 1
+
+
+def row_id(ref: str | int) -> int | None:
+    """The database id `ref` names, or None when it names a record otherwise (a uuid, a case
+    number, a name). Only ASCII digits are an id: "²" and "١٢" pass `str.isdigit`, and `int`
+    refuses the one and reads the other. Digits beyond what SQLite keeps name no row (0):
+    handed to SQLite they would be an error, not an answer."""
+    if isinstance(ref, int):
+        return ref if 0 <= ref <= _LARGEST_ID else 0
+    text = ref.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return int(text) if len(text) <= 19 and int(text) <= _LARGEST_ID else 0
 
 
 def find_case(session: Session, ref: str | int) -> Case:
@@ -60,13 +78,16 @@ def find_case(session: Session, ref: str | int) -> Case:
         selectinload(Case.panel_draws),
     )
     text = str(ref).strip()
-    if isinstance(ref, int) or text.isdigit():
-        query = query.where(Case.id == int(text))
+    by_id = row_id(ref)
+    if by_id is not None:
+        query = query.where(Case.id == by_id)
     else:
         query = query.where(or_(Case.uuid == text.lower(), Case.number == text))
     case = session.scalar(query)
     if case is None:
-        raise NotFoundError(f"找不到案件“{ref}”。请核对案件编号，例如（2026）飞人调字第12号。")
+        raise NotFoundError(
+            f"找不到案件“{shown_value(text, 40)}”。请核对案件编号，例如（2026）飞人调字第12号。"
+        )
     return case
 
 

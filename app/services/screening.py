@@ -32,10 +32,11 @@ from app.domain.screening import (
     check_round,
     weeks_without,
 )
+from app.domain.validation import shown_value
 from app.services.database import Database
 from app.services.files import write_atomically
 from app.services.operations import DEFAULT_ACTOR
-from app.services.records import row_fields
+from app.services.records import row_fields, row_id
 from app.views import Changed
 
 __all__ = [
@@ -57,8 +58,9 @@ def _case_row(session: Session, ref: str) -> tuple[int, str] | None:
     """(id, title) of the case with this number, uuid or id; None if there is none."""
     text = ref.strip()
     query = select(Case.id, Case.title)
-    if text.isdigit():
-        query = query.where(Case.id == int(text))
+    by_id = row_id(text)
+    if by_id is not None:
+        query = query.where(Case.id == by_id)
     else:
         query = query.where(or_(Case.number == text, Case.uuid == text.lower()))
     row = session.execute(query).first()
@@ -68,14 +70,15 @@ def _case_row(session: Session, ref: str) -> tuple[int, str] | None:
 def _find_round(session: Session, ref: str | int) -> ScreeningRound:
     text = str(ref).strip()
     query = select(ScreeningRound).options(selectinload(ScreeningRound.findings))
-    if isinstance(ref, int) or text.isdigit():
-        query = query.where(ScreeningRound.id == int(text))
+    by_id = row_id(ref)
+    if by_id is not None:
+        query = query.where(ScreeningRound.id == by_id)
     else:
         query = query.where(ScreeningRound.uuid == text.lower())
     found = session.scalar(query)
     if found is None:
         raise NotFoundError(
-            f"找不到排查记录“{text[:40]}”。请用 screening list 查看各次排查的序号。"
+            f"找不到排查记录“{shown_value(text, 40)}”。请用 screening list 查看各次排查的序号。"
         )
     return found
 
@@ -235,7 +238,7 @@ def _no_case(index: int, ref: str) -> ValidationError:
     return ValidationError(
         f"findings[{index}].case",
         f"第{index + 1}项排查发现的案件",
-        f"找不到案件“{ref[:40]}”，请核对案件编号，例如（2026）飞人调字第12号",
+        f"找不到案件“{shown_value(ref, 40)}”，请核对案件编号，例如（2026）飞人调字第12号",
     )
 
 

@@ -60,6 +60,8 @@ MAX_TERMS = 8
 DEFAULT_LIMIT = 50
 #: More matches than this, and a search walks the cases by date instead (`text_condition`).
 MANY = 1000
+#: The most rows one search lists: SQLite's LIMIT takes a 64-bit integer and no more.
+_MOST = 2**31
 _SPLIT = re.compile(r"[\s,，、;；]+")
 
 #: Where a term was found, in words (`SearchHit.found_in`), in the index's column order.
@@ -255,7 +257,8 @@ def search(
             )
             .where(*conditions)
             .order_by(Case.received_on.desc(), Case.id.desc())
-            .limit(max(limit, 0))
+            # Within what SQLite takes: more than there are cases lists them all.
+            .limit(min(max(limit, 0), _MOST))
         )
         rows = connection.execute(statement).all()
         ids = [r.id for r in rows]

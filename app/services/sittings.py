@@ -15,6 +15,7 @@ from pathlib import Path
 from app.db.models import Attachment, MediationSession
 from app.domain.codes import AttachmentKind
 from app.domain.errors import NotFoundError, UserError, ValidationError
+from app.domain.fields import clean_text
 from app.domain.work import SessionDraft, check_session
 from app.services.database import Database
 from app.services.detail import fresh_detail
@@ -134,6 +135,14 @@ def add_attachment(
     """Keep a copy of a file with the case (a photo of the leak, a receipt, a signed paper);
     an identity proof names the party it belongs to."""
     source = Path(source)
+    # Checked before the file is copied: a refused attachment leaves nothing behind.
+    description = clean_text(description, "attachment.description", field="description")
+    try:
+        name = clean_text(source.name, "attachment.original_name", field="path", required=True)
+    except ValidationError as error:
+        raise ValidationError(
+            "path", "附件的文件名", f"{error.problem}；可以先把文件改个名字，再重新选择"
+        ) from None
     with db.operation(actor, "attachment.add", case=case_ref) as op:
         case = op.the_case
         if party_id is not None and party_id not in {p.id for p in case.parties}:
@@ -144,10 +153,10 @@ def add_attachment(
         case.attachments.append(
             Attachment(
                 sha256=sha,
-                original_name=source.name[:255],
+                original_name=name,
                 size=size,
                 added_at=datetime.now(UTC),
-                description=description.strip()[:1000],
+                description=description,
                 kind=kind.value,
                 party_id=party_id,
             )

@@ -57,6 +57,7 @@ from app.domain.codes import (
 )
 from app.domain.dossier import DossierItem, check_dossier, missing_items
 from app.domain.errors import UserError, ValidationError
+from app.domain.fields import clean_text, max_length
 from app.domain.lifecycle import CLOSED_STATUSES, CaseEvent
 from app.domain.money import from_fen, to_fen
 from app.domain.subsidy import (
@@ -102,7 +103,7 @@ ENDING_EVENTS: dict[str, Ending | None] = {
 _CLOSED = sorted(s.value for s in CLOSED_STATUSES)
 #: A reason for departing from the suggestion is at least this long (“同意” says nothing).
 REASON_MIN = 4
-REASON_MAX = 500
+REASON_MAX = max_length("case.subsidy_reason")
 
 
 # ================================================================== the scheme
@@ -299,7 +300,7 @@ def set_case_class(
     decided). A class other than the suggested one needs `reason`. `useful` marks failed but
     useful mediation, `oral_proof` an oral agreement with proof; None leaves them as they are.
     """
-    reason = (reason or "").strip()
+    reason = clean_text(reason, "case.subsidy_reason", field="reason", label="理由")
     with db.operation(actor, "subsidy.class", case=case_ref, allow_archived=True) as op:
         case = op.the_case
         scheme = stored_scheme(_committee(op.session).subsidy_scheme)
@@ -318,8 +319,6 @@ def set_case_class(
                     "补贴类别",
                     f"补贴办法中没有“{class_ref}”，可以选：{scheme.class_names()}",
                 )
-        if len(reason) > REASON_MAX:
-            raise ValidationError("reason", "理由", f"最多{REASON_MAX}个字，请写得简短些")
         if chosen is not None and chosen != before.suggested and len(reason) < REASON_MIN:
             raise ValidationError(
                 "reason",

@@ -24,9 +24,11 @@ from sqlalchemy import or_, select
 
 from app.db.models import Case, PrintedDocument
 from app.domain.errors import NotFoundError, UserError
+from app.domain.validation import shown_value
 from app.services.database import Database
 from app.services.detail import case_detail, case_for_paper
 from app.services.operations import DEFAULT_ACTOR
+from app.services.records import row_id
 from app.views import CaseDetail, Changed
 
 if TYPE_CHECKING:
@@ -167,13 +169,16 @@ def _case_key(session: Session, ref: str | int) -> tuple[int, str]:
     """The id and uuid of the case `ref` names (an id, uuid or case number), as `find_case`
     finds it, without loading its children."""
     text = str(ref).strip()
-    if isinstance(ref, int) or text.isdigit():
-        where = Case.id == int(text)
+    by_id = row_id(ref)
+    if by_id is not None:
+        where = Case.id == by_id
     else:
         where = or_(Case.uuid == text.lower(), Case.number == text)
     found = session.execute(select(Case.id, Case.uuid).where(where)).first()
     if found is None:
-        raise NotFoundError(f"找不到案件“{ref}”。请核对案件编号，例如（2026）飞人调字第12号。")
+        raise NotFoundError(
+            f"找不到案件“{shown_value(text, 40)}”。请核对案件编号，例如（2026）飞人调字第12号。"
+        )
     return found[0], found[1]
 
 
@@ -202,9 +207,8 @@ def verify(db: Database, typed_code: str) -> Verdict:
     """Whether the paper carrying `typed_code` states what the record holds now."""
     code = normal_code(typed_code)
     if len(code.replace("-", "")) != CODE_CHARS:
-        raise UserError(
-            f"核验码应是10位字母和数字（例如 7M2QK-9XD4A），现在是“{typed_code.strip()[:30]}”。"
-        )
+        typed = shown_value(typed_code.strip(), 30)
+        raise UserError(f"核验码应是10位字母和数字（例如 7M2QK-9XD4A），现在是“{typed}”。")
     with db.reading() as session:
         row = session.scalar(select(PrintedDocument).where(PrintedDocument.code == code))
         if row is None:
