@@ -16,6 +16,8 @@ Handler = Callable[[argparse.Namespace], str]
 #: app.services.audit.ERASED_LABEL, spelt out: building the parser (for --help too) imports
 #: no database code.
 ERASED = "已按保存期限删除"
+#: `audit list --last` at most: more than any log holds, small enough for SQLite's integers.
+MOST_SHOWN = 10_000_000
 
 #: The kinds of thing an entry is about, in the volunteer's words.
 ENTITY_LABELS = {
@@ -33,8 +35,10 @@ def _positive(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"应是正整数，例如 50，现在是“{text}”") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"应是正整数，例如 50，现在是“{text}”")
+    if not 1 <= value <= MOST_SHOWN:
+        raise argparse.ArgumentTypeError(
+            f"应是1到{MOST_SHOWN}之间的整数，例如 50，现在是“{text[:20]}”"
+        )
     return value
 
 

@@ -37,7 +37,12 @@ from app.db import migrate
 from app.db.engine import make_engine
 from app.db.models import Committee
 from app.domain.errors import NotFoundError, UserError, shown_path
-from app.domain.numbering import DEFAULT_PATTERN, check_pattern
+from app.domain.numbering import (
+    DEFAULT_PATTERN,
+    check_committee_name,
+    check_pattern,
+    check_short_name,
+)
 from app.services.files import os_problem
 from app.services.records import row_fields
 from app.views import Changed, CommitteeInfo
@@ -582,16 +587,12 @@ def update_committee(
         if committee is None:
             raise UserError("数据库中还没有调解委员会信息，请先初始化。")
         op.track("committee", None, lambda: row_fields(committee))
+        # The field table's checks (length, control characters, blank), as the importer's:
+        # a name stored here must read back from the program's own export.
         if name is not None:
-            if not name.strip():
-                raise UserError(
-                    "调解委员会名称不能为空，请填写全称，例如“飞机场社区人民调解委员会”。"
-                )
-            committee.name = name.strip()
+            committee.name = check_committee_name(name)
         if short_name is not None:
-            if not short_name.strip():
-                raise UserError("调解委员会简称不能为空，它用在案件编号里，例如“飞”。")
-            committee.short_name = short_name.strip()
+            committee.short_name = check_short_name(short_name)
         if number_pattern is not None:
             committee.number_pattern = check_pattern(number_pattern)
         if follow_up_days is not None:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from app.db.models import Case
 from app.domain.codes import CaseStatus
 from app.domain.errors import UserError
+from app.domain.fields import clean_text
 from app.services import accounts, audit
 from app.services.records import find_case, snapshot_case
 from app.services.search_index import reindex_for
@@ -165,7 +166,9 @@ def operation(
     `case` (an id, uuid or case number) loads that case into `op.case` and tracks its fields;
     `allow_archived` is only for the amendment of an archived case, which is itself recorded.
     """
-    given = actor.strip()
+    # The name a caller gives (the command line's --actor) is a person's name like any other:
+    # within the field's length and printable, or it would land in the log and in every export.
+    given = clean_text(actor, "event.actor", field="actor")
     accounts.before_operation(db, name)
     with db.transaction() as session:
         clearance = accounts.authorise(session, db, name)

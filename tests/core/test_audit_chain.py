@@ -240,6 +240,8 @@ def test_the_history_says_a_blanked_entry_was_deleted_with_its_case(worked) -> N
     assert ID_NUMBER not in listed.stdout and "李秀英" not in listed.stdout
     as_json = json.loads(cli(path, "audit", "list", "--last", "2", "--json").stdout)
     assert [e["action"] for e in as_json] == ["committee.update", "case.delete"]
+    huge = cli(path, "audit", "list", "--last", "99999999999999999999")
+    assert huge.returncode == 2 and "应是1到10000000之间的整数" in huge.stderr  # not a fault
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import UTC, date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.db.models import AuditEntry, Case, Obligation
 from app.domain.codes import CaseStatus
@@ -178,3 +178,17 @@ def test_documents_never_import_a_service() -> None:
             if "app.services" in module:
                 offenders.append(f"{path.name}: {module}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("actor", ["\x1b[2J王", "王" * 51, "李\n秀英"])
+def test_a_name_given_as_the_actor_is_checked_like_any_name(db, actor: str) -> None:
+    """A control character or a page of text given as --actor would be stored in the log and
+    in every export (whose import then refuses it); it is refused, and nothing is written."""
+    from app.domain.errors import ValidationError
+
+    with db.reading() as session:
+        before = session.scalar(select(func.count()).select_from(AuditEntry))
+    with pytest.raises(ValidationError, match="办理人"):
+        update_committee(db, follow_up_days=20, actor=actor)
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == before
