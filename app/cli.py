@@ -183,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export",
         help="把全部调解员和案件导出为交换文件（JSON）",
         description="把全部调解员和案件导出为交换文件（JSON）。文件里有居民的身份证号和电话，"
-        "交给不需要看号码的人时请加 --mask；掩去号码的文件号码不全，不能再用 import 导入。"
+        "交给不需要看号码的人时请加 --mask；掩去号码的文件导入时，号码都是空的。"
         "启用账号以后，角色不能查看完整号码的人（记录员）导出的文件总是掩去号码的，"
         "加不加 --mask 都一样",
         epilog=f"例如：{PROG} export 案件.json；{PROG} export 交街道.json --mask",

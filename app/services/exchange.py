@@ -238,6 +238,7 @@ TOP_LABELS = {
     "mediators": "调解员名单",
     "cases": "案件列表",
     "screening_rounds": "矛盾纠纷排查记录",
+    "identity_masked": "身份证号和电话已掩去",
 }
 COMMITTEE_LABELS = {
     "name": "委员会名称",
@@ -489,7 +490,9 @@ def _keys(
     }
 
 
-TOP_KEYS = _keys(TOP_LABELS, {4: {"screening_rounds"}})
+TOP_KEYS = _keys(TOP_LABELS, {4: {"screening_rounds", "identity_masked"}})
+#: The keys whose values `export --mask` masks (app.services.exchange_export).
+MASKED_KEYS = frozenset({"id_number", "phone"})
 COMMITTEE_KEYS = _keys(
     COMMITTEE_LABELS,
     {3: {"case_limit", "panel_sizes", "area_has_minorities", "page_layout"}, 4: {"subsidy_scheme"}},
@@ -1041,7 +1044,31 @@ def _check_header(data: Any) -> tuple[dict[str, Any], int]:
     # Checked above against the newest version, before the file's was known: a later
     # version's list (screening_rounds in a version 3 file) is refused only now.
     _expect_object(data, TOP_KEYS, _Where("", TOP_LABELS, version), "文件")
+    masked = data.get("identity_masked", False)
+    if not isinstance(masked, bool):
+        raise where.fail(
+            f"“身份证号和电话已掩去”（identity_masked）应写 true 或 false（不带引号），"
+            f"现在是 {shown_value(json.dumps(masked, ensure_ascii=False))}。"
+        )
+    if masked:
+        data = _without_masked_numbers(data)
     return data, version
+
+
+def _without_masked_numbers(value: Any) -> Any:
+    """A file `export --mask` wrote, its masked ID numbers and phones (110105********002X,
+    139****1111) left empty: a masked number is no number — it would print on an agreement
+    and fail every check of one — and the rest of the file is read as any other."""
+    if isinstance(value, dict):
+        return {
+            key: ""
+            if key in MASKED_KEYS and isinstance(item, str) and "*" in item
+            else _without_masked_numbers(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_without_masked_numbers(item) for item in value]
+    return value
 
 
 def _category_choices(categories: Mapping[str, str]) -> str:
@@ -2460,6 +2487,9 @@ class _Chunk:
     now: datetime
     #: The cases are the JSON texts inside their braces (`_split_export`), not yet parsed.
     texts: bool = False
+    #: The file says its ID numbers and phones are masked: those of each case text are left
+    #: empty once it is parsed (`_without_masked_numbers`; parsed cases already are).
+    masked: bool = False
     #: The subsidy classes of the scheme the database goes by after the import: code → label.
     classes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SCHEME_CLASSES))
 
@@ -2495,6 +2525,8 @@ def _check_chunk(chunk: _Chunk) -> _Checked:
             except (RecursionError, ValueError):
                 checked.split_failed = True
                 break
+            if chunk.masked:
+                value = _without_masked_numbers(value)
         try:
             c = _case_in(i, value, known, chunk.version, chunk.classes)
         except ImportFileError as error:
@@ -2685,6 +2717,7 @@ def import_data(
                     op.actor,
                     writer.layout.now,
                     texts=case_texts is not None,
+                    masked=data.get("identity_masked") is True,
                     classes=classes,
                 )
                 for start in range(0, len(cases_raw), IMPORT_CHUNK)

@@ -130,21 +130,52 @@ def test_the_masked_file_is_the_masked_data_to_the_byte(filled: Database, tmp_pa
     assert ID_NUMBER not in path.read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ImportFileError,
-    reason="the import (app.services.exchange) refuses the identity_masked key and masked "
-    "numbers; once it accepts them this test must pass (see docs/exchange-format.md)",
-)
-def test_a_masked_file_imports(filled: Database, tmp_path: Path) -> None:
+def test_a_masked_file_imports_with_the_numbers_left_empty(
+    filled: Database, tmp_path: Path
+) -> None:
+    """The street office reads a committee's masked file: every case and mediator is there,
+    and no masked number is stored as if it were one."""
     path = tmp_path / "交街道.json"
     export_file(filled, path, mask=True)
     target = open_database(tmp_path / "街道.db")
     try:
         report = import_file(target, path)
+        assert report.cases_added == 1
+        with target.reading() as session:
+            stored = [
+                value
+                for table in ("party", "agent", "participant", "mediator")
+                for column in ("id_number", "phone")
+                for value in _column(session, table, column)
+            ]
+        assert stored and all("*" not in value for value in stored)
+        assert ID_NUMBER not in stored
     finally:
         target.close()
-    assert report.cases_added == 1
+
+
+def test_a_masked_mark_that_is_not_true_or_false_is_refused(
+    filled: Database, tmp_path: Path
+) -> None:
+    data = export_data(filled, mask=True)
+    data[MASKED_KEY] = "yes"
+    path = tmp_path / "坏.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    target = open_database(tmp_path / "街道.db")
+    try:
+        with pytest.raises(ImportFileError, match="identity_masked"):
+            import_file(target, path)
+    finally:
+        target.close()
+
+
+def _column(session, table: str, column: str) -> list[str]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import inspect, text
+
+    names = {c["name"] for c in inspect(session.connection()).get_columns(table)}
+    if column not in names:
+        return []
+    return [str(v) for (v,) in session.execute(text(f"SELECT {column} FROM {table}"))]
 
 
 # ====================================================================== accounts on
