@@ -185,13 +185,19 @@ class SignInDialog(AccountDialog):
         self.typed_pin = ""
         self.name = QComboBox()
         self.name.setAccessibleName("姓名")
-        names = [a.name for a in accounts.list_accounts(db) if a.active]
+        active = [a for a in accounts.list_accounts(db) if a.active]
+        names = [a.name for a in active]
         if self.locked:
             assert person is not None
             names = [person.name]
         self.name.addItems(names)
-        if person is not None and person.name in names:
-            self.name.setCurrentText(person.name)
+        # The one who signed in last is offered first: on most days it is the same person,
+        # who then only types the PIN.
+        signed_in = [a for a in active if a.last_sign_in_at is not None]
+        latest = max(signed_in, key=lambda a: a.last_sign_in_at or a.created_at, default=None)
+        offered = person.name if person is not None else latest.name if latest else None
+        if offered in names:
+            self.name.setCurrentText(offered)
         self.name.setEnabled(not self.locked and len(names) > 1)
         self.pin = pin_edit("PIN")
         self.add("name", "姓名", self.name)

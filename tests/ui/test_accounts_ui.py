@@ -526,3 +526,13 @@ def test_only_an_administrator_restores_and_signs_in_to_the_restored_file(
     assert person is not None and person.name == ADMIN
     dialog.reject()
     window.db.close()  # the fixture closes the first one
+
+
+def test_the_sign_in_offers_the_one_who_signed_in_last(qtbot, window) -> None:
+    db = with_accounts(window.db)
+    accounts.sign_in(db, MEDIATOR, PINS[MEDIATOR])
+    accounts.sign_out(db)
+    dialog = SignInDialog(window, db)
+    show_at_screen_size(qtbot, dialog)
+    assert dialog.name.currentText() == MEDIATOR and dialog.focusWidget() is dialog.pin
+    dialog.reject()
