@@ -48,6 +48,7 @@ def test_every_connection_gets_the_pragmas(db) -> None:
         assert get("synchronous") == 2  # FULL: a saved case survives a power cut
         assert get("foreign_keys") == 1
         assert get("busy_timeout") >= 1000
+        assert get("secure_delete") == 2  # FAST: overwritten values zeroed where they lay
 
 
 def test_reopening_does_not_migrate_or_back_up_again(tmp_path: Path) -> None:
