@@ -342,8 +342,23 @@ def test_a_full_disk_while_creating_is_not_called_damage(
 def test_a_full_disk_while_saving_says_so(db: Database) -> None:
     db.engine.dispose()
     cap_pages(db.engine)
+    from datetime import date
+
+    from app.domain.drafts import CaseDraft, PartyDraft
+    from app.services.cases import register_case
+
+    # Within every field's limit, and more than the pages the file may still take.
+    draft = CaseDraft(
+        title="楼上渗水纠纷",
+        received_on=date(2026, 11, 2),
+        facts="楼上卫生间漏水，" * 600,
+        parties=[
+            PartyDraft(role="applicant", name="李秀英"),
+            PartyDraft(role="respondent", name="张伟"),
+        ],
+    )
     with pytest.raises(UserError) as caught:
-        update_committee(db, name="飞" * 5000)
+        register_case(db, draft, today=date(2026, 11, 25))
     assert "磁盘已满" in caught.value.message
 
 
