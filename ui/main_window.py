@@ -302,6 +302,7 @@ class MainWindow(QMainWindow):
         self.idle_lock: IdleLock | None = None
         self._painted = False
         self.setWindowTitle("老娘舅")
+        self.committee_name = ""
 
         self.register_button = button("登记新纠纷", primary=True)
         self.register_button.setToolTip("来了新的纠纷，先在这里登记")
@@ -435,13 +436,11 @@ class MainWindow(QMainWindow):
 
     def attach(self, db: Database) -> None:
         """Show the cases of the now open database."""
-        from app.services import accounts
         from app.services.database import get_committee
 
         self.db = db
-        person = accounts.current_user(db)
-        who = f" — {person.name}（{person.role.label}）" if person is not None else ""
-        self.setWindowTitle(f"老娘舅 — {get_committee(db).name}{who}")
+        self.committee_name = get_committee(db).name
+        self.show_title()
         self.model = CaseTableModel(db, self._page_size, self)
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
@@ -694,9 +693,19 @@ class MainWindow(QMainWindow):
             dialog.deleteLater()
 
     def accounts_changed(self) -> None:
-        """Accounts switched on or off, or the idle time changed: the lock reads it again."""
+        """Accounts switched on or off, or the idle time changed: the lock reads it again, and
+        the title says who works now."""
         if self.idle_lock is not None:
             self.idle_lock.reload()
+        self.show_title()
+
+    def show_title(self) -> None:
+        """老娘舅 — the committee — the person signed in (with accounts on)."""
+        from app.services import accounts
+
+        person = accounts.current_user(self.db) if self.db is not None else None
+        who = f" — {person.name}（{person.role.label}）" if person is not None else ""
+        self.setWindowTitle(f"老娘舅 — {self.committee_name}{who}")
 
     def open_statistics(self) -> None:
         """The statistics (not modal: a figure's cases open beside it)."""

@@ -288,9 +288,10 @@ def test_no_lock_with_accounts_off(qtbot, window) -> None:
 def test_the_accounts_page_with_accounts_off_sets_up_the_administrator(
     qtbot, window, monkeypatch
 ) -> None:
-    page = AccountsDialog(window, window.db)
+    page = AccountsDialog(window, window.db, changed=window.accounts_changed)
     show_at_screen_size(qtbot, page)
     assert page.table is None
+    assert ADMIN not in window.windowTitle()
 
     def fill(dialog: SetUpAdminDialog) -> int:
         dialog.name.setText(ADMIN)
@@ -303,6 +304,7 @@ def test_the_accounts_page_with_accounts_off_sets_up_the_administrator(
     qtbot.mouseClick(page.enable_button, Qt.MouseButton.LeftButton)
     assert accounts.accounts_enabled(window.db)
     assert page.table is not None and page.table.rowCount() == 1
+    assert window.windowTitle().endswith(f"{ADMIN}（管理员）")  # who works now, always in sight
 
 
 def test_an_administrator_adds_resets_and_stops_accounts(qtbot, window, monkeypatch, boxes) -> None:
