@@ -943,15 +943,20 @@ class CasePage(QDialog):
             self, "删除案件", deletion_question(self.case), "删除这件案件", "不删除"
         ):
             return
-        number = self.case.number
+        number, case_id, database = self.case.number, self.case_id, self.db.path
+
+        def deleted(_result: object) -> None:
+            from ui import drafts
+
+            drafts.discard_case(database, case_id)  # what was typed for it goes with it
+            messages.show_info(self.parentWidget(), f"案件“{number}”已删除。", "已删除")
+
         run_operation(
             self,
             delete_case,
             self.db,
             self.case_id,
-            on_done=lambda _: messages.show_info(
-                self.parentWidget(), f"案件“{number}”已删除。", "已删除"
-            ),
+            on_done=deleted,
             origin=self,
             in_thread=True,
             wait_text="正在删除……",

@@ -138,6 +138,15 @@ def pending(database: Path) -> list[Draft]:
     return sorted(mine, key=lambda d: d.saved_at, reverse=True)
 
 
+def discard_case(database: Path, case_id: int) -> int:
+    """Throw away every draft of one case (it was deleted: what was typed for it holds the
+    parties' details, which go with the case); how many there were."""
+    gone = [d for d in pending(database) if d.case_id == case_id]
+    for draft in gone:
+        discard(draft.key)
+    return len(gone)
+
+
 def draft_key(database: Path, kind: str, case_id: int | None = None, item: object = None) -> str:
     """Which dialog: "session" of case 12 (item: the record edited, None for a new one)."""
     return f"{database}|{kind}|{case_id if case_id is not None else '-'}|{item or 'new'}"

@@ -394,6 +394,12 @@ def test_an_administrator_deletes_a_case_after_the_question_naming_it(qtbot, win
     case_id = a_case_in_mediation(db)
     number = get_case(db, case_id).number
     accounts.sign_in(db, ADMIN, PINS[ADMIN])
+    from ui import drafts
+
+    key = drafts.draft_key(db.path, "session", case_id)
+    drafts.keep(key, "调解记录", db.path, case_id, {"statements": "李秀英说……"})
+    other = drafts.draft_key(db.path, "register")
+    drafts.keep(other, "登记新纠纷", db.path, None, {"title": "楼道堆物"})
     page = CasePage(db, case_id, window)
     show_at_screen_size(qtbot, page)
     delete = [a for a in page.more_menu.actions() if "删除本案" in a.text()]
@@ -408,6 +414,9 @@ def test_an_administrator_deletes_a_case_after_the_question_naming_it(qtbot, win
     with pytest.raises(UserError):
         get_case(db, case_id)
     assert any(number in text for text in boxes.infos)
+    # What was typed for the case goes with it; other drafts stay.
+    assert drafts.find(key) is None and drafts.find(other) is not None
+    drafts.discard(other)
 
 
 def test_a_clerk_corrects_an_address_without_seeing_the_id_number(qtbot, window) -> None:
