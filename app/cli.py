@@ -434,7 +434,7 @@ def parse_routes(text: str) -> frozenset[FailureRoute]:
     return frozenset(routes)
 
 
-def _open(args: argparse.Namespace, *, create: bool = False) -> Database:
+def _open(args: argparse.Namespace, *, create: bool = False, **naming: str | None) -> Database:
     """The database of --db; only the commands that fill a database may create the file.
 
     A database the command creates, and the folders made for it, are removed again if the
@@ -445,7 +445,7 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> Database:
     path = args.db if args.db is not None else _default_database(create)
     if create:
         _run.made.extend(p for p in _missing(path) if p not in _run.made)
-    db = open_database(path, create=create)
+    db = open_database(path, create=create, **naming)
     _run.opened.append(db)
     from app.cli_accounts import sign_in_for_command
 
@@ -502,11 +502,16 @@ _run = _Run()
 
 
 def cmd_init(args: argparse.Namespace) -> str:
-    from app.services.database import update_committee
+    from app.domain.numbering import check_committee_name, check_short_name
+    from app.services.database import get_committee, update_committee
 
-    db = _open(args, create=True)
-    if args.committee or args.short_name:
-        update_committee(db, name=args.committee, short_name=args.short_name)
+    # Checked before any file is made; a new database gets them with its committee row.
+    name = check_committee_name(args.committee) if args.committee is not None else None
+    short = check_short_name(args.short_name) if args.short_name is not None else None
+    db = _open(args, create=True, committee_name=name, short_name=short)
+    info = get_committee(db)
+    if (name is not None and info.name != name) or (short is not None and info.short_name != short):
+        update_committee(db, name=name, short_name=short)  # an existing database renamed
     return f"数据库已就绪：{db.path}"
 
 

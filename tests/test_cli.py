@@ -619,3 +619,26 @@ def test_case_event_help_lists_every_event_code() -> None:
         (e.value, e.label.split("  ")[0]) for e in CaseEvent
     ]
     assert "decline               不予受理  要写 --reason" in help_text
+
+
+def test_init_names_a_new_committee_in_the_same_transaction_that_makes_it(tmp_path: Path) -> None:
+    """No second transaction a kill could fall between: the new file's committee row is made
+    with the names given, and only an existing database is renamed by an update."""
+    import sqlite3
+
+    db = tmp_path / "new.db"
+    ok(cli(db, "init", "--committee", "飞机场社区人民调解委员会", "--short-name", "飞"))
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT name, short_name FROM committee").fetchall() == [
+            ("飞机场社区人民调解委员会", "飞")
+        ]
+        actions = [a for (a,) in connection.execute("SELECT action FROM audit_log")]
+    assert "committee.create" in actions and "committee.update" not in actions
+    ok(cli(db, "init", "--committee", "铁西社区人民调解委员会"))  # an existing one renamed
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT name, short_name FROM committee").fetchall() == [
+            ("铁西社区人民调解委员会", "飞")
+        ]
+    bad = cli(tmp_path / "other.db", "init", "--committee", "飞\x1b[2J")
+    assert bad.returncode == 1 and "控制字符" in bad.stderr
+    assert not (tmp_path / "other.db").exists()  # refused before any file is made

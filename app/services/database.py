@@ -294,11 +294,19 @@ def _absolute(path: Path | str) -> Path:
         raise UserError(f"数据库文件的路径“{shown_path(path)}”不对，请检查后再试。") from error
 
 
-def open_database(path: Path | str, *, create: bool = True) -> Database:
+def open_database(
+    path: Path | str,
+    *,
+    create: bool = True,
+    committee_name: str | None = None,
+    short_name: str | None = None,
+) -> Database:
     """Open and upgrade the database at `path`; with `create`, a missing file is made new.
 
     Without `create` a missing file is an error, so a mistyped path is reported instead of
     quietly becoming a new, empty database, and an empty file is left as it is.
+    `committee_name`/`short_name` name the committee when its row is first made (`init
+    --committee`: in that one transaction, not a second one a kill could fall between).
     """
     path = _absolute(path)
     created = False
@@ -329,7 +337,11 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
     sessions = sessionmaker(engine, expire_on_commit=False)
     db = Database(path, engine, sessions, backup_made=backup, created=created)
     try:
-        ensure_committee(db)
+        ensure_committee(
+            db,
+            name=committee_name or DEFAULT_COMMITTEE_NAME,
+            short_name=short_name or DEFAULT_SHORT_NAME,
+        )
         # A file upgraded from before the search index, or cases written in bulk: fill it once.
         from app.services.search_index import ensure_index
 
