@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
+from contextlib import suppress
 from importlib.resources import files
 from pathlib import Path
 
@@ -74,3 +76,17 @@ def log_path() -> Path:
 def resource_path(*parts: str) -> Path:
     """A bundled file under `resources/` (fonts, style sheet…)."""
     return Path(str(files("resources").joinpath(*parts)))
+
+
+def sync_folder(folder: Path) -> None:
+    """A rename in `folder` made durable: without it a power cut soon after can leave the old
+    file (POSIX; Windows' NTFS journals a rename and has no such call for a folder). A file
+    system that cannot sync a folder (a network share) is let be."""
+    if sys.platform == "win32":
+        return
+    with suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

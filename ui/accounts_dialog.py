@@ -33,7 +33,7 @@ from app.domain.roles import Role
 from app.services import accounts
 from ui import messages
 from ui.screen_fit import fit_to_screen
-from ui.sign_in_dialog import PIN_HINT, AccountDialog, ChangePinDialog, SetUpAdminDialog, pin_edit
+from ui.sign_in_dialog import AccountDialog, ChangePinDialog, SetUpAdminDialog
 from ui.widgets import (
     ErrorLabel,
     button,
@@ -87,21 +87,15 @@ class AddAccountDialog(AccountDialog):
         self.role.setAccessibleName("身份")
         for role in ROLE_CHOICES:
             self.role.addItem(ROLE_WORDS[role], role.value)
-        self.pin = pin_edit("PIN")
-        self.again = pin_edit("再输入一次PIN")
         self.add("name", "姓名", self.name, "例如：李建国")
         self.add("role", "身份", self.role)
-        self.add("pin", "PIN", self.pin, PIN_HINT)
-        self.add("again", "再输入一次", self.again)
+        self.add_new_pin()
         self.finish_layout()
         self.name.setFocus()
 
     def save(self) -> None:
-        if not self.pin_must_match(self.pin, self.again):
-            return
-        name, role, pin = self.name.text(), str(self.role.currentData()), self.pin.text()
-        if self.attempt(lambda: accounts.add_account(self.db, name, role, pin)):
-            self.accept()
+        name, role = self.name.text(), str(self.role.currentData())
+        self.save_with_new_pin(lambda pin: accounts.add_account(self.db, name, role, pin))
 
 
 class ResetPinDialog(AccountDialog):
@@ -115,19 +109,12 @@ class ResetPinDialog(AccountDialog):
             "重新设置",
         )
         self.person_name = name
-        self.pin = pin_edit("新的PIN")
-        self.again = pin_edit("再输入一次新的PIN")
-        self.add("pin", "新的PIN", self.pin, PIN_HINT)
-        self.add("again", "再输入一次", self.again)
+        self.add_new_pin("新的PIN")
         self.finish_layout()
         self.pin.setFocus()
 
     def save(self) -> None:
-        if not self.pin_must_match(self.pin, self.again):
-            return
-        pin = self.pin.text()
-        if self.attempt(lambda: accounts.reset_pin(self.db, self.person_name, pin)):
-            self.accept()
+        self.save_with_new_pin(lambda pin: accounts.reset_pin(self.db, self.person_name, pin))
 
 
 class AccountsDialog(QDialog):

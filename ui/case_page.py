@@ -231,6 +231,7 @@ class CasePage(QDialog):
         self.role_hint.hide()
         #: What the person signed in may do, asked once per load of the case.
         self._allowed: dict[str, bool] = {}
+        self._accounts_on = False
 
         self.tabs = QTabWidget()
         self.tab_bodies: dict[str, QVBoxLayout] = {}
@@ -283,6 +284,8 @@ class CasePage(QDialog):
             + ("　　（已归档，只能查看）" if case.status is CaseStatus.ARCHIVED else "")
         )
         self._allowed = {}
+        # Read once a load: every button asks `may`, and with accounts off all may.
+        self._accounts_on = accounts.accounts_enabled(self.db)
         self._greyed = False
         label, what = case_actions.main_action(case)
         self.main_button.setText(label)
@@ -298,6 +301,8 @@ class CasePage(QDialog):
     def may(self, operation: str) -> bool:
         """Whether the person signed in may carry out `operation` (the services refuse it
         anyway; the page greys what they may not use)."""
+        if not self._accounts_on:
+            return True
         if operation not in self._allowed:
             self._allowed[operation] = accounts.may(self.db, operation)
         return self._allowed[operation]
@@ -376,7 +381,7 @@ class CasePage(QDialog):
                 extend = self.more_menu.addAction("延长调解期限")
                 extend.setEnabled(self.may("case.extend"))
                 extend.triggered.connect(self.open_extension)
-        if accounts.accounts_enabled(self.db) and self.may("case.delete"):
+        if self._accounts_on and self.may("case.delete"):
             # Only where accounts name an administrator: in a one-person room a slip of the
             # mouse should not be one click from losing a case.
             self.more_menu.addSeparator()

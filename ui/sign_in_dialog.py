@@ -147,14 +147,27 @@ class AccountDialog(QDialog):
         field.error.show_message(error.problem)
         field.widget.setFocus()
 
-    def pin_must_match(self, first: QLineEdit, again: QLineEdit, key: str = "again") -> bool:
-        if first.text() == again.text():
-            return True
-        self.clear_errors()
-        self.fields[key].error.show_message("两次输入的不一样，请再输入一次")
-        again.clear()
-        again.setFocus()
-        return False
+    def add_new_pin(self, label: str = "PIN") -> None:
+        """The new PIN, typed twice (its characters never show): `self.pin`, `self.again`."""
+        self.pin = pin_edit(label)
+        self.again = pin_edit(f"再输入一次{label}")
+        self.add("pin", label, self.pin, PIN_HINT)
+        self.add("again", "再输入一次", self.again)
+
+    def save_with_new_pin(self, work: Callable[[str], T]) -> T | None:
+        """`work(the new PIN)` once it was typed the same twice; the dialog closes when that
+        succeeded. What `work` returned, None when it did not succeed."""
+        if self.pin.text() != self.again.text():
+            self.clear_errors()
+            self.fields["again"].error.show_message("两次输入的不一样，请再输入一次")
+            self.again.clear()
+            self.again.setFocus()
+            return None
+        pin = self.pin.text()
+        done = self.attempt(lambda: work(pin))
+        if done is not None:
+            self.accept()
+        return done
 
 
 class SignInDialog(AccountDialog):
@@ -237,27 +250,20 @@ class ChangePinDialog(AccountDialog):
         )
         self.given_old = old_pin
         self.old = pin_edit("现在的PIN")
-        self.new = pin_edit("新的PIN")
-        self.again = pin_edit("再输入一次新的PIN")
         if not forced:
             self.add("old_pin", "现在的PIN", self.old)
-        self.add("pin", "新的PIN", self.new, PIN_HINT)
-        self.add("again", "再输入一次", self.again)
+        self.add_new_pin("新的PIN")
         self.finish_layout()
-        (self.new if forced else self.old).setFocus()
+        (self.pin if forced else self.old).setFocus()
 
     def save(self) -> None:
-        if not self.pin_must_match(self.new, self.again):
-            return
         old = self.given_old if self.given_old is not None else self.old.text()
-        new = self.new.text()
 
-        def change() -> bool:
+        def change(new: str) -> bool:
             accounts.change_pin(self.db, old, new)
             return True
 
-        if self.attempt(change):
-            self.accept()
+        self.save_with_new_pin(change)
 
 
 class SetUpAdminDialog(AccountDialog):
@@ -277,22 +283,16 @@ class SetUpAdminDialog(AccountDialog):
         self.name = QLineEdit()
         self.name.setAccessibleName("管理员姓名")
         self.name.setMaxLength(accounts.MAX_NAME_CHARS * 2)  # the service says what is too long
-        self.pin = pin_edit("PIN")
-        self.again = pin_edit("再输入一次PIN")
         self.add("name", "管理员姓名", self.name, "例如：王秀兰")
-        self.add("pin", "PIN", self.pin, PIN_HINT)
-        self.add("again", "再输入一次", self.again)
+        self.add_new_pin()
         self.finish_layout()
         self.name.setFocus()
 
     def save(self) -> None:
-        if not self.pin_must_match(self.pin, self.again):
-            return
-        name, pin = self.name.text(), self.pin.text()
-        person = self.attempt(lambda: accounts.enable_accounts(self.db, name, pin))
-        if person is not None:
-            self.person = person
-            self.accept()
+        name = self.name.text()
+        self.person = self.save_with_new_pin(
+            lambda pin: accounts.enable_accounts(self.db, name, pin)
+        )
 
 
 class FirstStartQuestion(QDialog):

@@ -11,7 +11,6 @@ import glob
 import os
 import secrets
 import sqlite3
-import sys
 import time
 from contextlib import closing, suppress
 from datetime import datetime
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 
+from app import paths
 from app.domain.errors import DatabaseNewerError, UserError
 
 if TYPE_CHECKING:
@@ -156,19 +156,8 @@ def backup_copy(path: Path, reason: str) -> Path:
         with suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise
-    _sync_folder(path.parent)  # the rename on disk before the upgrade's commit is
+    paths.sync_folder(path.parent)  # the rename on disk before the upgrade's commit is
     return target
-
-
-def _sync_folder(folder: Path) -> None:
-    if sys.platform == "win32":  # NTFS journals a rename and has no call for a folder
-        return
-    with suppress(OSError):  # some file systems (a network share) cannot sync a folder
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 #: A half copy left by a program stopped while copying is removed once this old (s): younger,

@@ -28,7 +28,6 @@ import re
 import secrets
 import shutil
 import sqlite3
-import sys
 import tempfile
 import time
 import zipfile
@@ -366,18 +365,6 @@ def _absolute(path: Path | str) -> Path:
         return Path(path).expanduser().absolute()
     except (OSError, RuntimeError) as error:
         raise UserError(f"路径“{shown_path(path)}”不对，请检查后再试。") from error
-
-
-def _sync_folder(folder: Path) -> None:
-    """The rename itself on disk (POSIX; Windows journals it and has no such call)."""
-    if sys.platform == "win32":
-        return
-    with suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 def _fsync_file(path: Path) -> None:
@@ -792,7 +779,7 @@ def _write_verified(
         with suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise
-    _sync_folder(target.parent)
+    paths.sync_folder(target.parent)
     return manifest
 
 
@@ -1431,7 +1418,7 @@ def _save_aside(target: Path, moment: datetime) -> Path | None:
         if journal.exists():
             _copy_whole(journal, aside.with_name(aside.name + suffix))
     _copy_whole(target, aside)
-    _sync_folder(folder)
+    paths.sync_folder(folder)
     return aside
 
 
@@ -1471,7 +1458,7 @@ def _place_attachments(extracted: dict[str, Path], store: Path) -> list[Path]:
             if not existed:
                 added.append(target)
         for folder in {store, *(p.parent for p in added)}:
-            _sync_folder(folder)
+            paths.sync_folder(folder)
     except BaseException:
         for path in added:
             with suppress(OSError):
@@ -1497,7 +1484,7 @@ def _place_database(copy: Path, target: Path) -> None:
     for side in _side_files(copy):
         side.unlink(missing_ok=True)
     os.replace(copy, target)
-    _sync_folder(target.parent)
+    paths.sync_folder(target.parent)
 
 
 # ====================================================================== checking the database

@@ -394,7 +394,7 @@ def _create(path: Path) -> bool:
                 for leftover in (temporary, *_side_files(temporary)):
                     _forget(leftover)
                 raise
-            _sync_folder(path.parent)
+            paths.sync_folder(path.parent)
             return True
     except (OSError, DBAPIError, sqlite3.Error) as error:
         problem = database_problem(error, path)
@@ -435,21 +435,6 @@ def _remove_leftovers(path: Path) -> None:
 def _forget(path: Path) -> None:
     with suppress(OSError):  # what cannot be removed stays; it is never in the way
         path.unlink(missing_ok=True)
-
-
-def _sync_folder(folder: Path) -> None:
-    """The rename itself on disk (POSIX; Windows' NTFS journals it and has no such call)."""
-    if sys.platform == "win32":
-        return
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with suppress(OSError):  # some file systems (a network share) cannot sync a folder
-            os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _lock_path(path: Path) -> Path:

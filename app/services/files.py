@@ -18,13 +18,13 @@ import os
 import re
 import secrets
 import stat
-import sys
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
 
+from app import paths
 from app.domain.errors import UserError, shown_path
 
 #: What the operating system's error means, in words a volunteer understands, and what to do.
@@ -114,7 +114,7 @@ def write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:
             os.fsync(out.fileno())
         _keep_mode_of(target, temporary)
         os.replace(temporary, target)
-        _sync_folder(folder)
+        paths.sync_folder(folder)
     except OSError as error:
         temporary.unlink(missing_ok=True)
         if isinstance(error, PermissionError):
@@ -151,19 +151,6 @@ def _remove_stale_temporaries(target: Path) -> None:
 
 
 _TEMPORARY = re.compile(r"[0-9a-f]{8}")
-
-
-def _sync_folder(folder: Path) -> None:
-    """The rename itself on disk: without it a power cut soon after can leave the old file
-    (POSIX; Windows journals a rename and has no such call for a folder)."""
-    if sys.platform == "win32":
-        return
-    with suppress(OSError):  # some file systems (a network share) cannot sync a folder
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 def _create_temporary(target: Path) -> tuple[int, Path]:

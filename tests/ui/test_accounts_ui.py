@@ -126,11 +126,11 @@ def test_a_pin_set_by_the_administrator_is_replaced_at_the_first_sign_in(
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     change = step_dialog(qtbot, started, ChangePinDialog)
     assert "old_pin" not in change.fields  # the PIN just typed is the old one
-    type_text(qtbot, change.new, "8642")
+    type_text(qtbot, change.pin, "8642")
     type_text(qtbot, change.again, "8643")
     qtbot.mouseClick(change.ok_button, Qt.MouseButton.LeftButton)
     assert "两次输入的不一样" in change.fields["again"].error.plain_text()
-    assert change.new.text() == "8642"  # what was typed first stays
+    assert change.pin.text() == "8642"  # what was typed first stays
     type_text(qtbot, change.again, "8642")
     qtbot.mouseClick(change.ok_button, Qt.MouseButton.LeftButton)
     window = started.startup.window
